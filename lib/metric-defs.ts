@@ -1,0 +1,60 @@
+/**
+ * The suite's metrics: the one definition of their names, k6 types and meaning.
+ * Scenarios create k6 metrics from this table (lib/metrics.ts); reports, the
+ * README table, the bench CLI and the Grafana dashboards import or are checked
+ * against it. Pure data: no k6 import.
+ */
+
+export type MetricKind = 'trend' | 'counter' | 'rate';
+
+export interface MetricDef {
+  /** Exact k6 metric name. */
+  readonly name: string;
+  readonly kind: MetricKind;
+  /** Trend values are milliseconds (k6 `isTime`). */
+  readonly isTime: boolean;
+  /** Tags this metric carries beyond `scenario` and `target` (which every metric has). */
+  readonly extraTags: readonly string[];
+  /** One line for docs and reports. */
+  readonly description: string;
+}
+
+function def(
+  name: string,
+  kind: MetricKind,
+  isTime: boolean,
+  description: string,
+  extraTags: readonly string[] = [],
+): MetricDef {
+  return { name, kind, isTime, extraTags, description };
+}
+
+/** Keyed by a short identifier; `METRICS.ttfe.name === 'sse_ttfe'`. */
+export const METRICS = {
+  openTime: def('sse_open_time', 'trend', true, 'request start → response headers'),
+  ttfe: def('sse_ttfe', 'trend', true, 'request start → first SSE event that is not a keep-alive (`ping`, comment-only)'),
+  ttft: def('sse_ttft', 'trend', true, 'request start → first content event (first token)'),
+  streamDuration: def('sse_stream_duration', 'trend', true, 'first event → last event'),
+  interEventTime: def('sse_inter_event_time', 'trend', true, 'gap between consecutive events'),
+  eventsPerStream: def('sse_events_per_stream', 'trend', false, 'events in one stream'),
+  dataBytes: def('sse_data_bytes', 'counter', false, 'bytes of event data received'),
+  streamsOpened: def('sse_streams_opened', 'counter', false, 'streams started (active = opened − closed)'),
+  streamsClosed: def('sse_streams_closed', 'counter', false, 'streams ended, however they ended'),
+  streamSuccess: def('sse_stream_success', 'rate', false, '2xx, terminal event seen, no error event'),
+  errors: def('sse_errors', 'counter', false, 'failed streams, one per stream, by `error_type`', ['error_type']),
+  difyNodeElapsed: def('dify_node_elapsed', 'trend', true, 'server-reported node time from `node_finished`', ['node_type']),
+  difyWorkflowElapsed: def('dify_workflow_elapsed', 'trend', true, 'server-reported workflow time from `workflow_finished`'),
+  llmOutputTokens: def('llm_output_tokens', 'counter', false, 'output tokens: usage from the stream when present, else content events'),
+  llmTokensPerSecond: def('llm_tokens_per_second', 'trend', false, 'output tokens per second after the first token, per stream'),
+  llmTimePerOutputToken: def('llm_time_per_output_token', 'trend', true, 'time per output token after the first, per stream'),
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricKey = keyof typeof METRICS;
+
+export const METRIC_LIST: readonly MetricDef[] = Object.values(METRICS);
+
+/** Tags every suite metric carries (`scenario` is k6's system tag, `target` a test-wide tag). */
+export const COMMON_TAGS = ['scenario', 'target'] as const;
+
+/** The extension's own counter: never define a metric with this name. */
+export const EXTENSION_EVENT_METRIC = 'sse_event';
