@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs, parseCalibrateArgs, parseCompareArgs, parsePercent, UsageError } from './args.ts';
+
+describe('parseBenchArgs', () => {
+  it('has the documented defaults', () => {
+    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, address: '', script: 'build/sse.js', help: false, k6Args: [] });
+  });
+  it('reads flags and passes everything after -- to k6 unchanged', () => {
+    expect(parseBenchArgs(['--interval', '2.5', '-q', '--dashboard', '--address', '127.0.0.1:7000', '--', '--vus', '5', '--quiet', '--', 'x'])).toEqual({
+      intervalSec: 2.5,
+      quiet: true,
+      dashboard: true,
+      address: '127.0.0.1:7000',
+      script: 'build/sse.js',
+      help: false,
+      k6Args: ['--vus', '5', '--quiet', '--', 'x'],
+    });
+  });
+  it('names the bad flag and what it accepts', () => {
+    expect(() => parseBenchArgs(['--interval', '0'])).toThrow(new UsageError('--interval: expected a positive number of seconds, got "0"'));
+    expect(() => parseBenchArgs(['--interval', 'soon'])).toThrow(/--interval: expected a positive number/);
+    expect(() => parseBenchArgs(['--address', 'localhost'])).toThrow('--address: expected host:port (e.g. 127.0.0.1:6565), got "localhost"');
+    expect(() => parseBenchArgs(['--vus', '5'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--vus', '5'])).toThrow(/'--vus'/);
+    expect(() => parseBenchArgs(['run'])).toThrow('unexpected argument "run": k6 flags go after "--" (npm run bench -- -- --vus 5)');
+  });
+});
+
+describe('parseCompareArgs', () => {
+  it('takes two reports and an optional percentage', () => {
+    expect(parseCompareArgs(['a.json', 'b.json', '--max-regression', '10%'])).toEqual({ baseline: 'a.json', candidate: 'b.json', maxRegression: 0.1, help: false });
+    expect(parseCompareArgs(['a.json', 'b.json']).maxRegression).toBeNull();
+  });
+  it('parses percentages with or without %', () => {
+    expect(parsePercent('--x', '10%')).toBe(0.1);
+    expect(parsePercent('--x', '2.5')).toBe(0.025);
+    expect(() => parsePercent('--x', '-5%')).toThrow('--x: expected a percentage such as 10%, got "-5%"');
+  });
+});
+
+describe('parseCalibrateArgs', () => {
+  it('defaults to a 10 s ramp of 10..800 VUs, 100 ms TTFE, 5 ms tolerance', () => {
+    expect(parseCalibrateArgs([])).toEqual({ stepSec: 10, steps: [10, 25, 50, 100, 200, 400, 800], ttfeMs: 100, toleranceMs: 5, help: false });
+  });
+  it('rejects steps that are not ascending positive integers', () => {
+    expect(parseCalibrateArgs(['--steps', '5, 10,20']).steps).toEqual([5, 10, 20]);
+    expect(() => parseCalibrateArgs(['--steps', '10,5'])).toThrow('--steps: values must ascend, got "10,5"');
+    expect(() => parseCalibrateArgs(['--steps', '10,x'])).toThrow(/--steps: expected ascending positive integers/);
+  });
+});

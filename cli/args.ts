@@ -1,0 +1,216 @@
+/**
+ * Command-line flags of `npm run bench`, `npm run compare` and `npm run calibrate`,
+ * parsed with Node's own `util.parseArgs` (no dependency; strict: unknown flags are errors).
+ * Each parser returns plain options or throws UsageError naming the bad flag.
+ */
+import { parseArgs } from 'node:util';
+
+/** A bad flag or argument: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface BenchArgs {
+  /** Seconds between live blocks (and between samples of the HTML time series). */
+  readonly intervalSec: number;
+  /** No live block (k6's own output and the final block only). */
+  readonly quiet: boolean;
+  /** k6's web dashboard on, exported into the reports directory. */
+  readonly dashboard: boolean;
+  /** host:port for k6's REST API; '' = a free port on 127.0.0.1. */
+  readonly address: string;
+  /** k6 script to run. */
+  readonly script: string;
+  readonly help: boolean;
+  /** Everything after `--`, passed to `k6 run` unchanged. */
+  readonly k6Args: readonly string[];
+}
+
+export const DEFAULT_SCRIPT = 'build/sse.js';
+export const DEFAULT_INTERVAL_SEC = 5;
+
+/** Splits argv at the first `--`: ours before, k6's after. */
+function splitPassThrough(argv: readonly string[]): { own: string[]; rest: string[] } {
+  const i = argv.indexOf('--');
+  return i < 0 ? { own: [...argv], rest: [] } : { own: argv.slice(0, i), rest: argv.slice(i + 1) };
+}
+
+/** util.parseArgs throws TypeError with Node's wording; rethrow as UsageError. */
+function parseStrict<R>(parse: () => R): R {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`${flag}: expected a positive number of seconds, got "${raw}"`);
+  }
+  return n;
+}
+
+const ADDRESS_RE = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const { own, rest } = splitPassThrough(argv);
+  const { values, positionals } = parseStrict(() =>
+    parseArgs({
+    args: own,
+    allowPositionals: true,
+    options: {
+      interval: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      dashboard: { type: 'boolean' },
+      address: { type: 'string' },
+      script: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    }),
+  );
+  if (positionals.length > 0) {
+    throw new UsageError(`unexpected argument "${positionals[0]}": k6 flags go after "--" (npm run bench -- -- --vus 5)`);
+  }
+  const address = values.address ?? '';
+  if (address !== '' && !ADDRESS_RE.test(address)) {
+    throw new UsageError(`--address: expected host:port (e.g. 127.0.0.1:6565), got "${address}"`);
+  }
+  return {
+    intervalSec: positiveNumber('--interval', values.interval, DEFAULT_INTERVAL_SEC),
+    quiet: values.quiet ?? false,
+    dashboard: values.dashboard ?? false,
+    address,
+    script: values.script ?? DEFAULT_SCRIPT,
+    help: values.help ?? false,
+    k6Args: rest,
+  };
+}
+
+export const BENCH_USAGE = `Usage: npm run bench -- [options] [-- <k6 run flags>]
+
+Runs build/sse.js with k6 (+ k6/x/sse) after a preflight, prints live metrics,
+then the final results and writes reports/benchmark_<timestamp>.{txt,json,xml,html}.
+Settings come from environment variables (BASE_URL, TARGET, API_KEY, PROFILE, ...):
+see docs/configuration. With BASE_URL unset and nothing on 127.0.0.1:5001 the
+embedded mock server is started for the run.
+
+Options:
+  --interval <s>     seconds between live blocks and time-series samples (default ${DEFAULT_INTERVAL_SEC})
+  -q, --quiet        no live block (k6 output and the final block only)
+  --dashboard        k6's web dashboard (http://127.0.0.1:5665), exported to reports/
+  --address <h:p>    address of k6's REST API (default: a free port on 127.0.0.1)
+  --script <path>    k6 script (default ${DEFAULT_SCRIPT})
+  -h, --help         this text
+  -- <flags>         everything after -- goes to "k6 run" (e.g. -- --vus 5 --duration 30s)
+
+Exit code: k6's (0 ok, 99 a threshold failed), 2 when the preflight fails.
+Environment: K6_BIN (k6 binary, else k6 on PATH).`;
+
+export interface CompareArgs {
+  readonly baseline: string;
+  readonly candidate: string;
+  /** Fraction (0.1 for "10%"), or null when not given. */
+  readonly maxRegression: number | null;
+  readonly help: boolean;
+}
+
+/** "10%", "10" and "0.5%" are percentages; returns a fraction. */
+export function parsePercent(flag: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(raw);
+  if (!m || m[1] === undefined) throw new UsageError(`${flag}: expected a percentage such as 10%, got "${raw}"`);
+  return Number(m[1]) / 100;
+}
+
+export function parseCompareArgs(argv: readonly string[]): CompareArgs {
+  const { values, positionals } = parseStrict(() =>
+    parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      'max-regression': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    }),
+  );
+  const help = values.help ?? false;
+  const raw = values['max-regression'];
+  const maxRegression = raw === undefined ? null : parsePercent('--max-regression', raw);
+  if (help) return { baseline: '', candidate: '', maxRegression, help };
+  if (positionals.length !== 2) {
+    throw new UsageError(`expected two report files (baseline and candidate), got ${positionals.length}`);
+  }
+  return { baseline: positionals[0] ?? '', candidate: positionals[1] ?? '', maxRegression, help };
+}
+
+export const COMPARE_USAGE = `Usage: npm run compare -- [--max-regression 10%] BASELINE.json CANDIDATE.json
+
+Prints the key figures of two JSON reports (reports/benchmark_*.json) side by side
+with deltas; "✗ worse" marks a figure that moved in its bad direction, "✓ better" the other way.
+
+Options:
+  --max-regression <p>  exit 1 when any figure is worse than the baseline by more than p (e.g. 10%)
+  -h, --help            this text
+
+Exit code: 0, 1 when --max-regression is exceeded, 2 for a bad flag or an unreadable report.`;
+
+export interface CalibrateArgs {
+  /** Seconds per load step. */
+  readonly stepSec: number;
+  /** Virtual users per step, ascending. */
+  readonly steps: readonly number[];
+  /** TTFE the mock is told to produce (ms). */
+  readonly ttfeMs: number;
+  /** Largest accepted measurement error (ms). */
+  readonly toleranceMs: number;
+  readonly help: boolean;
+}
+
+export const DEFAULT_CALIBRATION_STEPS = [10, 25, 50, 100, 200, 400, 800] as const;
+
+export function parseCalibrateArgs(argv: readonly string[]): CalibrateArgs {
+  const { values, positionals } = parseStrict(() =>
+    parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      'step-duration': { type: 'string' },
+      steps: { type: 'string' },
+      'ttfe-ms': { type: 'string' },
+      'tolerance-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    }),
+  );
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  let steps: number[] = [...DEFAULT_CALIBRATION_STEPS];
+  if (values.steps !== undefined) {
+    steps = values.steps.split(',').map((s) => Number(s.trim()));
+    if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n <= 0)) {
+      throw new UsageError(`--steps: expected ascending positive integers such as 10,50,100, got "${values.steps}"`);
+    }
+    if (steps.some((n, i) => i > 0 && n <= (steps[i - 1] ?? 0))) {
+      throw new UsageError(`--steps: values must ascend, got "${values.steps}"`);
+    }
+  }
+  return {
+    stepSec: positiveNumber('--step-duration', values['step-duration'], 10),
+    steps,
+    ttfeMs: positiveNumber('--ttfe-ms', values['ttfe-ms'], 100),
+    toleranceMs: positiveNumber('--tolerance-ms', values['tolerance-ms'], 5),
+    help: values.help ?? false,
+  };
+}
+
+export const CALIBRATE_USAGE = `Usage: npm run calibrate -- [--steps 10,25,50,...] [--step-duration 10] [--ttfe-ms 100] [--tolerance-ms 5]
+
+Runs a short ramp of k6 against the embedded mock server, which answers with a known
+time to first event, and reports the highest load at which this machine measures TTFE
+within the tolerance: trust heavier runs on this machine less.
+
+Needs k6 with k6/x/sse (exit 2 with the fix when missing).`;

@@ -1,0 +1,183 @@
+/**
+ * runBench's plumbing with a stand-in k6 (a shell script answering `version` and `run` like
+ * the real CLI) and a local server replaying recorded `GET /v1/metrics` answers as k6's
+ * REST API. The real-k6 end-to-end run is in bench.e2e.test.ts.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dashboardEnv, k6RunArgs, realPreflightDeps, runBench } from './bench.ts';
+import { parseBenchArgs } from './args.ts';
+
+const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'bench-test-'));
+const script = join(dir, 'sse.js');
+writeFileSync(script, '// stand-in for build/sse.js\n');
+const SECRET = 'app-secret-key-9f8e7d';
+
+function writeFakeK6(name: string, version: string): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    `#!/bin/sh
+case "$1" in
+  version) printf '%s\\nExtensions:\\n  github.com/phymbert/xk6-sse v0.1.12, k6/x/sse [js]\\n' "${version}" ;;
+  run) printf '%s\\n' "$@" > "$FAKE_K6_ARGS"; env > "$FAKE_K6_ENV"
+       echo "running (fake k6)"; echo "level=info msg=from-k6-stderr" >&2
+       # wait (at most 20 s) until the test's REST server has answered two polls
+       i=0; while [ -n "$FAKE_K6_GATE" ] && [ ! -f "$FAKE_K6_GATE" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done
+       [ -n "$FAKE_K6_REPORT" ] && cp "$FAKE_K6_REPORT" "$REPORTS_DIR/benchmark_20261127_110000.json"
+       [ -n "$FAKE_K6_REPORT" ] && echo "text report" > "$REPORTS_DIR/benchmark_20261127_110000.txt"
+       exit "$FAKE_K6_EXIT" ;;
+  *) exit 64 ;;
+esac
+`,
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
+const k6 = writeFakeK6('k6', 'k6 v1.3.0 (go1.24.6, linux/amd64)');
+const oldK6 = writeFakeK6('k6-old', 'k6 v1.1.0 (go1.24.1, linux/amd64)');
+
+// Recorded REST answers: the first poll gets t=10 s, later ones t=15 s.
+let server: Server;
+let port = 0;
+let metricRequests = 0;
+beforeAll(async () => {
+  const t10 = readFileSync(fixture('rest-metrics-t10.json'));
+  const t15 = readFileSync(fixture('rest-metrics-t15.json'));
+  server = createServer((req, res) => {
+    if (req.url === '/v1/metrics') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(metricRequests++ === 0 ? t10 : t15);
+      if (metricRequests === 2) writeFileSync(join(reports, 'gate'), '');
+      return;
+    }
+    res.writeHead(404).end(); // the "target": reachable, not the mock, no /health route
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let reports = '';
+let run = 0;
+beforeEach(() => {
+  metricRequests = 0;
+  reports = join(dir, `reports-${++run}`);
+  mkdirSync(reports);
+});
+
+interface Outcome {
+  code: number;
+  out: string[];
+  err: string[];
+  args: string[];
+  env: string;
+}
+
+async function bench(argv: string[], env: Record<string, string> = {}, isTTY = false): Promise<Outcome> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const argsFile = join(reports, 'k6-args.txt');
+  const envFile = join(reports, 'k6-env.txt');
+  const code = await runBench(argv, {
+    env: {
+      PATH: process.env.PATH,
+      K6_BIN: k6,
+      BASE_URL: `http://127.0.0.1:${port}`,
+      API_KEY: SECRET,
+      REPORTS_DIR: reports,
+      FAKE_K6_ARGS: argsFile,
+      FAKE_K6_ENV: envFile,
+      FAKE_K6_GATE: join(reports, 'gate'),
+      FAKE_K6_EXIT: '99',
+      FAKE_K6_REPORT: fixture('report-b.json'),
+      ...env,
+    },
+    io: { out: (l) => out.push(l), err: (l) => err.push(l) },
+    isTTY,
+    preflight: realPreflightDeps,
+    now: () => Date.parse('2026-11-27T11:00:00Z') + performance.now(),
+  });
+  const read = (p: string): string => (existsSync(p) ? readFileSync(p, 'utf8') : '');
+  return { code, out, err, args: read(argsFile).split('\n').filter((l) => l !== ''), env: read(envFile) };
+}
+
+describe('runBench with a stand-in k6', () => {
+  it("runs k6 with our REST address and the user's flags, shows live lines, and exits with k6's code (99)", { timeout: 30_000 }, async () => {
+    const r = await bench(['--interval', '0.2', '--address', `127.0.0.1:${port}`, '--script', script, '--', '--vus', '2']);
+    if (process.env.SHOW_BENCH_OUTPUT) console.log([...r.out, '--- stderr ---', ...r.err].join('\n'));
+    expect(r.code).toBe(99);
+    expect(r.args).toEqual(['run', '--no-usage-report', '--address', `127.0.0.1:${port}`, '--vus', '2', script]);
+    expect(r.env).toMatch(/^K6_NO_USAGE_REPORT=true$/m);
+    expect(r.out).toContain('running (fake k6)');
+    expect(r.err).toContain('level=info msg=from-k6-stderr');
+    const live = r.out.filter((l) => l.startsWith('[live '));
+    expect(live.length).toBeGreaterThanOrEqual(2); // k6 stand-in exits only after two polls were answered
+    expect(live[0]).toMatch(/ active=8 conn\/s=– events\/s=– ttfe_avg_ms=41\.5 ttfe_p95_ms=55\.2 connections=30 events=400 errors=1 \(timeout=1\) vus=10 cpu=/);
+    expect(live[1]).toMatch(/ active=8 conn\/s=\d+\.\d\d events\/s=\d+\.\d\d ttfe_avg_ms=42\.1 ttfe_p95_ms=58\.9 connections=42 events=629 errors=3 \(http_5xx=2 timeout=1\)/);
+  });
+
+  it('ends with the final block, the HTML report and the saturation verdict in the JSON report', { timeout: 30_000 }, async () => {
+    const r = await bench(['--interval', '0.2', '--address', `127.0.0.1:${port}`, '--script', script, '-q']);
+    expect(r.out.filter((l) => l.startsWith('[live '))).toEqual([]); // --quiet: no live block
+    const text = r.out.join('\n');
+    expect(text).toContain('FINAL BENCHMARK RESULTS');
+    expect(text).toMatch(/Generator CPU: peak \d+% of \d+ cores? \(not saturated\)/);
+    const stem = join(reports, 'benchmark_20261127_110000');
+    expect(text).toContain(`Reports:\n  ${stem}.txt\n  ${stem}.json\n  ${stem}.html`);
+    const report = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as { generatorSaturated?: boolean };
+    expect(report.generatorSaturated).toBe(false);
+    const html = readFileSync(`${stem}.html`, 'utf8');
+    expect(html).toContain('id="chart-active"'); // the series was sampled even with --quiet
+    for (const output of [text, r.err.join('\n'), html]) expect(output).not.toContain(SECRET);
+  });
+
+  it('prints the multi-line block on a terminal', { timeout: 30_000 }, async () => {
+    const r = await bench(['--interval', '0.2', '--address', `127.0.0.1:${port}`, '--script', script], {}, true);
+    expect(r.out.some((l) => l.includes('── Live Metrics (') && l.includes('  Total Connections:  42'))).toBe(true);
+  });
+
+  it('passes k6 exit code 0 through and reports a run that wrote no report', { timeout: 30_000 }, async () => {
+    const r = await bench(['--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_EXIT: '0', FAKE_K6_REPORT: '', FAKE_K6_GATE: '' });
+    expect(r.code).toBe(0);
+    expect(r.err.at(-1)).toBe(`bench: k6 wrote no JSON report into ${reports} (k6 exit code 0); no HTML report`);
+  });
+
+  it('stops at the preflight with exit code 2 and never runs k6', async () => {
+    const r = await bench(['--script', script], { K6_BIN: oldK6 });
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toMatch(/^preflight failed: k6 v1\.1\.0 is too old: this suite needs k6 >= 1\.2 with k6\/x\/sse\.\n {2}fix: /);
+    expect(r.args).toEqual([]);
+    expect(metricRequests).toBe(0);
+  });
+
+  it('exits 2 for a bad flag, 0 for --help', async () => {
+    const bad = await bench(['--interval', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.err[0]).toMatch(/^bench: --interval: expected a positive number of seconds, got "x"/);
+    const help = await bench(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out[0]).toMatch(/^Usage: npm run bench/);
+  });
+
+  it('turns on the web dashboard with its export into the reports directory', async () => {
+    expect(dashboardEnv('reports', '20261127_110000')).toEqual({
+      env: { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_EXPORT: 'reports/k6-dashboard_20261127_110000.html' },
+      exportPath: 'reports/k6-dashboard_20261127_110000.html',
+    });
+    const r = await bench(['--dashboard', '--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_GATE: '' });
+    expect(r.env).toMatch(/^K6_WEB_DASHBOARD=true$/m);
+    expect(r.env).toMatch(new RegExp(`^K6_WEB_DASHBOARD_EXPORT=${reports}/k6-dashboard_20261127_1100\\d\\d\\.html$`, 'm'));
+  });
+
+  it('builds the k6 command line with --no-usage-report always', () => {
+    expect(k6RunArgs(parseBenchArgs([]), '127.0.0.1:1234')).toEqual(['run', '--no-usage-report', '--address', '127.0.0.1:1234', 'build/sse.js']);
+  });
+});

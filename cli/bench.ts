@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: preflight, then `k6 run build/sse.js` with the live block every
+ * --interval seconds (from k6's REST API), then the final block and the HTML report.
+ * The exit code is k6's (99 when a threshold failed), 2 for a failed preflight or bad flag.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { reportStamp } from '../lib/report-names.ts';
+import { BENCH_USAGE, parseBenchArgs, UsageError, type BenchArgs } from './args.ts';
+import { locateK6 } from './k6-locate.ts';
+import { renderLiveBlock, renderLiveLine } from './live-block.ts';
+import { freeAddress, generatorVerdict, runK6 } from './k6-run.ts';
+import { consoleIo, type Io, runAsMain } from './main-guard.ts';
+import { formatPreflightError, httpProbe, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
+import { finishReports, type GeneratorVerdict, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
+import { loadChartJs } from './html-report.ts';
+
+export const EXIT_PREFLIGHT = 2;
+
+export const realPreflightDeps: PreflightDeps = {
+  locateK6,
+  fileExists: existsSync,
+  probe: httpProbe,
+  startMock: async (host, port) => {
+    const { startMockServer } = await import('../mock/server.ts');
+    return startMockServer({ host, port });
+  },
+};
+
+export interface BenchDeps {
+  readonly env: NodeJS.ProcessEnv;
+  readonly io: Io;
+  readonly isTTY: boolean;
+  readonly preflight: PreflightDeps;
+  readonly now: () => number;
+}
+
+/** The `k6 run` command line: our REST address, no usage report, the user's flags, the script. */
+export function k6RunArgs(args: BenchArgs, address: string): string[] {
+  return ['run', '--no-usage-report', '--address', address, ...args.k6Args, args.script];
+}
+
+/** Environment for k6's web dashboard and its HTML export. */
+export function dashboardEnv(reportsDir: string, stamp: string): { env: Record<string, string>; exportPath: string } {
+  const exportPath = `${reportsDir === '' ? '' : `${reportsDir}/`}k6-dashboard_${stamp}.html`;
+  return { env: { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_EXPORT: exportPath }, exportPath };
+}
+
+export async function runBench(argv: readonly string[], deps: BenchDeps): Promise<number> {
+  const { io } = deps;
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`bench: ${err.message}\n(npm run bench -- --help for usage)`);
+    return EXIT_PREFLIGHT;
+  }
+  if (args.help) {
+    io.out(BENCH_USAGE);
+    return 0;
+  }
+
+  let pre;
+  try {
+    pre = await preflight(deps.env, args.script, deps.preflight);
+  } catch (err) {
+    if (!(err instanceof PreflightError)) throw err;
+    io.err(formatPreflightError(err));
+    return EXIT_PREFLIGHT;
+  }
+
+  try {
+    const reportsDir = pre.config.reportsDir;
+    if (reportsDir !== '') mkdirSync(reportsDir, { recursive: true }); // k6 does not create it
+    const before = listJsonReports(reportsDir === '' ? '.' : reportsDir);
+    const address = args.address !== '' ? args.address : await freeAddress();
+    const dash = args.dashboard ? dashboardEnv(reportsDir, reportStamp(new Date(deps.now()))) : null;
+    for (const note of pre.notes) io.out(`bench: ${note}`);
+    io.out(`bench: k6 ${pre.k6.version} (${pre.k6.bin}), live metrics from http://${address}/v1/metrics every ${args.intervalSec} s`);
+    if (dash) io.out('bench: k6 web dashboard at http://127.0.0.1:5665 (K6_WEB_DASHBOARD_PORT to change)');
+
+    const run = await runK6({
+      bin: pre.k6.bin,
+      args: k6RunArgs(args, address),
+      env: { ...deps.env, ...pre.env, ...(dash?.env ?? {}) },
+      address,
+      intervalMs: args.intervalSec * 1000,
+      now: deps.now,
+      onFigures: (f) => {
+        if (!args.quiet) io.out(deps.isTTY ? `\n${renderLiveBlock(f)}\n` : renderLiveLine(f));
+      },
+      stdout: io.out,
+      stderr: io.err,
+    });
+    const { code, poller } = run;
+    const gen: GeneratorVerdict = generatorVerdict(run);
+    const jsonPath = newJsonReport(reportsDir === '' ? '.' : reportsDir, before);
+    if (jsonPath === '') {
+      io.err(`bench: k6 wrote no JSON report into ${reportsDir === '' ? '.' : reportsDir} (k6 exit code ${code}); no HTML report`);
+      return code;
+    }
+    try {
+      const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs());
+      const exportPath = dash && existsSync(dash.exportPath) ? dash.exportPath : '';
+      io.out('');
+      io.out(renderFinalBlock(done.report, gen, done.files, exportPath));
+    } catch (err) {
+      io.err(`bench: could not finish the reports from ${jsonPath}: ${(err as Error).message}`);
+    }
+    return code;
+  } finally {
+    if (pre.mock) {
+      await pre.mock.close();
+      io.out('bench: stopped the embedded mock server');
+    }
+  }
+}
+
+runAsMain(import.meta.url, () =>
+  runBench(process.argv.slice(2), {
+    env: process.env,
+    io: consoleIo,
+    isTTY: process.stdout.isTTY === true,
+    preflight: realPreflightDeps,
+    now: Date.now,
+  }),
+);

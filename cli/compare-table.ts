@@ -1,0 +1,108 @@
+/**
+ * `npm run compare`: the key figures of two JSON reports side by side, with deltas,
+ * regressions marked by each figure's `better` direction (lib/report-fields.ts), and the
+ * `--max-regression` gate. Pure: reports in, rows and text out.
+ *
+ * Gate: only figures with a direction whose unit is not a plain count (rates, latencies,
+ * percentages) are gated; counts (total connections, failed streams…) scale with the run's
+ * length and are shown, and marked, but not gated. A worse figure from a baseline of 0
+ * counts as an unbounded regression.
+ */
+import { formatFigure, type FigureDef } from '../lib/report-fields.ts';
+
+export interface FigureValues {
+  readonly figures: Readonly<Record<string, number | null>>;
+}
+
+export interface CompareRow {
+  readonly def: FigureDef;
+  readonly a: number | null;
+  readonly b: number | null;
+  /** b − a; null when either is null. */
+  readonly delta: number | null;
+  /** (b − a) / |a|; null when either is null or a is 0. */
+  readonly deltaRatio: number | null;
+  readonly verdict: 'better' | 'worse' | 'same' | 'n/a';
+  /** How much worse, as a fraction (Infinity from a 0 baseline); 0 unless worse. */
+  readonly regression: number;
+  /** Whether --max-regression applies to this figure. */
+  readonly gated: boolean;
+}
+
+export function isGated(def: FigureDef): boolean {
+  return def.better !== 'none' && def.unit !== 'count';
+}
+
+export function compareFigures(figures: readonly FigureDef[], a: FigureValues, b: FigureValues): CompareRow[] {
+  return figures.map((def) => {
+    const va = a.figures[def.key] ?? null;
+    const vb = b.figures[def.key] ?? null;
+    const gated = isGated(def);
+    if (va === null || vb === null) return { def, a: va, b: vb, delta: null, deltaRatio: null, verdict: 'n/a', regression: 0, gated };
+    const delta = vb - va;
+    const deltaRatio = va === 0 ? null : delta / Math.abs(va);
+    const worse = (def.better === 'lower' && delta > 0) || (def.better === 'higher' && delta < 0);
+    const better = (def.better === 'lower' && delta < 0) || (def.better === 'higher' && delta > 0);
+    const verdict = worse ? 'worse' : better ? 'better' : 'same';
+    const regression = worse ? (deltaRatio === null ? Infinity : Math.abs(deltaRatio)) : 0;
+    return { def, a: va, b: vb, delta, deltaRatio, verdict, regression, gated };
+  });
+}
+
+/** Gated rows that regressed by more than `max` (a fraction). */
+export function regressionsOver(rows: readonly CompareRow[], max: number): CompareRow[] {
+  return rows.filter((r) => r.gated && r.regression > max);
+}
+
+function signed(text: string, negative: boolean): string {
+  return negative ? `−${text.replace(/^-/, '')}` : `+${text}`;
+}
+
+export function formatDelta(row: CompareRow): string {
+  if (row.delta === null) return '';
+  if (row.delta === 0) return '0';
+  const abs = formatFigure(row.def, Math.abs(row.delta));
+  return signed(abs, row.delta < 0);
+}
+
+export function formatRatio(ratio: number | null): string {
+  if (ratio === null) return '';
+  if (ratio === 0) return '0.0%';
+  return signed(`${(Math.abs(ratio) * 100).toFixed(1)}%`, ratio < 0);
+}
+
+const pct = (f: number): string => `${+(f * 100).toFixed(2)}%`;
+
+function mark(row: CompareRow, max: number | null): string {
+  if (row.verdict === 'worse') {
+    const over = max !== null && row.gated && row.regression > max;
+    return over ? `✗ worse (over ${pct(max)})` : '✗ worse';
+  }
+  return row.verdict === 'better' ? '✓ better' : '';
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  return rows
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))).join('  ').trimEnd())
+    .join('\n');
+}
+
+export interface CompareNames {
+  readonly a: string;
+  readonly b: string;
+}
+
+/** The side-by-side table; `max` (fraction) marks the rows that break the gate. */
+export function renderCompareTable(rows: readonly CompareRow[], names: CompareNames, max: number | null): string {
+  const body = rows.map((r) => [r.def.label, formatFigure(r.def, r.a), formatFigure(r.def, r.b), formatDelta(r), formatRatio(r.deltaRatio), mark(r, max)]);
+  return table([['Figure', `A: ${names.a}`, `B: ${names.b}`, 'Δ', 'Δ%', ''], ...body]);
+}
+
+/** Errors by type, non-zero in either run. */
+export function renderErrorComparison(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): string {
+  const types = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((t) => (a[t] ?? 0) > 0 || (b[t] ?? 0) > 0);
+  if (types.length === 0) return 'Errors by type: none in either run';
+  return table([['Error type', 'A', 'B'], ...types.map((t) => [t, String(a[t] ?? 0), String(b[t] ?? 0)])]);
+}

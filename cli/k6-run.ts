@@ -1,0 +1,92 @@
+/**
+ * Runs one `k6 run` as a child process while polling its REST API (live-poller.ts) and
+ * watching its CPU: output forwarded line by line, exit code passed through (128 + signal
+ * number when k6 was killed). Shared by `npm run bench` and `npm run calibrate`.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { availableCores, CpuWatch } from './cpu-watch.ts';
+import type { LiveFigures } from './live-block.ts';
+import { type LivePoller, startLivePoller } from './live-poller.ts';
+
+/** Exit code when k6 could not be started at all (the preflight's code). */
+export const EXIT_NO_K6 = 2;
+
+/** A free TCP port on 127.0.0.1 for k6's REST API (parallel runs never share 6565). */
+export function freeAddress(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => resolve(`127.0.0.1:${port}`));
+    });
+  });
+}
+
+/** Forwards a child's output line by line, so the live block never splits one of k6's lines. */
+function forwardLines(stream: Readable, write: (line: string) => void): Promise<void> {
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  rl.on('line', write);
+  return new Promise((resolve) => rl.once('close', resolve));
+}
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+export interface K6RunOptions {
+  readonly bin: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  /** REST API address given to k6 with --address. */
+  readonly address: string;
+  readonly intervalMs: number;
+  readonly now: () => number;
+  readonly onFigures: (f: LiveFigures) => void;
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+export interface K6RunResult {
+  readonly code: number;
+  readonly poller: LivePoller;
+  /** Cores available to the generator (the denominator of its CPU share). */
+  readonly cores: number;
+}
+
+export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
+  const child = spawn(o.bin, [...o.args], { env: o.env, stdio: ['inherit', 'pipe', 'pipe'] });
+  const exited = new Promise<number>((resolve) => {
+    child.once('error', (err) => {
+      o.stderr(`could not start k6: ${err.message}`);
+      resolve(EXIT_NO_K6);
+    });
+    child.once('close', (code, signal) => resolve(code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0)));
+  });
+  // Ctrl-C reaches k6 through the terminal's process group: k6 stops gracefully and writes
+  // its summary while we stay alive to finish the reports. A SIGTERM sent to us alone is passed on.
+  const onSigint = (): void => undefined;
+  const onSigterm = (): void => void child.kill('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  try {
+    const cores = availableCores();
+    const cpu = child.pid !== undefined && process.platform === 'linux' ? new CpuWatch(child.pid, cores) : null;
+    const poller = startLivePoller({ address: o.address, intervalMs: o.intervalMs, now: o.now, cpu, onFigures: o.onFigures });
+    const forwarded = Promise.all([forwardLines(child.stdout, o.stdout), forwardLines(child.stderr, o.stderr)]);
+    const code = await exited;
+    await Promise.all([poller.stop(), forwarded]);
+    return { code, poller, cores };
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+}
+
+/** The generator-saturation verdict of a finished run. */
+export function generatorVerdict(r: K6RunResult): { measured: boolean; saturated: boolean; peakShare: number; cores: number } {
+  const s = r.poller.saturation;
+  return { measured: s.samples > 0, saturated: s.isSaturated(), peakShare: s.peakShare, cores: r.cores };
+}

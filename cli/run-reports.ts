@@ -1,0 +1,78 @@
+/**
+ * After a bench run: find the JSON report build/sse.js's handleSummary wrote, record the
+ * generator-saturation verdict in it (and in the text report), write the HTML report beside
+ * it, and render the final block (the text report's FINAL BENCHMARK RESULTS plus the
+ * generator's CPU and where the files are).
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseReportJson, renderReportJson, type ReportJson } from '../lib/report-json.ts';
+import { renderTextReport } from '../lib/report-text.ts';
+import { SATURATION_NOTE } from './cpu-watch.ts';
+import { renderHtmlReport } from './html-report.ts';
+import type { SeriesPoint } from './live-block.ts';
+
+const REPORT_JSON = /^benchmark_\d{8}_\d{6}\.json$/;
+
+/** Names of the JSON reports in `dir` (none when it does not exist). */
+export function listJsonReports(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir).filter((f) => REPORT_JSON.test(f)));
+  } catch {
+    return new Set();
+  }
+}
+
+/** The newest JSON report that was not in `before`, as a path; '' when none. */
+export function newJsonReport(dir: string, before: ReadonlySet<string>): string {
+  const fresh = [...listJsonReports(dir)].filter((f) => !before.has(f)).sort();
+  const last = fresh.at(-1);
+  return last === undefined ? '' : join(dir, last);
+}
+
+export interface GeneratorVerdict {
+  /** Whether CPU was measured at all (Linux /proc, and at least one sample). */
+  readonly measured: boolean;
+  readonly saturated: boolean;
+  readonly peakShare: number;
+  readonly cores: number;
+}
+
+export interface FinishedReports {
+  readonly report: ReportJson;
+  /** Every report file of the run that exists, .txt/.json/.xml/.html. */
+  readonly files: readonly string[];
+}
+
+/** Updates the JSON/text reports with the saturation verdict and writes the HTML report. */
+export function finishReports(jsonPath: string, series: readonly SeriesPoint[], intervalSec: number, gen: GeneratorVerdict, chartJs: string): FinishedReports {
+  let report = parseReportJson(readFileSync(jsonPath, 'utf8'), jsonPath);
+  const stem = jsonPath.replace(/\.json$/, '');
+  const txtPath = `${stem}.txt`;
+  if (gen.measured) {
+    report = { ...report, generatorSaturated: gen.saturated };
+    writeFileSync(jsonPath, renderReportJson(report));
+    if (gen.saturated && existsSync(txtPath) && !readFileSync(txtPath, 'utf8').includes(SATURATION_NOTE)) {
+      writeFileSync(txtPath, `${renderTextReport(report)}⚠ ${SATURATION_NOTE}\n`);
+    }
+  }
+  const htmlPath = `${stem}.html`;
+  const siblings = ['.txt', '.json', '.xml'].map((ext) => `${stem}${ext}`).filter((p) => existsSync(p));
+  writeFileSync(htmlPath, renderHtmlReport({ report, series, intervalSec, siblings: siblings.map((p) => basename(p)) }, chartJs));
+  return { report, files: [...siblings, htmlPath] };
+}
+
+export function generatorLine(gen: GeneratorVerdict): string {
+  if (!gen.measured) return 'Generator CPU: not measured (no /proc, or the run was shorter than one interval)';
+  const peak = `peak ${Math.round(gen.peakShare * 100)}% of ${gen.cores} core${gen.cores === 1 ? '' : 's'}`;
+  return gen.saturated ? `⚠ ${SATURATION_NOTE} (generator CPU ${peak}); see npm run calibrate` : `Generator CPU: ${peak} (not saturated)`;
+}
+
+/** The block printed at the end of `npm run bench`. */
+export function renderFinalBlock(report: ReportJson, gen: GeneratorVerdict, files: readonly string[], dashboardExport: string): string {
+  const text = renderTextReport(report).trimEnd().split('\n');
+  const rule = text.at(-1) ?? '';
+  const extra = [generatorLine(gen), '', 'Reports:', ...files.map((f) => `  ${f}`)];
+  if (dashboardExport !== '') extra.push(`  ${dashboardExport} (k6 web dashboard export)`);
+  return [...text.slice(0, -1), ...extra, rule].join('\n');
+}

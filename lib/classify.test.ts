@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'vitest';
+import { classifyReadError, classifyResponse, classifyStream, classifyTransport, contentType, isEventStream } from './classify.ts';
+
+const SSE = { 'Content-Type': 'text/event-stream' };
+
+describe('classifyTransport (status 0)', () => {
+  test.each([
+    ['Post "http://127.0.0.1:1/v1/workflows/run": dial tcp 127.0.0.1:1: connect: connection refused', 'connection_error'],
+    ['Post "http://nohost.invalid/x": dial tcp: lookup nohost.invalid: no such host', 'connection_error'],
+    ['Post "http://127.0.0.1:5/x": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', 'timeout'],
+    ['Post "http://10.0.0.1/x": dial tcp 10.0.0.1:80: i/o timeout', 'timeout'],
+    ['read: connection reset by peer', 'connection_error'],
+  ])('%s → %s', (message, type) => expect(classifyTransport(message)).toBe(type));
+});
+
+describe('classifyReadError (inside the stream)', () => {
+  test('unknown field line: not a failure', () => expect(classifyReadError('unknown event: foo: bar\n')).toBeNull());
+  test('unexpected EOF → protocol_error', () => expect(classifyReadError('unexpected EOF')).toBe('protocol_error'));
+  test('connection reset → protocol_error', () => expect(classifyReadError('read tcp 127.0.0.1:5->127.0.0.1:6: read: connection reset by peer')).toBe('protocol_error'));
+  test('body deadline → timeout', () =>
+    expect(classifyReadError('context deadline exceeded (Client.Timeout or context cancellation while reading body)')).toBe('timeout'));
+});
+
+describe('classifyResponse', () => {
+  test.each([
+    [{ status: 0, error: 'connect: connection refused', headers: null }, 'connection_error'],
+    [{ status: 200, error: '', headers: SSE }, null],
+    [{ status: 204, error: '', headers: SSE }, null],
+    [{ status: 200, error: '', headers: { 'content-type': 'text/event-stream; charset=utf-8' } }, null],
+    [{ status: 200, error: '', headers: { 'Content-Type': 'application/json' } }, 'invalid_response'],
+    [{ status: 200, error: '', headers: {} }, 'invalid_response'],
+    [{ status: 400, error: '', headers: SSE }, 'http_4xx'],
+    [{ status: 401, error: '', headers: SSE }, 'http_4xx'],
+    [{ status: 429, error: '', headers: SSE }, 'http_4xx'],
+    [{ status: 499, error: '', headers: SSE }, 'http_4xx'],
+    [{ status: 500, error: '', headers: SSE }, 'http_5xx'],
+    [{ status: 302, error: '', headers: SSE }, 'http_5xx'], // any other non-2xx
+  ])('%j → %s', (res, type) => expect(classifyResponse(res)).toBe(type));
+});
+
+describe('classifyStream: one type, response first, then the first fault, then the missing end', () => {
+  const ok = { status: 200, error: '', headers: SSE };
+  test('success', () => expect(classifyStream(ok, null, true)).toBeNull());
+  test('status wins over a stream fault', () => expect(classifyStream({ ...ok, status: 500 }, 'invalid_json', false)).toBe('http_5xx'));
+  test('a stream fault wins over a missing end', () => expect(classifyStream(ok, 'protocol_error', false)).toBe('protocol_error'));
+  test('a fault fails a stream even when it ended', () => expect(classifyStream(ok, 'invalid_json', true)).toBe('invalid_json'));
+  test('no end → early_termination', () => expect(classifyStream(ok, null, false)).toBe('early_termination'));
+});
+
+test('contentType finds the header in any case; isEventStream trims and ignores case', () => {
+  expect(contentType({ 'CONTENT-TYPE': 'x' })).toBe('x');
+  expect(contentType(null)).toBe('');
+  expect(isEventStream({ 'content-type': ' Text/Event-Stream ' })).toBe(true);
+  expect(isEventStream({ 'content-type': 'text/plain' })).toBe(false);
+});

@@ -1,0 +1,68 @@
+/**
+ * Fault → `error_type` (lib/error-types.ts). A failed stream gets exactly one type:
+ * the response decides first (no response, HTTP status, content type), then the
+ * first fault seen inside the stream, then a missing terminal event.
+ * Message patterns follow docs/xk6-sse-behaviour.md. Pure: no k6 import.
+ */
+import type { ErrorType } from './error-types.ts';
+
+/** What `sse.open` returned (`headers` may be missing when no response arrived). */
+export interface StreamResponse {
+  readonly status: number;
+  readonly error: string;
+  readonly headers?: Readonly<Record<string, string>> | null;
+}
+
+/** xk6-sse's `'error'` message for a field line it does not know: the stream goes on. */
+export const UNKNOWN_FIELD_PREFIX = 'unknown event:';
+
+const TIMEOUT_PATTERNS = ['Client.Timeout', 'deadline exceeded', 'i/o timeout', 'timeout awaiting'] as const;
+
+function isTimeoutMessage(message: string): boolean {
+  for (const p of TIMEOUT_PATTERNS) if (message.includes(p)) return true;
+  return false;
+}
+
+/** `res.status === 0`: no response. A deadline is `timeout`, anything else `connection_error`. */
+export function classifyTransport(message: string): ErrorType {
+  return isTimeoutMessage(message) ? 'timeout' : 'connection_error';
+}
+
+/**
+ * A message given to the `'error'` handler once the stream is open: `null` for an
+ * unknown field line (ignored, the stream continues and is not failed), `timeout`
+ * for the whole-request deadline, else `protocol_error` (reset, `unexpected EOF`, …).
+ * Every non-null result means the handler must call `client.close()`.
+ */
+export function classifyReadError(message: string): ErrorType | null {
+  if (message.startsWith(UNKNOWN_FIELD_PREFIX)) return null;
+  return isTimeoutMessage(message) ? 'timeout' : 'protocol_error';
+}
+
+/** The `Content-Type` header, found case-insensitively ('' when absent). */
+export function contentType(headers: Readonly<Record<string, string>> | null | undefined): string {
+  if (!headers) return '';
+  for (const name in headers) {
+    if (name.toLowerCase() === 'content-type') return headers[name] ?? '';
+  }
+  return '';
+}
+
+/** `text/event-stream`, with or without parameters such as `; charset=utf-8`. */
+export function isEventStream(headers: Readonly<Record<string, string>> | null | undefined): boolean {
+  return contentType(headers).trim().toLowerCase().startsWith('text/event-stream');
+}
+
+/** The response's own fault, or `null` when it is a 2xx `text/event-stream` response. */
+export function classifyResponse(res: StreamResponse): ErrorType | null {
+  const status = res.status;
+  if (status === 0) return classifyTransport(res.error);
+  if (status >= 400 && status < 500) return 'http_4xx';
+  if (status < 200 || status >= 300) return 'http_5xx';
+  return isEventStream(res.headers) ? null : 'invalid_response';
+}
+
+/** The one error type of a finished stream, or `null` when it succeeded. */
+export function classifyStream(res: StreamResponse, firstFault: ErrorType | null, ended: boolean): ErrorType | null {
+  return classifyResponse(res) ?? firstFault ?? (ended ? null : 'early_termination');
+}

@@ -1,0 +1,144 @@
+/**
+ * Every environment variable the k6 script reads (`k6 run -e NAME=value` or the
+ * shell environment): the one definition. `loadConfig` reads only these names
+ * and takes its defaults from here; the README table is rendered from here
+ * (lib/docs-tables.ts) and checked against it by a test.
+ *
+ * The accepted names of targets, scenarios, profiles and threshold sets live
+ * here too (lib/config.ts re-exports them), so this module depends on nothing
+ * at run time and config.ts can import it without an import cycle.
+ */
+
+export const TARGET_NAMES = ['dify-workflow', 'dify-chat', 'openai-chat', 'generic'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+export const SCENARIO_NAMES = ['stream', 'burst'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export const PROFILE_NAMES = ['smoke', 'default', 'light', 'normal', 'heavy', 'stress', 'open'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+/** Threshold sets bundled from `thresholds/<name>.json` (lib/thresholds.ts). */
+export const THRESHOLD_SET_NAMES = ['default', 'strict', 'none'] as const;
+export type ThresholdSetName = (typeof THRESHOLD_SET_NAMES)[number];
+
+/** HTTP methods the generic target may use (METHOD). */
+export const METHOD_NAMES = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** What a target uses when ENDPOINT / TERMINAL_EVENTS are unset. */
+export interface TargetDefaults {
+  readonly endpoint: string;
+  readonly terminalEvents: readonly string[];
+}
+
+export const TARGET_DEFAULTS: Readonly<Record<TargetName, TargetDefaults>> = {
+  'dify-workflow': { endpoint: '/v1/workflows/run', terminalEvents: ['workflow_finished', 'error'] },
+  // A chatflow app sends workflow_finished after message_end; the stream is complete at message_end.
+  'dify-chat': { endpoint: '/v1/chat-messages', terminalEvents: ['message_end', 'error'] },
+  // `data: [DONE]` (an unnamed event whose data is [DONE]).
+  'openai-chat': { endpoint: '/v1/chat/completions', terminalEvents: ['[DONE]'] },
+  // Ends when the server closes the stream, or after MAX_EVENTS events.
+  generic: { endpoint: '', terminalEvents: [] },
+};
+
+export interface EnvVarDef {
+  readonly name: string;
+  /** Value used when the variable is unset or empty ('' = none; see the description). */
+  readonly default: string;
+  /** One paragraph for the README table. */
+  readonly description: string;
+  /** The complete list of accepted values, when there is one. */
+  readonly accepted?: readonly string[];
+}
+
+function perTarget(pick: (d: TargetDefaults) => string): string {
+  return TARGET_NAMES.map((t) => {
+    const value = pick(TARGET_DEFAULTS[t]);
+    return `${t} ${value === '' ? '(none)' : `\`${value}\``}`;
+  }).join(', ');
+}
+
+export const ENV_VARS = [
+  {
+    name: 'BASE_URL',
+    default: 'http://localhost:5001',
+    description:
+      'http(s) URL of the server. A path prefix is kept (`https://host/dify`); a trailing `/v1` is not repeated when the default ENDPOINT also starts with `/v1/`.',
+  },
+  {
+    name: 'TARGET',
+    default: 'dify-workflow',
+    description: 'Which API is benchmarked: request body, endpoint and how events are read.',
+    accepted: TARGET_NAMES,
+  },
+  {
+    name: 'API_KEY',
+    default: '',
+    description: 'Sent as `Authorization: Bearer <key>`; unset = no Authorization header. Never written to logs or reports.',
+  },
+  { name: 'DIFY_API_KEY', default: '', description: 'Used when API_KEY is unset (the seed suite’s name).' },
+  {
+    name: 'ENDPOINT',
+    default: '',
+    description: `Path (optionally with a query) appended to BASE_URL. Unset, per TARGET: ${perTarget((d) => d.endpoint)}.`,
+  },
+  { name: 'MODEL', default: 'mock-gpt', description: '`model` of the request body; TARGET=openai-chat only.' },
+  {
+    name: 'QUESTIONS_FILE',
+    default: '',
+    description:
+      'Text file, one question per non-blank line, read once in the init context. Unset: the seed’s five questions. Relative paths are resolved against PWD.',
+  },
+  { name: 'USER_PREFIX', default: 'sse-bench', description: 'Prefix of the `user` identifier sent with each request.' },
+  { name: 'METHOD', default: 'GET', description: 'HTTP method; TARGET=generic only.', accepted: METHOD_NAMES },
+  { name: 'BODY', default: '', description: 'Request body sent as is; TARGET=generic only.' },
+  {
+    name: 'MAX_EVENTS',
+    default: '',
+    description: 'Positive integer: close the stream after this many events (a success); TARGET=generic only. Unset: read until the server closes.',
+  },
+  { name: 'PROFILE', default: 'default', description: 'Load shape; see the profiles table.', accepted: PROFILE_NAMES },
+  { name: 'VUS', default: '', description: 'Positive integer overriding the profile’s VUs (total over the selected scenarios).' },
+  { name: 'ITERATIONS', default: '', description: 'Positive integer overriding the profile’s iterations (shared-iterations profiles).' },
+  { name: 'DURATION', default: '', description: 'Go duration (`30s`, `2m`) overriding the profile’s duration (PROFILE default and open).' },
+  { name: 'RATE', default: '', description: 'Positive integer: iterations started per second (PROFILE=open; default 10).' },
+  {
+    name: 'SCENARIOS',
+    default: 'stream,burst',
+    description: 'Comma-separated scenarios to run; the profile’s VUs, iterations and rate are split between them.',
+    accepted: SCENARIO_NAMES,
+  },
+  {
+    name: 'THRESHOLDS',
+    default: 'default',
+    description:
+      'A threshold set bundled from `thresholds/<name>.json`, or a path to a JSON file (contains `/` or ends in `.json`; relative paths are resolved against PWD).',
+    accepted: THRESHOLD_SET_NAMES,
+  },
+  { name: 'REPORTS_DIR', default: 'reports', description: 'Directory the report files are written to (relative to where k6 runs).' },
+  {
+    name: 'STREAM_TIMEOUT',
+    default: '60s',
+    description: 'Go duration (`30s`, `1500ms`, `1m30s`): deadline of one whole stream, headers and body; a stream still open then ends as `timeout`.',
+  },
+  {
+    name: 'TERMINAL_EVENTS',
+    default: '',
+    description: `Comma-separated event names that end a stream (\`[DONE]\` = OpenAI's \`data: [DONE]\`). Unset, per TARGET: ${perTarget((d) => d.terminalEvents.join(','))}: generic ends when the server closes or after MAX_EVENTS; a chatflow's \`workflow_finished\` after \`message_end\` is not waited for.`,
+  },
+  {
+    name: 'PWD',
+    default: '',
+    description: 'Set by the shell (k6 passes its environment): the directory relative QUESTIONS_FILE and THRESHOLDS paths are resolved against.',
+  },
+] as const satisfies readonly EnvVarDef[];
+
+export type EnvVarName = (typeof ENV_VARS)[number]['name'];
+
+const BY_NAME: ReadonlyMap<string, EnvVarDef> = new Map(ENV_VARS.map((v) => [v.name, v]));
+
+export function envVarDef(name: EnvVarName): EnvVarDef {
+  const def = BY_NAME.get(name);
+  if (def === undefined) throw new Error(`${name} is not in ENV_VARS`); // unreachable: EnvVarName is derived from ENV_VARS
+  return def;
+}

@@ -1,0 +1,30 @@
+import { afterEach, expect, test } from 'vitest';
+import { endRun, startRun } from '../test/k6-harness.ts';
+import { runtime } from '../test/doubles/runtime.ts';
+import { METRICS, type MetricKey } from './metric-defs.ts';
+import { createMetrics, metricsSink } from './metrics.ts';
+
+afterEach(endRun);
+
+test('every metric of METRICS is created with its k6 type', () => {
+  startRun();
+  const m = createMetrics();
+  expect(Object.keys(m).sort()).toEqual(Object.keys(METRICS).sort());
+  const types = runtime().metricTypes;
+  for (const def of Object.values(METRICS)) expect(types.get(def.name)).toBe(def.kind);
+  for (const key of Object.keys(METRICS) as MetricKey[]) expect((m[key] as unknown as { isTime: boolean }).isTime).toBe(METRICS[key].isTime);
+});
+
+test('the sink passes a tag object only when the sample has one', () => {
+  startRun();
+  const sink = metricsSink(createMetrics());
+  const rt = runtime();
+  rt.phase = 'vu';
+  rt.scenario = 'stream';
+  sink.add('ttfe', 42);
+  sink.add('errors', 1, { error_type: 'timeout' });
+  expect(rt.samples.map((s) => [s.metric, s.value, s.tags])).toEqual([
+    ['sse_ttfe', 42, { scenario: 'stream' }],
+    ['sse_errors', 1, { scenario: 'stream', error_type: 'timeout' }],
+  ]);
+});

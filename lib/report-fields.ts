@@ -1,0 +1,234 @@
+/**
+ * The one definition of the figures a run's reports derive from k6's summary (keys,
+ * labels, units, which direction is better), of how they are displayed, and of the
+ * seed's ratings. Used by the text, JSON and JUnit reports (lib/report-*.ts), the bench
+ * CLI's final block, the HTML report and `npm run compare`. Pure data and formatting.
+ *
+ * Values: times in milliseconds, rates per second of test run, `%` figures in percent
+ * (0–100, not 0–1), bytes as a plain count. A figure is `null` when the run produced no
+ * sample it can be computed from (e.g. no TTFT without content events).
+ */
+
+export type FigureUnit = 'ms' | '/s' | '%' | 'count' | 'bytes' | 'tokens/s';
+export type Better = 'lower' | 'higher' | 'none';
+/** Report sections, in display order. */
+export const FIGURE_SECTIONS = ['Final Metrics', 'Overall Rates', 'Latency', 'Streams', 'LLM'] as const;
+export type FigureSection = (typeof FIGURE_SECTIONS)[number];
+
+export interface FigureDef {
+  /** Stable camelCase identifier: the key in the JSON report's `figures`. */
+  readonly key: string;
+  /** Label in human-readable reports. */
+  readonly label: string;
+  readonly unit: FigureUnit;
+  /** Which way is an improvement (`npm run compare`); `none` for figures that describe the load. */
+  readonly better: Better;
+  /** Unit as printed after the value (e.g. `conn/sec` for a `/s` figure). */
+  readonly unitText: string;
+  readonly section: FigureSection;
+  /** Where the value comes from, for docs and tooltips. */
+  readonly description: string;
+}
+
+function fig<K extends string>(
+  key: K,
+  label: string,
+  unit: FigureUnit,
+  better: Better,
+  section: FigureSection,
+  description: string,
+  unitText: string = unit,
+): FigureDef & { readonly key: K } {
+  return { key, label, unit, better, unitText, section, description };
+}
+
+const FIGURES = [
+  // The seed's "Final Metrics" block.
+  fig('totalConnections', 'Total Connections', 'count', 'none', 'Final Metrics', '`sse_streams_opened` count'),
+  fig('totalEvents', 'Total Events', 'count', 'none', 'Final Metrics', "the extension's `sse_event` count (else the sum of `sse_events_per_stream`)"),
+  fig('ttfeAvgMs', 'Average TTFE', 'ms', 'lower', 'Final Metrics', '`sse_ttfe` avg'),
+  fig('ttfeSamples', 'TTFE Samples', 'count', 'none', 'Final Metrics', '`sse_ttfe` count'),
+  // The seed's "Overall Rates" block, plus k6's request rate.
+  fig('connectionRate', 'Connection Rate', '/s', 'higher', 'Overall Rates', 'total connections / test run duration', 'conn/sec'),
+  fig('eventThroughput', 'Event Throughput', '/s', 'higher', 'Overall Rates', 'total events / test run duration', 'events/sec'),
+  fig('requestsPerSecond', 'Requests per Second', '/s', 'higher', 'Overall Rates', '`http_reqs` rate (the extension counts a stream when it ends)', 'req/sec'),
+  // Latency.
+  fig('ttfeMedMs', 'TTFE p50', 'ms', 'lower', 'Latency', '`sse_ttfe` med'),
+  fig('ttfeP95Ms', 'TTFE p95', 'ms', 'lower', 'Latency', '`sse_ttfe` p(95)'),
+  fig('ttfeP99Ms', 'TTFE p99', 'ms', 'lower', 'Latency', '`sse_ttfe` p(99)'),
+  fig('ttftAvgMs', 'Average TTFT', 'ms', 'lower', 'Latency', '`sse_ttft` avg (first content event)'),
+  fig('ttftP95Ms', 'TTFT p95', 'ms', 'lower', 'Latency', '`sse_ttft` p(95)'),
+  fig('openTimeP95Ms', 'Open Time p95', 'ms', 'lower', 'Latency', '`sse_open_time` p(95) (request start → headers)'),
+  // Streams.
+  fig('streamDurationAvgMs', 'Average Stream Duration', 'ms', 'lower', 'Streams', '`sse_stream_duration` avg (first → last event)'),
+  fig('streamDurationP95Ms', 'Stream Duration p95', 'ms', 'lower', 'Streams', '`sse_stream_duration` p(95)'),
+  fig('interEventAvgMs', 'Average Inter-event Latency', 'ms', 'lower', 'Streams', '`sse_inter_event_time` avg'),
+  fig('interEventP95Ms', 'Inter-event Latency p95', 'ms', 'lower', 'Streams', '`sse_inter_event_time` p(95)'),
+  fig('eventsPerStreamAvg', 'Events per Stream', 'count', 'none', 'Streams', '`sse_events_per_stream` avg'),
+  fig('dataBytes', 'Event Data', 'bytes', 'none', 'Streams', '`sse_data_bytes` count'),
+  fig('successRate', 'Success Rate', '%', 'higher', 'Streams', '`sse_stream_success` rate × 100'),
+  fig('failedStreams', 'Failed Streams', 'count', 'lower', 'Streams', '`sse_errors` count (one per failed stream)'),
+  fig('streamsOpenAtEnd', 'Streams Open at End', 'count', 'lower', 'Streams', '`sse_streams_opened` − `sse_streams_closed` (cut off by the end of the test)'),
+  fig('droppedIterations', 'Dropped Iterations', 'count', 'lower', 'Streams', '`dropped_iterations` count (arrival-rate profiles: load the run could not start)'),
+  fig('vusMax', 'Max VUs', 'count', 'none', 'Streams', '`vus_max` max'),
+  fig('testDurationMs', 'Test Duration', 'ms', 'none', 'Streams', 'k6 `state.testRunDurationMs`'),
+  // LLM / Dify.
+  fig('outputTokens', 'Output Tokens', 'count', 'none', 'LLM', '`llm_output_tokens` count'),
+  fig('tokensPerSecondAvg', 'Average Tokens per Second', 'tokens/s', 'higher', 'LLM', '`llm_tokens_per_second` avg (per stream, after the first token)'),
+  fig('timePerOutputTokenAvgMs', 'Average Time per Output Token', 'ms', 'lower', 'LLM', '`llm_time_per_output_token` avg'),
+  fig('difyWorkflowAvgMs', 'Average Dify Workflow Time', 'ms', 'lower', 'LLM', '`dify_workflow_elapsed` avg (server-reported)'),
+] as const satisfies readonly FigureDef[];
+
+export type FigureKey = (typeof FIGURES)[number]['key'];
+export type Figures = Record<FigureKey, number | null>;
+
+/** Every derived figure, in display order. */
+export const REPORT_FIGURES: readonly FigureDef[] = FIGURES;
+export const FIGURE_KEYS: readonly FigureKey[] = FIGURES.map((f) => f.key);
+
+export function isFigureKey(key: string): key is FigureKey {
+  return (FIGURE_KEYS as readonly string[]).includes(key);
+}
+
+/** The definition of one figure (throws on an unknown key: a programming error). */
+export function figureDef(key: FigureKey): FigureDef {
+  const found = REPORT_FIGURES.find((f) => f.key === key);
+  if (!found) throw new Error(`unknown report figure: ${key}`);
+  return found;
+}
+
+function fixed(value: number, digits: number): string {
+  return value.toFixed(digits);
+}
+
+/** `1234567` → `1.23 MB` (decimal units, as k6 prints data). */
+export function humanBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} B` : `${fixed(value, 2)} ${units[unit]}`;
+}
+
+/**
+ * A figure as printed in reports: `42.5 ms` (`62.50 s` from 10 s up), `2.60 conn/sec`, `99.50%`, `2964`,
+ * `1.23 MB`, `31.4 tokens/s`; `n/a` when the figure is null.
+ */
+export function formatFigure(def: FigureDef, value: number | null): string {
+  if (value === null) return 'n/a';
+  switch (def.unit) {
+    case 'ms':
+      if (value >= 10_000) return `${fixed(value / 1000, 2)} s`;
+      return `${fixed(value, value >= 100 ? 0 : value >= 10 ? 1 : 2)} ms`;
+    case '/s':
+      return `${fixed(value, 2)} ${def.unitText}`;
+    case '%':
+      return `${fixed(value, 2)}%`;
+    case 'count':
+      return Number.isInteger(value) ? String(value) : fixed(value, 2);
+    case 'bytes':
+      return humanBytes(value);
+    case 'tokens/s':
+      return `${fixed(value, 1)} tokens/s`;
+  }
+}
+
+// ---- Ratings (the seed's bands) ----
+
+export type RatingOp = '>' | '>=' | '<' | '<=';
+
+export interface RatingBand {
+  readonly label: string;
+  /** The band applies when `value <op> bound`; bands are tried in order. */
+  readonly op: RatingOp;
+  readonly bound: number;
+}
+
+export interface RatingDef {
+  readonly key: string;
+  readonly title: string;
+  /** The figure that is rated. */
+  readonly figure: FigureKey;
+  readonly bands: readonly RatingBand[];
+  /** Label when no band applies. */
+  readonly otherwise: string;
+  /** The bands in words, for reports and docs. */
+  readonly legend: string;
+}
+
+const RATING_LIST = [
+  {
+    key: 'requestsPerSecond',
+    title: 'Requests per second',
+    figure: 'requestsPerSecond',
+    bands: [
+      { label: 'Excellent', op: '>', bound: 50 },
+      { label: 'Good', op: '>=', bound: 20 },
+      { label: 'Acceptable', op: '>=', bound: 10 },
+    ],
+    otherwise: 'Needs Improvement',
+    legend: 'Excellent > 50, Good 20–50, Acceptable 10–20, Needs Improvement < 10',
+  },
+  {
+    key: 'ttfe',
+    title: 'Time to first event (p95)',
+    figure: 'ttfeP95Ms',
+    bands: [
+      { label: 'Excellent', op: '<', bound: 100 },
+      { label: 'Acceptable', op: '<', bound: 500 },
+    ],
+    otherwise: 'Needs Improvement',
+    legend: 'Excellent < 100 ms, Acceptable < 500 ms, else Needs Improvement',
+  },
+  {
+    key: 'successRate',
+    title: 'Success rate',
+    figure: 'successRate',
+    bands: [{ label: 'Production Ready', op: '>', bound: 99 }],
+    otherwise: 'Needs Improvement',
+    legend: 'Production Ready > 99%, else Needs Improvement',
+  },
+] as const satisfies readonly RatingDef[];
+
+export type RatingKey = (typeof RATING_LIST)[number]['key'];
+/** The seed's ratings, in display order. */
+export const RATINGS: readonly RatingDef[] = RATING_LIST;
+
+export interface Rating {
+  readonly value: number | null;
+  /** The band's label; `null` when the figure is null. */
+  readonly label: string | null;
+}
+export type Ratings = Record<RatingKey, Rating>;
+
+function holds(value: number, op: RatingOp, bound: number): boolean {
+  switch (op) {
+    case '>':
+      return value > bound;
+    case '>=':
+      return value >= bound;
+    case '<':
+      return value < bound;
+    case '<=':
+      return value <= bound;
+  }
+}
+
+/** The band label of `value` under `def`; `null` for a null value. */
+export function rate(def: RatingDef, value: number | null): string | null {
+  if (value === null) return null;
+  return def.bands.find((b) => holds(value, b.op, b.bound))?.label ?? def.otherwise;
+}
+
+/** Every rating of a run's figures. */
+export function rateFigures(figures: Figures): Ratings {
+  const out = {} as Record<RatingKey, Rating>;
+  for (const def of RATING_LIST) {
+    const value = figures[def.figure];
+    out[def.key] = { value, label: rate(def, value) };
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { runtime } from '../test/doubles/runtime.ts';
+import { endRun, requests, setServer, startRun } from '../test/k6-harness.ts';
+import { loadConfig } from './config.ts';
+import { createMetrics, metricsSink } from './metrics.ts';
+import { createSession } from './sse-session.ts';
+import { createTarget } from './targets.ts';
+
+let sum: (metric: string) => number;
+
+beforeEach(() => {
+  startRun();
+  sum = (metric) => runtime().samples.filter((s) => s.metric === metric).reduce((a, s) => a + s.value, 0);
+});
+afterEach(endRun);
+
+function session(env: Record<string, string>) {
+  const target = createTarget(loadConfig(env));
+  const run = createSession(target.stream, metricsSink(createMetrics()));
+  runtime().phase = 'vu';
+  return { run, target };
+}
+
+test('closes after the terminal event without waiting for the server', () => {
+  const { run, target } = session({ TARGET: 'openai-chat' });
+  setServer(() => ({ kind: 'response', chunks: [{ at: 10, text: 'data: [DONE]\n\n' }, { at: 5000, text: 'data: {}\n\n' }], end: { kind: 'silence' } }));
+  expect(run(target.request('q', 'u'))).toEqual({ success: true, errorType: null });
+  expect(runtime().samples.find((s) => s.metric === 'http_req_duration')?.value).toBe(10);
+  expect([sum('sse_streams_opened'), sum('sse_streams_closed')]).toEqual([1, 1]);
+});
+
+test('streams closed is counted even when sse.open throws', () => {
+  const { run, target } = session({ TARGET: 'openai-chat' });
+  setServer(() => ({ kind: 'response' }));
+  const req = target.request('q', 'u');
+  expect(() => run({ url: req.url, params: { ...req.params, timeout: 'soon' } })).toThrow(/invalid duration/);
+  expect([sum('sse_streams_opened'), sum('sse_streams_closed')]).toEqual([1, 1]);
+});
+
+test('one session serves consecutive streams, each classified on its own', () => {
+  const { run, target } = session({ TARGET: 'dify-workflow' });
+  setServer((r) =>
+    requests().length === 1
+      ? { kind: 'refused' }
+      : { kind: 'response', chunks: [{ at: 5, text: `data: {"event": "workflow_finished", "data": {"status": "succeeded", "user": "${JSON.parse(r.body).user}"}}\n\n` }] },
+  );
+  expect(run(target.request('q', 'u1')).errorType).toBe('connection_error');
+  expect(run(target.request('q', 'u2'))).toEqual({ success: true, errorType: null });
+});

@@ -1,0 +1,25 @@
+/**
+ * `generic`: any SSE URL (METHOD, BODY). `data` is never parsed. Every non-keep-alive event
+ * is a content event (so TTFT = TTFE and output tokens = events). The stream ends when the
+ * server closes it (success after at least one event), when an event's name — or its whole
+ * `data` — is listed in TERMINAL_EVENTS, or after MAX_EVENTS events (then the client closes).
+ * Pure: no k6 import.
+ */
+import { V_CONTENT, V_END, V_OTHER, type Interpreter, type Verdict } from './stream-tracker.ts';
+
+/** Longest `data` compared against TERMINAL_EVENTS: hashing long payloads per event costs time. */
+const MAX_TERMINAL_DATA = 64;
+
+function stripCr(name: string): string {
+  return name.charCodeAt(name.length - 1) === 13 ? name.slice(0, -1) : name;
+}
+
+export function genericInterpreter(terminal: ReadonlySet<string>, maxEvents: number, content: boolean): Interpreter {
+  const listed = terminal.size > 0;
+  const counted: Verdict = content ? V_CONTENT : V_OTHER;
+  return (data, event, notes) => {
+    if (listed && (terminal.has(stripCr(event.name)) || (data.length <= MAX_TERMINAL_DATA && terminal.has(data)))) return V_END;
+    if (maxEvents > 0 && notes.events >= maxEvents) return V_END;
+    return counted;
+  };
+}

@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { describe, expect, test } from 'vitest';
+import { loadConfig } from './config.ts';
+import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type StreamNotes } from './stream-tracker.ts';
+import { difyBurstInterpreter, difyStreamInterpreter } from './target-dify.ts';
+import { genericInterpreter } from './target-generic.ts';
+import { openaiBurstInterpreter, openaiStreamInterpreter } from './target-openai.ts';
+import { createTarget, requestHeaders } from './targets.ts';
+
+function fixtureEvents(name: string): EventSourceMessage[] {
+  const events: EventSourceMessage[] = [];
+  createParser({ onEvent: (e) => events.push(e) }).feed(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8'));
+  return events.filter((e) => e.event !== 'ping');
+}
+
+class Notes implements StreamNotes {
+  events = 0;
+  terminalSeen = false;
+  workflowStarted = false;
+  usage = -1;
+  parts = 0;
+  nodes: [string, number][] = [];
+  workflows: number[] = [];
+  setUsage(n: number): void {
+    this.usage = n;
+  }
+  addUsage(n: number): void {
+    this.parts += n;
+  }
+  nodeElapsed(t: string, s: number): void {
+    this.nodes.push([t, s]);
+  }
+  workflowElapsed(s: number): void {
+    this.workflows.push(s);
+  }
+}
+
+/** Verdicts of an interpreter over events, with the tracker's bookkeeping of `events`/`terminalSeen`. */
+function verdicts(interpret: Interpreter, events: { data: string; event?: string | undefined }[], notes = new Notes()): number[] {
+  return events.map((e) => {
+    notes.events++;
+    const v = interpret(e.data, { id: '', name: e.event ?? '', data: e.data, comment: '' }, notes);
+    if (v === V_END_WAIT) notes.terminalSeen = true;
+    return v;
+  });
+}
+
+const DIFY_WF = new Set(['workflow_finished', 'error']);
+const DIFY_CHAT = new Set(['message_end', 'error']);
+const O = V_OTHER;
+const C = V_CONTENT;
+
+describe('dify', () => {
+  test('workflow stream: content = text_chunk, node/workflow elapsed, LLM usage, end on workflow_finished', () => {
+    const notes = new Notes();
+    expect(verdicts(difyStreamInterpreter(DIFY_WF), fixtureEvents('dify-workflow.sse'), notes)).toEqual([O, O, O, O, C, C, C, C, C, O, O, O, V_END]);
+    expect(notes.nodes).toEqual([
+      ['start', 0.012345],
+      ['llm', 1.5],
+      ['end', 0.002],
+    ]);
+    expect(notes.workflows).toEqual([1.75]);
+    expect(notes.parts).toBe(7);
+    expect(notes.workflowStarted).toBe(true);
+  });
+
+  test('workflow burst: sniffed, content not tracked, the end still detected', () => {
+    const notes = new Notes();
+    expect(verdicts(difyBurstInterpreter(DIFY_WF), fixtureEvents('dify-workflow.sse'), notes)).toEqual([O, O, O, O, O, O, O, O, O, O, O, O, V_END]);
+    expect(notes.nodes).toEqual([]);
+    expect(notes.workflows).toEqual([1.75]);
+  });
+
+  test.each([
+    ['stream', difyStreamInterpreter],
+    ['burst', difyBurstInterpreter],
+  ])('%s: failed workflow and error event → V_FAIL', (_m, make) => {
+    const failed = fixtureEvents('dify-workflow-failed.sse');
+    expect(verdicts(make(DIFY_WF), failed).at(-1)).toBe(V_FAIL);
+    expect(verdicts(make(DIFY_WF), fixtureEvents('dify-error.sse')).at(-1)).toBe(V_FAIL);
+  });
+
+  test('chat: message events are content; message_end ends and carries usage', () => {
+    const notes = new Notes();
+    expect(verdicts(difyStreamInterpreter(DIFY_CHAT), fixtureEvents('dify-chat.sse'), notes)).toEqual([C, C, C, C, V_END]);
+    expect(notes.usage).toBe(11);
+  });
+
+  test('chatflow: message_end → end-wait, then workflow_finished closes', () => {
+    for (const make of [difyStreamInterpreter, difyBurstInterpreter]) {
+      const v = verdicts(make(DIFY_CHAT), fixtureEvents('dify-chatflow.sse'));
+      expect(v.slice(-2)).toEqual([V_END_WAIT, V_END]);
+    }
+  });
+
+  test('invalid JSON and non-object JSON → V_BAD_JSON; unknown types and data-less events are just counted', () => {
+    const events = [{ data: '{oops' }, { data: '42' }, { data: 'null' }, { data: '{"event": "tts_message", "audio": ""}' }, { data: '', event: 'x' }];
+    expect(verdicts(difyStreamInterpreter(DIFY_WF), events)).toEqual([V_BAD_JSON, V_BAD_JSON, V_BAD_JSON, O, O]);
+    expect(verdicts(difyBurstInterpreter(DIFY_WF), events)).toEqual([V_BAD_JSON, V_BAD_JSON, V_BAD_JSON, O, O]);
+  });
+
+  test('burst falls back to JSON.parse when the event key is not first', () => {
+    expect(verdicts(difyBurstInterpreter(DIFY_WF), [{ data: '{"task_id": "t", "event": "workflow_finished", "data": {"status": "succeeded"}}' }])).toEqual([V_END]);
+  });
+
+  test('workflow_finished without a status fails; with one not listed as terminal it is just counted', () => {
+    expect(verdicts(difyStreamInterpreter(DIFY_WF), [{ data: '{"event": "workflow_finished", "data": {}}' }])).toEqual([V_FAIL]);
+    expect(verdicts(difyStreamInterpreter(new Set(['x'])), [{ data: '{"event": "workflow_finished", "data": {"status": "succeeded"}}' }])).toEqual([O]);
+  });
+});
+
+describe('openai', () => {
+  const TERMINAL = new Set(['[DONE]']);
+  test('stream: role-only delta is not content; usage chunk; [DONE] ends', () => {
+    const notes = new Notes();
+    expect(verdicts(openaiStreamInterpreter(TERMINAL), fixtureEvents('openai-chat.sse'), notes)).toEqual([O, C, C, C, C, C, O, O, V_END]);
+    expect(notes.usage).toBe(5);
+  });
+
+  test('burst: only [DONE]', () => {
+    expect(verdicts(openaiBurstInterpreter(TERMINAL), fixtureEvents('openai-chat.sse'))).toEqual([O, O, O, O, O, O, O, O, V_END]);
+  });
+
+  test('bad JSON, an error chunk, [DONE] when not listed', () => {
+    const events = [{ data: '{"choices": [' }, { data: '{"error":{"message":"x"}}' }, { data: '[DONE]' }, { data: 'plain' }];
+    expect(verdicts(openaiStreamInterpreter(new Set()), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
+  });
+});
+
+describe('generic', () => {
+  test('every event is content; a listed name (CRLF too) or short data ends; MAX_EVENTS ends', () => {
+    const interp = genericInterpreter(new Set(['done', '[DONE]']), 0, true);
+    expect(verdicts(interp, [{ data: 'a' }, { data: 'b', event: 'done\r' }])).toEqual([C, V_END]);
+    expect(verdicts(interp, [{ data: '[DONE]' }])).toEqual([V_END]);
+    expect(verdicts(genericInterpreter(new Set(), 2, true), [{ data: 'a' }, { data: 'b' }])).toEqual([C, V_END]);
+    expect(verdicts(genericInterpreter(new Set(), 0, false), [{ data: 'a' }])).toEqual([O]);
+  });
+});
+
+describe('createTarget', () => {
+  test.each([
+    ['dify-workflow', 'http://h:1/v1/workflows/run', { inputs: { question: 'Q' }, response_mode: 'streaming', user: 'U' }],
+    ['dify-chat', 'http://h:1/v1/chat-messages', { inputs: {}, query: 'Q', response_mode: 'streaming', user: 'U' }],
+    [
+      'openai-chat',
+      'http://h:1/v1/chat/completions',
+      { model: 'm1', messages: [{ role: 'user', content: 'Q' }], stream: true, stream_options: { include_usage: true }, user: 'U' },
+    ],
+  ])('%s request', (target, url, body) => {
+    const env: Record<string, string> = { TARGET: target, BASE_URL: 'http://h:1', STREAM_TIMEOUT: '90s' };
+    if (target === 'openai-chat') env['MODEL'] = 'm1';
+    const t = createTarget(loadConfig(env));
+    const req = t.request('Q', 'U');
+    expect(req.url).toBe(url);
+    expect(req.params).toEqual({ method: 'POST', headers: { 'Content-Type': 'application/json' }, timeout: '90s', body: JSON.stringify(body) });
+  });
+
+  test('generic: METHOD and BODY as given, no body when empty', () => {
+    const get = createTarget(loadConfig({ TARGET: 'generic', BASE_URL: 'http://h:1', ENDPOINT: '/sse' })).request('Q', 'U');
+    expect(get).toEqual({ url: 'http://h:1/sse', params: { method: 'GET', headers: {}, timeout: '60s' } });
+    const post = createTarget(loadConfig({ TARGET: 'generic', METHOD: 'POST', BODY: 'x=1' })).request('Q', 'U');
+    expect(post.params).toMatchObject({ method: 'POST', body: 'x=1', headers: {} });
+  });
+
+  test('the API key only in Authorization', () => {
+    const t = createTarget(loadConfig({ TARGET: 'dify-workflow', API_KEY: 'app-k' }));
+    const req = t.request('Q', 'U');
+    expect(req.params.headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer app-k' });
+    expect(req.params.body).not.toContain('app-k');
+    expect(JSON.stringify(t.stream)).not.toContain('app-k');
+  });
+
+  test('stream mode counts gaps and bytes; burst does not; generic needs no terminal', () => {
+    const t = createTarget(loadConfig({ TARGET: 'dify-workflow' }));
+    expect(t.stream).toMatchObject({ perEventGaps: true, countBytes: true, needsTerminal: true });
+    expect(t.burst).toMatchObject({ perEventGaps: false, countBytes: false, needsTerminal: true });
+    expect(createTarget(loadConfig({ TARGET: 'generic' })).stream.needsTerminal).toBe(false);
+  });
+
+  test('requestHeaders is frozen', () => {
+    expect(Object.isFrozen(requestHeaders('', true))).toBe(true);
+  });
+});

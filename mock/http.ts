@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Largest request body accepted (413 above). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Error-body dialects: Dify's `{code, message, status}` or OpenAI's `{error: {message, type, code}}`. */
+export type Dialect = 'dify' | 'openai';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const OPENAI_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'invalid_request_error',
+  404: 'invalid_request_error',
+  405: 'invalid_request_error',
+  413: 'invalid_request_error',
+  429: 'rate_limit_error',
+};
+
+export function errorBody(dialect: Dialect, e: HttpError): string {
+  if (dialect === 'openai') {
+    return JSON.stringify({ error: { message: e.message, type: OPENAI_TYPES[e.status] ?? 'server_error', code: e.code } });
+  }
+  return JSON.stringify({ code: e.code, message: e.message, status: e.status });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+export function sendError(res: ServerResponse, dialect: Dialect, e: HttpError): void {
+  sendJson(res, e.status, errorBody(dialect, e), e.headers);
+}
+
+/** Reads the body as text, rejecting (413) past MAX_BODY_BYTES without buffering the excess. */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const tooLarge = (): HttpError => new HttpError(413, 'payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes.`);
+    if (declared > MAX_BODY_BYTES) return reject(tooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Parses a JSON object body (400 `invalid_param` otherwise). */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'invalid_param', 'Request body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'invalid_param', 'Request body must be a JSON object.');
+  }
+  return value as Record<string, unknown>; // checked just above: a non-null, non-array object
+}
+
+const bad = (message: string): HttpError => new HttpError(400, 'invalid_param', message);
+
+export function requireString(body: Record<string, unknown>, field: string, optional = false): void {
+  const v = body[field];
+  if (v === undefined && optional) return;
+  if (typeof v !== 'string') throw bad(`${field} is required and must be a string.`);
+}
+
+export function requireObject(body: Record<string, unknown>, field: string, optional = false): void {
+  const v = body[field];
+  if (v === undefined && optional) return;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad(`${field} is required and must be an object.`);
+}
+
+/** Dify's `response_mode`: blocking when omitted. */
+export function difyStreaming(body: Record<string, unknown>): boolean {
+  const mode = body.response_mode ?? 'blocking';
+  if (mode !== 'streaming' && mode !== 'blocking') throw bad('response_mode must be "streaming" or "blocking".');
+  return mode === 'streaming';
+}

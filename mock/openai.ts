@@ -1,0 +1,87 @@
+import { HttpError } from './http.ts';
+import { sseData, type Endpoint, type ScriptContext, type StreamEnd, type StreamScript } from './script.ts';
+import { estimateTokens } from './text.ts';
+
+/** `POST /v1/chat/completions` (OpenAI-compatible) and `GET /v1/models`. */
+
+const bad = (message: string): HttpError => new HttpError(400, 'invalid_request_error', message);
+
+interface Completion {
+  id: string;
+  created: number;
+  model: string;
+  promptTokens: number;
+  includeUsage: boolean;
+}
+
+function newCompletion(ctx: ScriptContext): Completion {
+  const { body } = ctx;
+  const options = body.stream_options as { include_usage?: unknown } | undefined; // shape checked in validate()
+  return {
+    id: `chatcmpl-${ctx.rng.uint32().toString(36)}${ctx.rng.uint32().toString(36)}`,
+    created: ctx.createdAtS,
+    model: typeof body.model === 'string' && body.model !== '' ? body.model : ctx.model,
+    promptTokens: estimateTokens(JSON.stringify(body.messages)),
+    includeUsage: options?.include_usage === true,
+  };
+}
+
+const usageOf = (c: Completion, end: StreamEnd) => ({
+  prompt_tokens: c.promptTokens,
+  completion_tokens: end.tokens,
+  total_tokens: c.promptTokens + end.tokens,
+});
+
+function script(ctx: ScriptContext): StreamScript {
+  const c = newCompletion(ctx);
+  const base = { id: c.id, object: 'chat.completion.chunk', created: c.created, model: c.model };
+  const chunk = (delta: unknown, finishReason: string | null): string =>
+    sseData({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
+  const head = `data: {"id":"${c.id}","object":"chat.completion.chunk","created":${c.created},"model":${JSON.stringify(c.model)},"choices":[{"index":0,"delta":{"content":`;
+  const tail = '},"logprobs":null,"finish_reason":null}]}\n\n';
+  const done = 'data: [DONE]\n\n';
+  const error = (): string[] => [sseData({ error: { message: 'Mock fault: error_event', type: 'server_error', code: 'internal_error' } })];
+  return {
+    ping: null,
+    start: () => [chunk({ role: 'assistant', content: '' }, null)],
+    token: (json) => head + json + tail,
+    finish: (end) => {
+      const out = [chunk({}, 'stop')];
+      if (c.includeUsage) out.push(sseData({ ...base, choices: [], usage: usageOf(c, end) }));
+      out.push(done);
+      return out;
+    },
+    error,
+    failed: error,
+  };
+}
+
+export const openaiChat: Endpoint = {
+  dialect: 'openai',
+  validate(body) {
+    const { messages, stream, stream_options: options, model } = body;
+    if (!Array.isArray(messages) || messages.length === 0) throw bad('messages is required and must be a non-empty array.');
+    if (model !== undefined && typeof model !== 'string') throw bad('model must be a string.');
+    if (stream !== undefined && typeof stream !== 'boolean') throw bad('stream must be a boolean.');
+    if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+      throw bad('stream_options must be an object.');
+    }
+    return stream === true;
+  },
+  script,
+  blocking(ctx, end) {
+    const c = newCompletion(ctx);
+    return {
+      id: c.id,
+      object: 'chat.completion',
+      created: c.created,
+      model: c.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: end.answer }, logprobs: null, finish_reason: 'stop' }],
+      usage: usageOf(c, end),
+    };
+  },
+};
+
+export function modelList(model: string): string {
+  return JSON.stringify({ object: 'list', data: [{ id: model, object: 'model', created: 0, owned_by: 'sse-bench-mock' }] });
+}

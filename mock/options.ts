@@ -1,0 +1,328 @@
+import { FAULTS, FAULT_NAMES, type FaultName, type FaultRates } from './faults.ts';
+
+/**
+ * The one definition of every mock-server knob: its flag, environment variable, per-request
+ * `X-Mock-*` header, default and description. `--help`, the docs table and all parsing
+ * derive from KNOBS.
+ */
+
+export const JITTER_KINDS = ['none', 'uniform', 'exponential'] as const;
+export type JitterKind = (typeof JITTER_KINDS)[number];
+export const SCHEDULERS = ['tick', 'timers'] as const;
+export type SchedulerKind = (typeof SCHEDULERS)[number];
+
+export interface MockOptions {
+  apiKey: string;
+  ttfeMs: number;
+  ttftMs: number;
+  tokens: number;
+  tokenIntervalMs: number;
+  jitter: JitterKind;
+  jitterMs: number;
+  pingIntervalMs: number;
+  seed: string;
+  model: string;
+  fault: FaultName | 'none';
+  faultRates: FaultRates;
+  resetAfterEvents: number;
+  retryAfterS: number;
+  scheduler: SchedulerKind;
+}
+
+/** Where a knob applies: `listen` (host/port, not per request), `server` (flag/env only), `request` (also a header). */
+export type KnobScope = 'listen' | 'server' | 'request';
+
+export type KnobKind =
+  | { type: 'int'; min: number; max: number; unit: string }
+  | { type: 'number'; min: number; max: number; unit: string }
+  | { type: 'enum'; accepted: readonly string[] }
+  | { type: 'string' };
+
+export interface KnobDef {
+  /** kebab-case: flag `--name`, env `MOCK_NAME`, header `X-Mock-Name`. */
+  name: string;
+  scope: KnobScope;
+  kind: KnobKind;
+  default: string;
+  description: string;
+  /** Stores a parsed value; absent for `listen` knobs, which are not MockOptions. */
+  set?: (o: MockOptions, value: number | string) => void;
+}
+
+export class MockOptionError extends Error {
+  override name = 'MockOptionError';
+}
+
+const ms = (name: string, def: string, max: number, description: string, set: (o: MockOptions, v: number) => void): KnobDef => ({
+  name,
+  scope: 'request',
+  kind: { type: 'int', min: 0, max, unit: 'ms' },
+  default: def,
+  description,
+  set: (o, v) => set(o, Number(v)),
+});
+
+const faultRateKnobs: KnobDef[] = FAULTS.map((f) => ({
+  name: `fault-${f.name.replace(/_/g, '-')}`,
+  scope: 'request',
+  kind: { type: 'number', min: 0, max: 1, unit: 'probability' },
+  default: '0',
+  description: `Probability of fault \`${f.name}\`: ${f.description}`,
+  set: (o, v) => {
+    o.faultRates = { ...o.faultRates, [f.name]: Number(v) };
+  },
+}));
+
+export const KNOBS: readonly KnobDef[] = [
+  { name: 'host', scope: 'listen', kind: { type: 'string' }, default: '127.0.0.1', description: 'Address to listen on.' },
+  {
+    name: 'port',
+    scope: 'listen',
+    kind: { type: 'int', min: 0, max: 65535, unit: 'port' },
+    default: '5001',
+    description: "Port to listen on (Dify's API port; 0 = any free port).",
+  },
+  {
+    name: 'api-key',
+    scope: 'server',
+    kind: { type: 'string' },
+    default: '',
+    description: 'When set, every API request needs `Authorization: Bearer <key>` (401 otherwise). Never logged.',
+    set: (o, v) => (o.apiKey = String(v)),
+  },
+  ms('ttfe-ms', '20', 600_000, 'Delay from the request to the first event (time to first event).', (o, v) => (o.ttfeMs = v)),
+  ms(
+    'ttft-ms',
+    '200',
+    600_000,
+    'Delay from the request to the first token event (time to first token); never earlier than the first event.',
+    (o, v) => (o.ttftMs = v),
+  ),
+  {
+    name: 'tokens',
+    scope: 'request',
+    kind: { type: 'int', min: 0, max: 100_000, unit: 'count' },
+    default: '50',
+    description: 'Tokens per answer: one `text_chunk` / `message` / delta event each.',
+    set: (o, v) => (o.tokens = Number(v)),
+  },
+  ms('token-interval-ms', '20', 60_000, 'Interval between two token events.', (o, v) => (o.tokenIntervalMs = v)),
+  {
+    name: 'jitter',
+    scope: 'request',
+    kind: { type: 'enum', accepted: JITTER_KINDS },
+    default: 'none',
+    description: 'Extra random delay added to each token interval: `uniform` in [0, jitter-ms), `exponential` with mean jitter-ms.',
+    set: (o, v) => (o.jitter = v as JitterKind), // validated against JITTER_KINDS by parseKnobValue
+  },
+  ms('jitter-ms', '0', 60_000, 'Scale of the jitter.', (o, v) => (o.jitterMs = v)),
+  ms('ping-interval-ms', '10000', 3_600_000, 'Interval of `event: ping` keep-alives on Dify streams (0 = none).', (o, v) => (o.pingIntervalMs = v)),
+  {
+    name: 'seed',
+    scope: 'request',
+    kind: { type: 'string' },
+    default: '',
+    description:
+      'Random seed (any text). Empty: a random one per server. With a server seed, streams differ by their start order; the same `X-Mock-Seed` always gives the same ids, text, jitter and fault draws.',
+    set: (o, v) => (o.seed = String(v)),
+  },
+  {
+    name: 'model',
+    scope: 'request',
+    kind: { type: 'string' },
+    default: 'mock-gpt',
+    description: 'Model name reported by the OpenAI endpoints.',
+    set: (o, v) => (o.model = String(v)),
+  },
+  {
+    name: 'fault',
+    scope: 'request',
+    kind: { type: 'enum', accepted: ['none', ...FAULT_NAMES] },
+    default: 'none',
+    description: 'Inject this fault into every request (per request: `X-Mock-Fault: reset`). Overrides the probabilities.',
+    set: (o, v) => (o.fault = v as FaultName | 'none'), // validated against FAULT_NAMES by parseKnobValue
+  },
+  ...faultRateKnobs,
+  {
+    name: 'reset-after-events',
+    scope: 'request',
+    kind: { type: 'int', min: 0, max: 1_000_000, unit: 'count' },
+    default: '5',
+    description: 'Events sent before the `reset` fault destroys the socket.',
+    set: (o, v) => (o.resetAfterEvents = Number(v)),
+  },
+  {
+    name: 'retry-after-s',
+    scope: 'request',
+    kind: { type: 'int', min: 0, max: 86_400, unit: 's' },
+    default: '1',
+    description: '`Retry-After` seconds sent with the `http_429` fault.',
+    set: (o, v) => (o.retryAfterS = Number(v)),
+  },
+  {
+    name: 'scheduler',
+    scope: 'server',
+    kind: { type: 'enum', accepted: SCHEDULERS },
+    default: 'tick',
+    description: 'Event timing: `tick` = one timer loop per server (measured faster), `timers` = one timer per stream.',
+    set: (o, v) => (o.scheduler = v as SchedulerKind), // validated against SCHEDULERS by parseKnobValue
+  },
+];
+
+export const flagOf = (k: KnobDef): string => `--${k.name}`;
+export const envOf = (k: KnobDef): string => `MOCK_${k.name.toUpperCase().replace(/-/g, '_')}`;
+export const headerOf = (k: KnobDef): string =>
+  `X-Mock-${k.name
+    .split('-')
+    .map((w) => (w[0] ?? '').toUpperCase() + w.slice(1))
+    .join('-')}`;
+
+function describeKind(kind: KnobKind): string {
+  switch (kind.type) {
+    case 'int':
+      return `an integer from ${kind.min} to ${kind.max}`;
+    case 'number':
+      return `a number from ${kind.min} to ${kind.max}`;
+    case 'enum':
+      return `one of ${kind.accepted.join(', ')}`;
+    case 'string':
+      return 'text';
+  }
+}
+
+/** Parses one raw value; `source` names where it came from (a flag, env var or header) for the error. */
+export function parseKnobValue(knob: KnobDef, raw: string, source: string): number | string {
+  const kind = knob.kind;
+  const fail = (): never => {
+    throw new MockOptionError(`${source}: expected ${describeKind(kind)}, got ${JSON.stringify(raw)}`);
+  };
+  switch (kind.type) {
+    case 'int':
+    case 'number': {
+      const text = raw.trim();
+      const n = text === '' ? NaN : Number(text);
+      if (!Number.isFinite(n) || n < kind.min || n > kind.max) return fail();
+      if (kind.type === 'int' && !Number.isInteger(n)) return fail();
+      return n;
+    }
+    case 'enum':
+      return kind.accepted.includes(raw.trim()) ? raw.trim() : fail();
+    case 'string':
+      return raw;
+  }
+}
+
+function emptyOptions(): MockOptions {
+  const faultRates = Object.fromEntries(FAULT_NAMES.map((n) => [n, 0])) as Record<FaultName, number>;
+  return {
+    apiKey: '',
+    ttfeMs: 0,
+    ttftMs: 0,
+    tokens: 0,
+    tokenIntervalMs: 0,
+    jitter: 'none',
+    jitterMs: 0,
+    pingIntervalMs: 0,
+    seed: '',
+    model: '',
+    fault: 'none',
+    faultRates,
+    resetAfterEvents: 0,
+    retryAfterS: 0,
+    scheduler: 'tick',
+  };
+}
+
+/** The defaults, derived from KNOBS so the documented default is the running one. */
+export function defaultOptions(): MockOptions {
+  const o = emptyOptions();
+  for (const k of KNOBS) k.set?.(o, parseKnobValue(k, k.default, `default of ${flagOf(k)}`));
+  return o;
+}
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+}
+
+/** Options for `npm run mock`: flags override env vars override defaults. */
+export function resolveCliOptions(
+  flags: Readonly<Record<string, string | undefined>>,
+  env: Readonly<Record<string, string | undefined>>,
+): MockOptions & ListenOptions {
+  const o: MockOptions & ListenOptions = { ...defaultOptions(), host: '', port: 0 };
+  for (const k of KNOBS) {
+    const fromFlag = flags[k.name];
+    const fromEnv = env[envOf(k)];
+    let raw = k.default;
+    let source = `default of ${flagOf(k)}`;
+    if (fromFlag !== undefined) [raw, source] = [fromFlag, flagOf(k)];
+    else if (fromEnv !== undefined && fromEnv !== '') [raw, source] = [fromEnv, envOf(k)];
+    const value = parseKnobValue(k, raw, source);
+    if (k.set) k.set(o, value);
+    else if (k.name === 'host') o.host = String(value);
+    else if (k.name === 'port') o.port = Number(value);
+  }
+  return o;
+}
+
+const knobByHeader = new Map(KNOBS.map((k) => [headerOf(k).toLowerCase(), k]));
+const HEADER_PREFIX = 'x-mock-';
+
+/**
+ * Applies a request's `X-Mock-*` headers over the server's options. Returns `base` itself
+ * when there are none (no copy on the hot path). Throws MockOptionError for an unknown
+ * header, a server-only one, or a bad value.
+ */
+export function applyRequestHeaders(base: MockOptions, headers: Readonly<Record<string, string | string[] | undefined>>): MockOptions {
+  let o: MockOptions | null = null;
+  for (const name in headers) {
+    if (!name.startsWith(HEADER_PREFIX)) continue;
+    const knob = knobByHeader.get(name);
+    const label = knob ? headerOf(knob) : name;
+    if (!knob) {
+      const known = KNOBS.filter((k) => k.scope === 'request').map(headerOf);
+      throw new MockOptionError(`unknown header ${name}; per-request headers are ${known.join(', ')}`);
+    }
+    if (knob.scope !== 'request' || !knob.set) throw new MockOptionError(`${label} cannot be set per request; use ${flagOf(knob)} or ${envOf(knob)}`);
+    const raw = headers[name];
+    const text = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+    o ??= { ...base };
+    knob.set(o, parseKnobValue(knob, text, `header ${label}`));
+  }
+  return o ?? base;
+}
+
+function defaultLabel(k: KnobDef): string {
+  return k.default === '' ? '(empty)' : k.default;
+}
+
+/** `--help` text. */
+export function renderHelp(): string {
+  const lines = [
+    'Usage: npm run mock -- [flags]   (or: tsx mock/main.ts [flags])',
+    '',
+    'Dify- and OpenAI-compatible SSE mock server. Every flag also reads its MOCK_* env var;',
+    'flags win. Knobs marked "header" can be overridden per request with that X-Mock-* header.',
+    '',
+  ];
+  for (const k of KNOBS) {
+    const value = k.kind.type === 'enum' ? `<${k.kind.accepted.join('|')}>` : k.kind.type === 'string' ? '<text>' : `<${k.kind.unit}>`;
+    const where = [`env ${envOf(k)}`, k.scope === 'request' ? `header ${headerOf(k)}` : null].filter(Boolean).join(', ');
+    lines.push(`  ${flagOf(k)} ${value}`, `      ${k.description}`, `      default ${defaultLabel(k)}; ${where}`);
+  }
+  lines.push('  --help', '      Print this help and exit.', '  --help-markdown', '      Print the knob table of docs/mock-server.md and exit.');
+  return lines.join('\n');
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** The Markdown table in docs/mock-server.md (a test checks the docs match). */
+export function renderKnobTable(): string {
+  const rows = KNOBS.map((k) => {
+    const header = k.scope === 'request' ? `\`${headerOf(k)}\`` : '—';
+    const accepted = describeKind(k.kind);
+    return `| \`${flagOf(k)}\` | \`${envOf(k)}\` | ${header} | \`${defaultLabel(k)}\` | ${cell(k.description)} (${cell(accepted)}) |`;
+  });
+  return ['| flag | env | per-request header | default | meaning (accepted values) |', '|---|---|---|---|---|', ...rows].join('\n');
+}

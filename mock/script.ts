@@ -1,0 +1,74 @@
+import type { Rng } from './rng.ts';
+
+/**
+ * What one endpoint sends: pre-serialised SSE blocks ("…\n\n"). The stream runner
+ * (stream.ts) decides when; a script only decides what.
+ */
+export interface StreamScript {
+  /** Events at TTFE, before the first token (may be empty). */
+  start(): string[];
+  /** The event of token `index`; `json` is the token already JSON-encoded. */
+  token(json: string, index: number): string;
+  /** Terminal events after the last token. */
+  finish(end: StreamEnd): string[];
+  /** The `error_event` fault: events that end the stream with an error. */
+  error(end: StreamEnd): string[];
+  /** The `workflow_failed` fault. */
+  failed(end: StreamEnd): string[];
+  /** The keep-alive block, or null when the protocol has none. */
+  readonly ping: string | null;
+  /** True when tokens start at TTFE (no separate TTFT), as in the generic /sse stream. */
+  readonly tokensAtTtfe?: boolean;
+}
+
+/** What is known when a stream ends. */
+export interface StreamEnd {
+  answer: string;
+  tokens: number;
+  elapsedS: number;
+  nowS: number;
+}
+
+/** What a script needs to build payloads. */
+export interface ScriptContext {
+  rng: Rng;
+  /** Request body, already validated by the endpoint's parse function. */
+  body: Record<string, unknown>;
+  createdAtS: number;
+  model: string;
+}
+
+export const sseData = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
+export const DIFY_PING = 'event: ping\n\n';
+
+export const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+/** Prompt/completion usage with Dify-style prices (strings) and latency. */
+export function usage(promptTokens: number, end: StreamEnd) {
+  const promptPrice = promptTokens * 0.000001;
+  const completionPrice = end.tokens * 0.000002;
+  return {
+    prompt_tokens: promptTokens,
+    prompt_unit_price: '0.001',
+    prompt_price_unit: '0.001',
+    prompt_price: promptPrice.toFixed(7),
+    completion_tokens: end.tokens,
+    completion_unit_price: '0.002',
+    completion_price_unit: '0.001',
+    completion_price: completionPrice.toFixed(7),
+    total_tokens: promptTokens + end.tokens,
+    total_price: (promptPrice + completionPrice).toFixed(7),
+    currency: 'USD',
+    latency: round(end.elapsedS, 3),
+  };
+}
+
+/** One streaming API: how to validate its request and what it sends. */
+export interface Endpoint {
+  readonly dialect: 'dify' | 'openai';
+  /** Throws HttpError 400 for a bad body; returns whether the response streams. */
+  validate(body: Record<string, unknown>): boolean;
+  script(ctx: ScriptContext): StreamScript;
+  /** The non-streaming response body. */
+  blocking(ctx: ScriptContext, end: StreamEnd): unknown;
+}

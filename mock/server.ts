@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { difyChat } from './dify-chat.ts';
+import { difyWorkflow } from './dify-workflow.ts';
+import { pickFault, type FaultName } from './faults.ts';
+import { genericOptions, genericScript } from './generic-sse.ts';
+import { HttpError, parseJsonObject, readBody, sendError, sendJson, type Dialect } from './http.ts';
+import { modelList, openaiChat } from './openai.ts';
+import { applyRequestHeaders, defaultOptions, MockOptionError, type MockOptions } from './options.ts';
+import { createRng, hashSeed, type Rng } from './rng.ts';
+import { createScheduler, newTask, type Scheduler } from './scheduler.ts';
+import type { Endpoint, ScriptContext } from './script.ts';
+import { createStats, type MockStats } from './stats.ts';
+import { jitterMs, SSE_HEADERS, SseStream, type StreamRegistry } from './stream.ts';
+import { TOKENS, pickToken } from './text.ts';
+
+export type { MockStats } from './stats.ts';
+export type { MockOptions } from './options.ts';
+
+export interface MockServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  stats(): MockStats;
+  /** Stops accepting, ends open streams, resolves once every connection is closed. */
+  close(): Promise<void>;
+}
+
+/** Something open that shutdown must end. */
+interface Open {
+  shutdown(): void;
+}
+
+type Route =
+  | { kind: 'api'; method: 'POST'; endpoint: Endpoint }
+  | { kind: 'get'; dialect: Dialect; auth: boolean; handle: (req: IncomingMessage, res: ServerResponse, query: string) => void };
+
+const allowed = (r: Route): string => (r.kind === 'api' ? 'POST' : 'GET');
+
+export async function startMockServer(options: Partial<MockOptions> & { host?: string; port?: number } = {}): Promise<MockServer> {
+  const { host = '127.0.0.1', port = 5001, ...knobs } = options;
+  const base: MockOptions = { ...defaultOptions(), ...knobs };
+  const serverSeed = base.seed !== '' ? base.seed : randomBytes(8).toString('hex');
+  let streamCounter = 0;
+  const stats = createStats();
+  const scheduler: Scheduler = createScheduler(base.scheduler);
+  const open = new Set<Open>();
+  const reg: StreamRegistry = { stats, scheduler, open };
+  let closing = false;
+
+  const rngFor = (req: IncomingMessage, o: MockOptions): Rng =>
+    createRng(req.headers['x-mock-seed'] !== undefined ? hashSeed(o.seed) : hashSeed(`${serverSeed}#${streamCounter++}`));
+
+  const statsJson = (): string => {
+    const m = process.memoryUsage();
+    return JSON.stringify({ ...stats, memory: { rssBytes: m.rss, heapUsedBytes: m.heapUsed } });
+  };
+
+  const routes = new Map<string, Route>([
+    ['/v1/workflows/run', { kind: 'api', method: 'POST', endpoint: difyWorkflow }],
+    ['/v1/chat-messages', { kind: 'api', method: 'POST', endpoint: difyChat }],
+    ['/v1/chat/completions', { kind: 'api', method: 'POST', endpoint: openaiChat }],
+    ['/v1/models', { kind: 'get', dialect: 'openai', auth: true, handle: (_q, res) => sendJson(res, 200, modelList(base.model)) }],
+    ['/health', { kind: 'get', dialect: 'dify', auth: false, handle: (_q, res) => sendJson(res, 200, '{"status":"ok"}') }],
+    ['/stats', { kind: 'get', dialect: 'dify', auth: false, handle: (_q, res) => sendJson(res, 200, statsJson()) }],
+    ['/sse', { kind: 'get', dialect: 'dify', auth: false, handle: (req, res, query) => generic(req, res, query) }],
+  ]);
+
+  /** Faults answered before any stream: true when the response is already handled. */
+  const preStreamFault = (res: ServerResponse, dialect: Dialect, fault: FaultName | null, o: MockOptions): boolean => {
+    const tag = { 'X-Mock-Injected-Fault': fault ?? '' };
+    const message = `Mock fault: ${fault}`;
+    switch (fault) {
+      case 'http_500':
+        sendError(res, dialect, new HttpError(500, 'internal_server_error', message, tag));
+        return true;
+      case 'http_429':
+        sendError(res, dialect, new HttpError(429, 'too_many_requests', message, { ...tag, 'Retry-After': String(o.retryAfterS) }));
+        return true;
+      case 'http_401':
+        sendError(res, dialect, new HttpError(401, 'unauthorized', message, tag));
+        return true;
+      case 'non_sse': {
+        const body = `<html><body>${message}</body></html>\n`;
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...tag });
+        res.end(body);
+        return true;
+      }
+      default:
+        return false;
+    }
+  };
+
+  const startStream = (res: ServerResponse, ctx: ScriptContext, o: MockOptions, fault: FaultName | null, script: Endpoint['script'] | typeof genericScript): void => {
+    const headers: Record<string, string> = { ...SSE_HEADERS };
+    if (fault) headers['X-Mock-Injected-Fault'] = fault;
+    new SseStream(res, script(ctx), o, ctx.rng, fault, reg, performance.now()).begin(headers);
+  };
+
+  function generic(req: IncomingMessage, res: ServerResponse, query: string): void {
+    const o = genericOptions(applyRequestHeaders(base, req.headers), query);
+    const rng = rngFor(req, o);
+    const fault = pickFault(o.fault, o.faultRates, rng);
+    if (preStreamFault(res, 'dify', fault, o)) return;
+    startStream(res, { rng, body: {}, createdAtS: Math.floor(Date.now() / 1000), model: o.model }, o, fault, genericScript);
+  }
+
+  /** Non-streaming answer after the time the stream would have taken. */
+  const blocking = (res: ServerResponse, endpoint: Endpoint, ctx: ScriptContext, o: MockOptions, fault: FaultName | null, t0: number): void => {
+    if (fault === 'reset') {
+      res.socket?.destroy();
+      return;
+    }
+    let answer = '';
+    let delay = Math.max(o.ttfeMs, o.ttftMs);
+    for (let i = 0; i < o.tokens; i++) {
+      answer += TOKENS[pickToken(ctx.rng)];
+      if (i > 0) delay += o.tokenIntervalMs + jitterMs(o, ctx.rng);
+    }
+    const pending: Open = { shutdown: () => res.destroy() };
+    open.add(pending);
+    const task = newTask((now) => {
+      open.delete(pending);
+      const end = { answer, tokens: o.tokens, elapsedS: (now - t0) / 1000, nowS: Math.floor(Date.now() / 1000) };
+      sendJson(res, 200, JSON.stringify(endpoint.blocking(ctx, end)));
+      return -1;
+    });
+    res.on('close', () => {
+      open.delete(pending);
+      scheduler.cancel(task);
+    });
+    if (fault !== 'stall') scheduler.schedule(task, t0 + delay);
+  };
+
+  async function api(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, o: MockOptions, t0: number): Promise<void> {
+    const body = parseJsonObject(await readBody(req));
+    const streaming = endpoint.validate(body);
+    if (closing) throw new HttpError(503, 'service_unavailable', 'The mock server is shutting down.');
+    const rng = rngFor(req, o);
+    const fault = pickFault(o.fault, o.faultRates, rng);
+    if (preStreamFault(res, endpoint.dialect, fault, o)) return;
+    const ctx: ScriptContext = { rng, body, createdAtS: Math.floor(Date.now() / 1000), model: o.model };
+    if (streaming) startStream(res, ctx, o, fault, endpoint.script);
+    else blocking(res, endpoint, ctx, o, fault, t0);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const t0 = performance.now();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    const route = routes.get(path);
+    let dialect: Dialect = path.startsWith('/v1/chat/completions') || path.startsWith('/v1/models') ? 'openai' : 'dify';
+    try {
+      if (!route) throw new HttpError(404, 'not_found', `The requested URL ${JSON.stringify(path)} was not found on the server.`);
+      dialect = route.kind === 'api' ? route.endpoint.dialect : route.dialect;
+      if (req.method !== allowed(route)) {
+        throw new HttpError(405, 'method_not_allowed', `The method ${req.method} is not allowed for ${path}; use ${allowed(route)}.`, { Allow: allowed(route) });
+      }
+      if ((route.kind === 'api' || route.auth) && base.apiKey !== '' && req.headers.authorization !== `Bearer ${base.apiKey}`) {
+        throw new HttpError(401, 'unauthorized', 'Access token is invalid: send Authorization: Bearer <api key>.');
+      }
+      if (route.kind === 'api') {
+        await api(req, res, route.endpoint, applyRequestHeaders(base, req.headers), t0);
+      } else {
+        req.resume();
+        route.handle(req, res, query);
+      }
+    } catch (err) {
+      if (res.headersSent || res.destroyed) return;
+      const e =
+        err instanceof HttpError
+          ? err
+          : err instanceof MockOptionError
+            ? new HttpError(400, 'invalid_param', err.message)
+            : new HttpError(500, 'internal_server_error', 'The mock server failed on this request.');
+      if (!(err instanceof HttpError) && !(err instanceof MockOptionError)) console.error('mock server: request failed:', err);
+      if (e.status === 413) e.headers.Connection = 'close';
+      sendError(res, dialect, e);
+    }
+  }
+
+  const server = createServer({ noDelay: true, keepAliveTimeout: 5_000 }, (req, res) => void handle(req, res));
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port; // a TCP listener's address is always an AddressInfo
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+
+  let closed: Promise<void> | null = null;
+  return {
+    url: `http://${hostPart}:${bound}`,
+    port: bound,
+    stats: () => ({ ...stats }),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        closing = true;
+        server.close(() => resolve());
+        for (const o of [...open]) o.shutdown();
+        // Ended streams leave idle keep-alive connections: close them once the ends are flushed.
+        setImmediate(() => server.closeIdleConnections());
+        setTimeout(() => server.closeAllConnections(), 1_000).unref();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,207 @@
+import type { ServerResponse } from 'node:http';
+import type { FaultName } from './faults.ts';
+import type { MockOptions } from './options.ts';
+import type { Rng } from './rng.ts';
+import { newTask, type Scheduler, type Task } from './scheduler.ts';
+import type { StreamScript } from './script.ts';
+import type { MockStats } from './stats.ts';
+import { TOKENS, TOKENS_JSON, pickToken } from './text.ts';
+
+export const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache',
+  'X-Accel-Buffering': 'no',
+} as const;
+
+/** Due times within this much of now fire now: Node timers have 1 ms resolution. */
+const EARLY_MS = 0.5;
+
+const enum Phase {
+  BeforeStart,
+  Tokens,
+  Stalled,
+  Done,
+}
+
+/** Open streams, so shutdown can end them and /stats can count them. */
+export interface StreamRegistry {
+  readonly stats: MockStats;
+  readonly scheduler: Scheduler;
+  readonly open: Set<{ shutdown(): void }>;
+}
+
+/** The delay added to one token interval. */
+export function jitterMs(o: MockOptions, rng: Rng): number {
+  if (o.jitter === 'none' || o.jitterMs === 0) return 0;
+  const u = rng.next();
+  return o.jitter === 'uniform' ? u * o.jitterMs : -Math.log(1 - u) * o.jitterMs;
+}
+
+/**
+ * One SSE response: writes the script's events on schedule, all events due at one
+ * wake-up in a single write, applies the in-stream faults, and releases everything the
+ * moment the client goes away.
+ */
+export class SseStream {
+  private phase = Phase.BeforeStart;
+  private readonly task: Task;
+  private readonly startDue: number;
+  private nextTokenDue: number;
+  private nextPingDue: number;
+  private tokenIndex = 0;
+  private events = 0;
+  private answer = '';
+  private ended = false;
+  private blocked = false;
+  private readonly stopAt: number;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly script: StreamScript,
+    private readonly o: MockOptions,
+    private readonly rng: Rng,
+    private readonly fault: FaultName | null,
+    private readonly reg: StreamRegistry,
+    private readonly t0: number,
+  ) {
+    this.task = newTask((now) => this.fire(now));
+    this.startDue = t0 + o.ttfeMs;
+    this.nextTokenDue = script.tokensAtTtfe ? this.startDue : t0 + Math.max(o.ttfeMs, o.ttftMs);
+    this.nextPingDue = o.pingIntervalMs > 0 && script.ping ? t0 + o.pingIntervalMs : Infinity;
+    this.stopAt = fault === 'error_event' || fault === 'workflow_failed' ? Math.floor(o.tokens / 2) : o.tokens;
+  }
+
+  /** Sends the headers and the events due now; schedules the rest. */
+  begin(headers: Record<string, string>): void {
+    const { res, reg } = this;
+    reg.stats.streamsStarted++;
+    reg.stats.activeStreams++;
+    reg.open.add(this);
+    res.on('close', () => this.onClose());
+    res.writeHead(200, headers);
+    if (this.fault === 'stall') {
+      this.phase = Phase.Stalled;
+      res.flushHeaders();
+      return;
+    }
+    const sentBefore = reg.stats.eventsSent;
+    const next = this.fire(performance.now());
+    if (!this.ended && reg.stats.eventsSent === sentBefore) res.flushHeaders(); // nothing due yet: send the headers at once, like Dify
+    if (next >= 0) reg.scheduler.schedule(this.task, next);
+  }
+
+  /** Ends the response now (server shutdown): no more events. */
+  shutdown(): void {
+    if (this.ended) return;
+    this.reg.scheduler.cancel(this.task);
+    this.finish('');
+  }
+
+  private onClose(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.phase = Phase.Done;
+    this.reg.scheduler.cancel(this.task);
+    this.reg.open.delete(this);
+    this.reg.stats.activeStreams--;
+    this.reg.stats.streamsAborted++;
+  }
+
+  private finish(out: string): void {
+    this.ended = true;
+    this.phase = Phase.Done;
+    this.reg.open.delete(this);
+    this.reg.stats.activeStreams--;
+    this.reg.stats.streamsFinished++;
+    this.res.end(this.encode(out));
+  }
+
+  private reset(out: string): void {
+    this.ended = true;
+    this.phase = Phase.Done;
+    this.reg.open.delete(this);
+    this.reg.stats.activeStreams--;
+    this.reg.stats.streamsAborted++;
+    const socket = this.res.socket;
+    this.res.write(this.encode(out), () => socket?.destroy());
+  }
+
+  private encode(out: string): string {
+    return this.fault === 'crlf' ? out.replace(/\n/g, '\r\n') : out;
+  }
+
+  private end(now: number) {
+    return { answer: this.answer, tokens: this.tokenIndex, elapsedS: (now - this.t0) / 1000, nowS: Math.floor(Date.now() / 1000) };
+  }
+
+  /** Writes everything due by `now`; returns the next due time, or -1 when nothing is left to schedule. */
+  private fire(now: number): number {
+    if (this.ended || this.blocked || this.phase === Phase.Stalled) return -1;
+    const { o, script, fault } = this;
+    const limit = now + EARLY_MS;
+    const resetAt = fault === 'reset' ? o.resetAfterEvents : -1;
+    let out = '';
+    let blocks = 0;
+    while (this.nextPingDue <= limit) {
+      out += script.ping;
+      blocks++;
+      this.nextPingDue += o.pingIntervalMs;
+    }
+    let terminal: string[] | null = null;
+    if (this.phase === Phase.BeforeStart && this.startDue <= limit) {
+      this.phase = Phase.Tokens;
+      for (const e of script.start()) {
+        if (this.events === resetAt) break;
+        out += e;
+        blocks++;
+        this.events++;
+      }
+    }
+    while (this.phase === Phase.Tokens && this.events !== resetAt && this.nextTokenDue <= limit) {
+      if (this.tokenIndex === this.stopAt) {
+        const end = this.end(now);
+        terminal = fault === 'no_terminal' ? [] : fault === 'error_event' ? script.error(end) : fault === 'workflow_failed' ? script.failed(end) : script.finish(end);
+        break;
+      }
+      const k = pickToken(this.rng);
+      this.answer += TOKENS[k];
+      let e = script.token(TOKENS_JSON[k] as string, this.tokenIndex);
+      if (this.tokenIndex === 0 && fault === 'invalid_json') e = e.replace(/}\n\n$/, '\n\n');
+      if (this.tokenIndex === 0 && fault === 'unknown_field') e = `mock_unknown: 1\n${e}`;
+      out += e;
+      blocks++;
+      this.events++;
+      this.tokenIndex++;
+      if (this.tokenIndex < this.stopAt || fault === 'error_event' || fault === 'workflow_failed') {
+        this.nextTokenDue += o.tokenIntervalMs + jitterMs(o, this.rng);
+      }
+    }
+    if (terminal) {
+      for (const e of terminal) {
+        if (this.events === resetAt) break;
+        out += e;
+        blocks++;
+        this.events++;
+      }
+    }
+    this.reg.stats.eventsSent += blocks;
+    if (this.events === resetAt) {
+      this.reset(out);
+      return -1;
+    }
+    if (terminal) {
+      this.finish(out);
+      return -1;
+    }
+    if (out !== '' && !this.res.write(this.encode(out))) {
+      this.blocked = true;
+      this.res.once('drain', () => {
+        this.blocked = false;
+        const next = this.fire(performance.now());
+        if (next >= 0) this.reg.scheduler.schedule(this.task, next);
+      });
+      return -1;
+    }
+    return Math.min(this.phase === Phase.BeforeStart ? this.startDue : this.nextTokenDue, this.nextPingDue);
+  }
+}

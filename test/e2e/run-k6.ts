@@ -1,0 +1,41 @@
+/**
+ * Runs a bundled script with a real k6 (found by cli/k6-locate.ts) and reads back the
+ * JSON report it wrote. Shared by the end-to-end tests; loopback targets only.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runCommand, type K6Location } from '../../cli/k6-locate.ts';
+import { parseReportJson, type ReportJson } from '../../lib/report-json.ts';
+
+export type FoundK6 = Extract<K6Location, { ok: true }>;
+
+export interface K6Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The JSON report the script wrote, or null when it wrote none. */
+  readonly report: ReportJson | null;
+}
+
+/** `k6 run --no-usage-report -e NAME=value… script`, reports in a fresh temp dir. */
+export async function runK6(
+  k6: FoundK6,
+  script: string,
+  vars: Readonly<Record<string, string>>,
+  timeoutMs: number,
+): Promise<K6Run> {
+  const reportsDir = mkdtempSync(join(tmpdir(), 'sse-bench-e2e-'));
+  try {
+    const args = ['run', '--no-usage-report', '--quiet'];
+    for (const [name, value] of Object.entries({ REPORTS_DIR: reportsDir, ...vars })) args.push('-e', `${name}=${value}`);
+    args.push(resolve(script));
+    const env = { ...process.env, ...k6.env, K6_NO_USAGE_REPORT: 'true', PWD: process.cwd() };
+    const res = await runCommand(k6.bin, args, env, timeoutMs);
+    const json = readdirSync(reportsDir).find((f) => /^benchmark_\d{8}_\d{6}\.json$/.test(f));
+    const report = json ? parseReportJson(readFileSync(join(reportsDir, json), 'utf8'), json) : null;
+    return { code: res.code, stdout: res.stdout, stderr: res.stderr + res.error, report };
+  } finally {
+    rmSync(reportsDir, { recursive: true, force: true });
+  }
+}

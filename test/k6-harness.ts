@@ -1,0 +1,297 @@
+/**
+ * Loads a bundled k6 script (build/*.js) in Node as k6 would run it, one VU at a time,
+ * on the doubles in test/doubles (aliased by vitest.config.ts), with a virtual clock.
+ *
+ *   const run = startRun();                       // new test run: samples, metrics, clock
+ *   setServer((req) => ({ kind: 'response', chunks: [...] }));
+ *   const vu = await run.loadVu({ env: { TARGET: 'dify-workflow' } });
+ *   vu.run('stream');                             // one iteration of scenario `stream`
+ *   run.samples('sse_ttfe')                       // every recorded sample
+ *
+ * Each VU is a fresh module instance (vi.resetModules + re-import), so module state is
+ * per VU as in k6. While the script runs (init and iterations), `open()` exists only in
+ * init, `__ENV`/`__VU`/`__ITER` are set, and globals k6 lacks (performance, TextEncoder,
+ * TextDecoder, structuredClone, fetch) are removed from globalThis.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { vi } from 'vitest';
+import { resetRuntime, runtime, type Sample } from './doubles/runtime.ts';
+
+export { setServer, requests, type ServerScript, type SseRequest, type Chunk } from './doubles/k6-x-sse.ts';
+export type { Sample } from './doubles/runtime.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+/** Globals the k6 runtime (Sobek) does not have. */
+export const ABSENT_GLOBALS = ['performance', 'TextEncoder', 'TextDecoder', 'structuredClone', 'fetch'] as const;
+
+/** Virtual time at which every run starts (ms since the epoch; 2026-01-01T00:00:00Z). */
+export const T0 = Date.UTC(2026, 0, 1);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (/\.(ts|json|mjs)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function isStale(script: string): boolean {
+  if (!existsSync(script)) return true;
+  const sources = Math.max(
+    newestMtime(join(ROOT, 'scenarios')),
+    newestMtime(join(ROOT, 'lib')),
+    existsSync(join(ROOT, 'thresholds')) ? newestMtime(join(ROOT, 'thresholds')) : 0,
+    statSync(join(ROOT, 'esbuild.mjs')).mtimeMs,
+  );
+  return statSync(script).mtimeMs < sources;
+}
+
+/** Builds build/*.js with `node esbuild.mjs` when missing or older than its sources (one builder at a time). */
+export function ensureBuilt(name = 'sse'): string {
+  const script = join(ROOT, 'build', `${name}.js`);
+  if (!isStale(script)) return script;
+  const lock = join(ROOT, 'build', '.building');
+  mkdirSync(join(ROOT, 'build'), { recursive: true });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) break; // a stale lock: build anyway
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    if (isStale(script)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'pipe' });
+  } finally {
+    try {
+      rmdirSync(lock);
+    } catch {
+      // already gone
+    }
+  }
+  return script;
+}
+
+type ScriptModule = Record<string, unknown> & { options?: { tags?: Record<string, string>; scenarios?: Record<string, { exec?: string }> } };
+
+interface K6Globals {
+  __ENV?: Record<string, string>;
+  __VU?: number;
+  __ITER?: number;
+  open?: (path: string, mode?: string) => string;
+}
+
+/** Runs `fn` with the globals k6 lacks removed from globalThis (restored afterwards). */
+export async function withoutNodeGlobals<T>(fn: () => T | Promise<T>): Promise<T> {
+  const g = globalThis as Record<string, unknown>;
+  const saved = new Map<string, PropertyDescriptor>();
+  for (const name of ABSENT_GLOBALS) {
+    const d = Object.getOwnPropertyDescriptor(g, name);
+    if (d) {
+      saved.set(name, d);
+      delete g[name];
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const [name, d] of saved) Object.defineProperty(g, name, d);
+  }
+}
+
+function withoutNodeGlobalsSync<T>(fn: () => T): T {
+  const g = globalThis as Record<string, unknown>;
+  const saved = new Map<string, PropertyDescriptor>();
+  for (const name of ABSENT_GLOBALS) {
+    const d = Object.getOwnPropertyDescriptor(g, name);
+    if (d) {
+      saved.set(name, d);
+      delete g[name];
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    for (const [name, d] of saved) Object.defineProperty(g, name, d);
+  }
+}
+
+export interface LoadOptions {
+  /** `__ENV` (k6 `-e` / environment). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Files `open()` can read, by the exact path the script asks for. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** The bundle's name in build/ (default `sse`). */
+  readonly script?: string;
+}
+
+export class Vu {
+  private readonly iterations = new Map<string, number>();
+
+  constructor(
+    private readonly run: Run,
+    readonly id: number,
+    readonly module: ScriptModule,
+  ) {}
+
+  get options(): ScriptModule['options'] {
+    return this.module.options;
+  }
+
+  /** Runs `count` iterations of a scenario (its `exec` function; `default` for the default export). */
+  iterate(scenario = 'default', count = 1): void {
+    const execName = this.module.options?.scenarios?.[scenario]?.exec ?? 'default';
+    const fn = this.module[execName];
+    if (typeof fn !== 'function') throw new Error(`script has no exported function ${execName} for scenario ${scenario}`);
+    for (let i = 0; i < count; i++) {
+      const rt = runtime();
+      const iter = this.iterations.get(scenario) ?? 0;
+      this.iterations.set(scenario, iter + 1);
+      rt.phase = 'vu';
+      rt.vu = this.id;
+      rt.scenario = scenario;
+      rt.iterationInScenario = iter;
+      rt.iterationInTest = this.run.nextIteration(scenario);
+      rt.testTags = this.module.options?.tags ?? {};
+      const g = globalThis as K6Globals;
+      g.__VU = this.id;
+      g.__ITER = iter;
+      withoutNodeGlobalsSync(() => (fn as () => void)());
+    }
+  }
+}
+
+export class Run {
+  private readonly iterationsInTest = new Map<string, number>();
+  private vus = 0;
+
+  nextIteration(scenario: string): number {
+    const n = this.iterationsInTest.get(scenario) ?? 0;
+    this.iterationsInTest.set(scenario, n + 1);
+    return n;
+  }
+
+  /** Initialises one more VU: a fresh module instance of the bundle. Rejects with the script's init error. */
+  async loadVu(options: LoadOptions = {}): Promise<Vu> {
+    const script = ensureBuilt(options.script ?? 'sse');
+    const id = ++this.vus;
+    const rt = runtime();
+    rt.phase = 'init';
+    rt.vu = id;
+    const g = globalThis as K6Globals;
+    g.__ENV = { ...(options.env ?? {}) };
+    g.__VU = id;
+    g.__ITER = 0;
+    const files = options.files ?? {};
+    g.open = (path: string) => {
+      if (runtime().phase !== 'init') throw new Error('The "open()" function is only available in the init stage');
+      const content = files[path];
+      if (content === undefined) throw new Error(`open ${path}: no such file or directory`);
+      return content;
+    };
+    vi.resetModules();
+    try {
+      const module = (await withoutNodeGlobals(() => import(pathToFileURL(script).href))) as ScriptModule;
+      return new Vu(this, id, module);
+    } finally {
+      rt.phase = 'vu';
+    }
+  }
+
+  /** Recorded samples, optionally of one metric and matching some tags. */
+  samples(metric?: string, tags?: Readonly<Record<string, string>>): Sample[] {
+    return runtime().samples.filter(
+      (s) => (metric === undefined || s.metric === metric) && (tags === undefined || Object.entries(tags).every(([k, v]) => s.tags[k] === v)),
+    );
+  }
+
+  /** The suite's samples by metric name, values in recording order (`sse_event` and `http_*` left out). */
+  suiteValues(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const s of runtime().samples) {
+      if (s.metric === 'sse_event' || s.metric.startsWith('http_')) continue;
+      (out[s.metric] ??= []).push(s.value);
+    }
+    return out;
+  }
+
+  values(metric: string, tags?: Readonly<Record<string, string>>): number[] {
+    return this.samples(metric, tags).map((s) => s.value);
+  }
+
+  sum(metric: string, tags?: Readonly<Record<string, string>>): number {
+    return this.values(metric, tags).reduce((a, b) => a + b, 0);
+  }
+
+  /** Moves the virtual clock (k6 time between iterations). */
+  advance(ms: number): void {
+    runtime().setTime(Date.now() + ms);
+  }
+}
+
+/** A new simulated test run: fake Date at T0, no samples, no metrics, no shared arrays. */
+export function startRun(): Run {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(T0);
+  const rt = resetRuntime();
+  rt.setTime = (ms: number) => {
+    if (ms < Date.now()) throw new Error(`virtual clock would go back: ${ms} < ${Date.now()}`);
+    vi.setSystemTime(ms);
+  };
+  return new Run();
+}
+
+/** Ends the run: real timers again, k6 globals removed. */
+export function endRun(): void {
+  vi.useRealTimers();
+  const g = globalThis as K6Globals;
+  delete g.__ENV;
+  delete g.__VU;
+  delete g.__ITER;
+  delete g.open;
+}
+
+// ---- recorded streams (test/fixtures/*.sse) ------------------------------------------
+
+import { readFileSync } from 'node:fs';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { Chunk as BodyChunk } from './doubles/k6-x-sse.ts';
+
+export function readFixture(name: string): string {
+  return readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8');
+}
+
+/** Splits an SSE text into blocks, each ending with its blank line. */
+export function splitBlocks(text: string): string[] {
+  const out: string[] = [];
+  const re = /[\s\S]*?(?:\r?\n)\r?\n/g;
+  let m: RegExpExecArray | null;
+  let end = 0;
+  while ((m = re.exec(text)) !== null) {
+    out.push(m[0]);
+    end = re.lastIndex;
+  }
+  if (end < text.length) out.push(text.slice(end));
+  return out;
+}
+
+/** One chunk per block: the first at `firstAt` ms, then every `step` ms (or at the given times). */
+export function timedBlocks(blocks: readonly string[], times: readonly number[] | { firstAt: number; step: number }): BodyChunk[] {
+  return blocks.map((text, i) => ({ text, at: Array.isArray(times) ? (times[i] as number) : (times as { firstAt: number; step: number }).firstAt + i * (times as { firstAt: number; step: number }).step }));
+}
+
+/** The events of an SSE text per the spec (eventsource-parser): an independent oracle. */
+export function specEvents(text: string): EventSourceMessage[] {
+  const events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (e) => events.push(e) });
+  parser.feed(text);
+  return events;
+}

@@ -1,0 +1,90 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ConfigError, loadConfig } from '../../lib/config.ts';
+import { ENV_VARS } from '../../lib/env-vars.ts';
+import { PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
+
+interface EnvEntry {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+}
+interface TestRun {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    parallelism: number;
+    script: { configMap: { name: string; file: string } };
+    arguments: string;
+    initializer?: { image: string; env: EnvEntry[] };
+    runner: { image: string; env: EnvEntry[] };
+  };
+}
+
+const MANIFEST = 'deploy/k6-operator/testrun.yaml';
+const testRun = parse(readFileSync(MANIFEST, 'utf8')) as TestRun;
+/** k6's own settings the manifest may set (everything else must be a suite variable). */
+const K6_SETTINGS = ['K6_ENABLE_COMMUNITY_EXTENSIONS', 'K6_NO_USAGE_REPORT', 'K6_PROMETHEUS_RW_SERVER_URL', 'K6_PROMETHEUS_RW_TREND_STATS'];
+const suiteVars = new Map(ENV_VARS.map((v) => [v.name, v]));
+
+describe(MANIFEST, () => {
+  const env = testRun.spec.runner.env;
+
+  it('is a k6-operator TestRun of the bundled script from a ConfigMap, split over parallel runners', () => {
+    expect(testRun.apiVersion).toBe('k6.io/v1alpha1');
+    expect(testRun.kind).toBe('TestRun');
+    expect(Number.isInteger(testRun.spec.parallelism) && testRun.spec.parallelism > 1).toBe(true);
+    expect(testRun.spec.script.configMap.file).toBe('sse.js');
+    const args = testRun.spec.arguments.split(/\s+/);
+    expect(args).toContain('--no-usage-report');
+    expect(testRun.spec.arguments).toContain('--out experimental-prometheus-rw');
+    expect(testRun.spec.arguments).toMatch(/--tag testid=\S+/);
+  });
+
+  it('every env name is a suite variable (lib/env-vars.ts) or a k6 setting listed here', () => {
+    for (const e of env) expect(suiteVars.has(e.name) || K6_SETTINGS.includes(e.name), e.name).toBe(true);
+    for (const name of ['BASE_URL', 'TARGET', 'PROFILE', 'THRESHOLDS']) expect(env.map((e) => e.name)).toContain(name);
+  });
+
+  it('values the suite checks are accepted values; the API key comes from a Secret, never inline', () => {
+    for (const e of env) {
+      const accepted = suiteVars.get(e.name)?.accepted;
+      if (accepted !== undefined && e.value !== undefined) expect(accepted as readonly string[], e.name).toContain(e.value);
+    }
+    const key = env.find((e) => e.name === 'API_KEY');
+    expect(key?.value).toBeUndefined();
+    expect(key?.valueFrom?.secretKeyRef?.name).toBeTruthy();
+  });
+
+  it('the suite’s config loader accepts the manifest’s settings', () => {
+    const plain = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+    try {
+      expect(loadConfig(plain).profile).toBe(plain.PROFILE);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new Error(`manifest env rejected: ${err.message}`);
+      throw err;
+    }
+  });
+
+  it('exports the trend stats the dashboard and the gate read; the initializer gets the same env', () => {
+    expect(env.find((e) => e.name === 'K6_PROMETHEUS_RW_TREND_STATS')?.value).toBe(PROMETHEUS_TREND_STATS);
+    expect(env.find((e) => e.name === 'K6_ENABLE_COMMUNITY_EXTENSIONS')?.value).toBe('true');
+    expect(testRun.spec.initializer?.env).toEqual(env);
+  });
+
+  it('docs/distributed.md creates the ConfigMap the manifest reads, from build/sse.js', () => {
+    const doc = readFileSync('docs/distributed.md', 'utf8');
+    const { name, file } = testRun.spec.script.configMap;
+    expect(doc).toContain(`kubectl create configmap ${name} --from-file=${file}=build/sse.js`);
+    expect(doc).toContain(`kubectl apply -f ${MANIFEST}`);
+    expect(doc).toContain('npx tsx deploy/k6-operator/gate.ts');
+  });
+});
+
+describe('build/sse.js fits in a ConfigMap', () => {
+  it.skipIf(!existsSync('build/sse.js'))('is under the 1 MiB ConfigMap limit (run `npm run build` first)', () => {
+    expect(statSync('build/sse.js').size).toBeLessThan(1024 * 1024);
+  });
+});
