@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs, parseCalibrateArgs, parseCompareArgs, parsePercent, UsageError } from './args.ts';
+import { BENCH_USAGE, CALIBRATE_USAGE, COMPARE_USAGE, parseBenchArgs, parseCalibrateArgs, parseCompareArgs, parsePercent, UsageError } from './args.ts';
 
 describe('parseBenchArgs', () => {
   it('has the documented defaults', () => {
@@ -46,5 +47,18 @@ describe('parseCalibrateArgs', () => {
     expect(parseCalibrateArgs(['--steps', '5, 10,20']).steps).toEqual([5, 10, 20]);
     expect(() => parseCalibrateArgs(['--steps', '10,5'])).toThrow('--steps: values must ascend, got "10,5"');
     expect(() => parseCalibrateArgs(['--steps', '10,x'])).toThrow(/--steps: expected ascending positive integers/);
+  });
+});
+
+describe('docs/bench-cli.md', () => {
+  const docs = readFileSync(new URL('../docs/bench-cli.md', import.meta.url), 'utf8');
+  it('documents every flag of the usage texts', () => {
+    const flags = new Set([BENCH_USAGE, COMPARE_USAGE, CALIBRATE_USAGE].flatMap((u) => u.match(/--[a-z][a-z-]+/g) ?? []));
+    expect(flags.size).toBeGreaterThan(8);
+    for (const flag of flags) expect(docs, flag).toContain(flag);
+  });
+  it('lists every CLI module', () => {
+    const modules = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    for (const m of modules) expect(docs, m).toContain(`\`${m}\``);
   });
 });

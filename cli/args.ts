@@ -97,7 +97,7 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options] [-- <k6 run flags>
 Runs build/sse.js with k6 (+ k6/x/sse) after a preflight, prints live metrics,
 then the final results and writes reports/benchmark_<timestamp>.{txt,json,xml,html}.
 Settings come from environment variables (BASE_URL, TARGET, API_KEY, PROFILE, ...):
-see docs/configuration. With BASE_URL unset and nothing on 127.0.0.1:5001 the
+see the README's configuration table. With BASE_URL unset and nothing on 127.0.0.1:5001 the
 embedded mock server is started for the run.
 
 Options:

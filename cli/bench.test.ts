@@ -141,7 +141,10 @@ describe('runBench with a stand-in k6', () => {
 
   it('prints the multi-line block on a terminal', { timeout: 30_000 }, async () => {
     const r = await bench(['--interval', '0.2', '--address', `127.0.0.1:${port}`, '--script', script], {}, true);
-    expect(r.out.some((l) => l.includes('── Live Metrics (') && l.includes('  Total Connections:  42'))).toBe(true);
+    // k6's output goes straight to the terminal; the block erases each line it writes over.
+    const block = r.out.find((l) => l.includes('Total Connections:  42')) ?? '';
+    expect(block).toMatch(/^\x1b\[2K── Live Metrics \(\dm\d\ds\) ──\n\x1b\[2K {2}Active Streams: {5}8\n/);
+    expect(block.endsWith('\n')).toBe(true);
   });
 
   it('passes k6 exit code 0 through and reports a run that wrote no report', { timeout: 30_000 }, async () => {

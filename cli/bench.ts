@@ -11,7 +11,7 @@ import { renderLiveBlock, renderLiveLine } from './live-block.ts';
 import { freeAddress, generatorVerdict, runK6 } from './k6-run.ts';
 import { consoleIo, type Io, runAsMain } from './main-guard.ts';
 import { formatPreflightError, httpProbe, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
-import { finishReports, type GeneratorVerdict, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
+import { finishReports, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 import { loadChartJs } from './html-report.ts';
 
 export const EXIT_PREFLIGHT = 2;
@@ -45,6 +45,14 @@ export function dashboardEnv(reportsDir: string, stamp: string): { env: Record<s
   return { env: { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_EXPORT: exportPath }, exportPath };
 }
 
+/**
+ * On a terminal k6 parks the cursor on its progress bars and redraws them below whatever is
+ * printed next: erase each line before writing, so no tail of a bar shows through the block.
+ */
+export function overwriteLines(block: string): string {
+  return `${block.split('\n').map((l) => `\x1b[2K${l}`).join('\n')}\n`;
+}
+
 export async function runBench(argv: readonly string[], deps: BenchDeps): Promise<number> {
   const { io } = deps;
   let args: BenchArgs;
@@ -71,8 +79,9 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
 
   try {
     const reportsDir = pre.config.reportsDir;
-    if (reportsDir !== '') mkdirSync(reportsDir, { recursive: true }); // k6 does not create it
-    const before = listJsonReports(reportsDir === '' ? '.' : reportsDir);
+    const dir = reportsDir === '' ? '.' : reportsDir;
+    mkdirSync(dir, { recursive: true }); // k6 does not create it
+    const before = listJsonReports(dir);
     const address = args.address !== '' ? args.address : await freeAddress();
     const dash = args.dashboard ? dashboardEnv(reportsDir, reportStamp(new Date(deps.now()))) : null;
     for (const note of pre.notes) io.out(`bench: ${note}`);
@@ -87,16 +96,17 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
       intervalMs: args.intervalSec * 1000,
       now: deps.now,
       onFigures: (f) => {
-        if (!args.quiet) io.out(deps.isTTY ? `\n${renderLiveBlock(f)}\n` : renderLiveLine(f));
+        if (!args.quiet) io.out(deps.isTTY ? overwriteLines(renderLiveBlock(f)) : renderLiveLine(f));
       },
+      inheritOutput: deps.isTTY,
       stdout: io.out,
       stderr: io.err,
     });
     const { code, poller } = run;
-    const gen: GeneratorVerdict = generatorVerdict(run);
-    const jsonPath = newJsonReport(reportsDir === '' ? '.' : reportsDir, before);
+    const gen = generatorVerdict(run);
+    const jsonPath = newJsonReport(dir, before);
     if (jsonPath === '') {
-      io.err(`bench: k6 wrote no JSON report into ${reportsDir === '' ? '.' : reportsDir} (k6 exit code ${code}); no HTML report`);
+      io.err(`bench: k6 wrote no JSON report into ${dir} (k6 exit code ${code}); no HTML report`);
       return code;
     }
     try {

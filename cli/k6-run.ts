@@ -45,6 +45,12 @@ export interface K6RunOptions {
   readonly intervalMs: number;
   readonly now: () => number;
   readonly onFigures: (f: LiveFigures) => void;
+  /**
+   * true: k6 writes straight to our terminal (it sees a TTY: colours, progress bars redrawn
+   * in place); false: its output is piped through `stdout`/`stderr` line by line (k6 then
+   * prints plain progress lines once a second).
+   */
+  readonly inheritOutput: boolean;
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
 }
@@ -57,7 +63,7 @@ export interface K6RunResult {
 }
 
 export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
-  const child = spawn(o.bin, [...o.args], { env: o.env, stdio: ['inherit', 'pipe', 'pipe'] });
+  const child = spawn(o.bin, [...o.args], { env: o.env, stdio: o.inheritOutput ? 'inherit' : ['inherit', 'pipe', 'pipe'] });
   const exited = new Promise<number>((resolve) => {
     child.once('error', (err) => {
       o.stderr(`could not start k6: ${err.message}`);
@@ -75,7 +81,7 @@ export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
     const cores = availableCores();
     const cpu = child.pid !== undefined && process.platform === 'linux' ? new CpuWatch(child.pid, cores) : null;
     const poller = startLivePoller({ address: o.address, intervalMs: o.intervalMs, now: o.now, cpu, onFigures: o.onFigures });
-    const forwarded = Promise.all([forwardLines(child.stdout, o.stdout), forwardLines(child.stderr, o.stderr)]);
+    const forwarded = child.stdout && child.stderr ? Promise.all([forwardLines(child.stdout, o.stdout), forwardLines(child.stderr, o.stderr)]) : Promise.resolve();
     const code = await exited;
     await Promise.all([poller.stop(), forwarded]);
     return { code, poller, cores };
@@ -85,8 +91,16 @@ export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
   }
 }
 
+export interface GeneratorVerdict {
+  /** Whether CPU was measured at all (Linux /proc, and at least one sample). */
+  readonly measured: boolean;
+  readonly saturated: boolean;
+  readonly peakShare: number;
+  readonly cores: number;
+}
+
 /** The generator-saturation verdict of a finished run. */
-export function generatorVerdict(r: K6RunResult): { measured: boolean; saturated: boolean; peakShare: number; cores: number } {
+export function generatorVerdict(r: K6RunResult): GeneratorVerdict {
   const s = r.poller.saturation;
   return { measured: s.samples > 0, saturated: s.isSaturated(), peakShare: s.peakShare, cores: r.cores };
 }

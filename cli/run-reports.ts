@@ -10,6 +10,7 @@ import { parseReportJson, renderReportJson, type ReportJson } from '../lib/repor
 import { renderTextReport } from '../lib/report-text.ts';
 import { SATURATION_NOTE } from './cpu-watch.ts';
 import { renderHtmlReport } from './html-report.ts';
+import type { GeneratorVerdict } from './k6-run.ts';
 import type { SeriesPoint } from './live-block.ts';
 
 const REPORT_JSON = /^benchmark_\d{8}_\d{6}\.json$/;
@@ -28,14 +29,6 @@ export function newJsonReport(dir: string, before: ReadonlySet<string>): string 
   const fresh = [...listJsonReports(dir)].filter((f) => !before.has(f)).sort();
   const last = fresh.at(-1);
   return last === undefined ? '' : join(dir, last);
-}
-
-export interface GeneratorVerdict {
-  /** Whether CPU was measured at all (Linux /proc, and at least one sample). */
-  readonly measured: boolean;
-  readonly saturated: boolean;
-  readonly peakShare: number;
-  readonly cores: number;
 }
 
 export interface FinishedReports {

@@ -53,3 +53,12 @@ test('contentType finds the header in any case; isEventStream trims and ignores 
   expect(isEventStream({ 'content-type': ' Text/Event-Stream ' })).toBe(true);
   expect(isEventStream({ 'content-type': 'text/plain' })).toBe(false);
 });
+
+test('docs/metrics-and-faults.md has one fault row per error type', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { ERROR_TYPES } = await import('./error-types.ts');
+  const doc = readFileSync(new URL('../docs/metrics-and-faults.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('## Faults'), doc.indexOf('## Per-event work'));
+  const rows = section.split('\n').filter((l) => /^\| `[a-z_0-9]+` \|/.test(l));
+  expect(rows.map((r) => r.split('|')[1]!.trim().replace(/`/g, ''))).toEqual([...ERROR_TYPES]);
+});

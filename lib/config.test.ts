@@ -172,17 +172,22 @@ describe('loadConfig errors (exact messages)', () => {
     [
       { BASE_URL: 'localhost:5001' },
       'BASE_URL',
-      'BASE_URL: "localhost:5001" is not an http(s) URL without query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
+      'BASE_URL: "localhost:5001" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
     ],
     [
       { BASE_URL: 'http://h/x?y=1' },
       'BASE_URL',
-      'BASE_URL: "http://h/x?y=1" is not an http(s) URL without query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
+      'BASE_URL: "http://h/x?y=1" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
     ],
     [
       { BASE_URL: 'ftp://h' },
       'BASE_URL',
-      'BASE_URL: "ftp://h" is not an http(s) URL without query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
+      'BASE_URL: "ftp://h" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
+    ],
+    [
+      { BASE_URL: 'https://me:s3cret@h/x' },
+      'BASE_URL',
+      'BASE_URL: "https://***@h/x" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
     ],
     [
       { ENDPOINT: 'http://other/v1/x' },

@@ -135,9 +135,11 @@ const URL_SHAPE = /^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/i;
 function baseUrl(env: Env): string {
   const value = read(env, 'BASE_URL');
   if (!URL_SHAPE.test(value)) {
+    // Credentials in the URL are not echoed into the log; API_KEY is the way to authenticate.
+    const shown = value.replace(/\/\/[^/]*@/, '//***@');
     throw new ConfigError(
       'BASE_URL',
-      `"${value}" is not an http(s) URL without query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix`,
+      `"${shown}" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix`,
     );
   }
   return value.replace(/\/+$/, '');

@@ -98,7 +98,7 @@ export const ENV_VARS = [
     description: 'Positive integer: close the stream after this many events (a success); TARGET=generic only. Unset: read until the server closes.',
   },
   { name: 'PROFILE', default: 'default', description: 'Load shape; see the profiles table.', accepted: PROFILE_NAMES },
-  { name: 'VUS', default: '', description: 'Positive integer overriding the profile’s VUs (total over the selected scenarios).' },
+  { name: 'VUS', default: '', description: 'Positive integer overriding the profile’s VUs (total over the selected scenarios; PROFILE=open: pre-allocated and maximum VUs).' },
   { name: 'ITERATIONS', default: '', description: 'Positive integer overriding the profile’s iterations (shared-iterations profiles).' },
   { name: 'DURATION', default: '', description: 'Go duration (`30s`, `2m`) overriding the profile’s duration (PROFILE default and open).' },
   { name: 'RATE', default: '', description: 'Positive integer: iterations started per second (PROFILE=open; default 10).' },

@@ -28,3 +28,15 @@ test('the sink passes a tag object only when the sample has one', () => {
     ['sse_errors', 1, { scenario: 'stream', error_type: 'timeout' }],
   ]);
 });
+
+test('docs/metrics-and-faults.md lists every metric with its type and extra tag', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../docs/metrics-and-faults.md', import.meta.url), 'utf8');
+  const rows = doc.split('\n').filter((l) => /^\| `[a-z_]+` \| (Trend|Counter|Rate)/.test(l));
+  const label = (kind: string, isTime: boolean): string => (kind === 'trend' ? (isTime ? 'Trend (ms)' : 'Trend') : kind === 'counter' ? 'Counter' : 'Rate');
+  expect(rows.map((r) => r.split('|')[1]!.trim().replace(/`/g, '')).sort()).toEqual(Object.values(METRICS).map((d) => d.name).sort());
+  for (const def of Object.values(METRICS)) {
+    const cells = rows.find((r) => r.startsWith(`| \`${def.name}\` |`))!.split('|').map((c) => c.trim());
+    expect([cells[2], cells[3]]).toEqual([label(def.kind, def.isTime), def.extraTags.map((t) => `\`${t}\``).join(', ')]);
+  }
+});

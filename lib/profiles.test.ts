@@ -152,6 +152,10 @@ describe('buildOptions: overrides', () => {
       stream: { rate: 13, duration: '2m', preAllocatedVUs: 20, maxVUs: 20 },
       burst: { rate: 12, duration: '2m', preAllocatedVUs: 20, maxVUs: 20 },
     });
+    expect(options({ PROFILE: 'open', SCENARIOS: 'stream', RATE: '2', VUS: '500' }).scenarios?.['stream']).toMatchObject({
+      preAllocatedVUs: 500,
+      maxVUs: 500,
+    });
   });
 });
 

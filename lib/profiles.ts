@@ -154,9 +154,10 @@ function constantArrivalRate(def: { rate: number; durationMs: number }, config: 
   return config.scenarios.map((scenario, i): Entry => {
     const rate = share(totalRate, n, i);
     const streamsPerSecond = rate * REQUESTS_PER_ITERATION[scenario];
-    // Without VUS: enough VUs that no iteration is dropped while every stream ends by STREAM_TIMEOUT.
+    // VUS: all pre-allocated, and a cap. Without: enough VUs that no iteration is dropped
+    // while every stream ends by STREAM_TIMEOUT, some of them started up front.
     const maxVUs = load.vus !== null ? share(load.vus, n, i) : Math.ceil(streamsPerSecond * (config.streamTimeoutMs / 1000));
-    const preAllocatedVUs = Math.min(maxVUs, Math.ceil(streamsPerSecond * PREALLOCATED_SECONDS_PER_STREAM));
+    const preAllocatedVUs = load.vus !== null ? maxVUs : Math.min(maxVUs, Math.ceil(streamsPerSecond * PREALLOCATED_SECONDS_PER_STREAM));
     const options: Scenario = {
       executor: 'constant-arrival-rate',
       exec: scenario,

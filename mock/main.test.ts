@@ -63,7 +63,7 @@ describe('npm run mock (mock/main.ts)', () => {
   });
 
   it.each(['SIGTERM', 'SIGINT'] as const)('%s: ends open streams, stops accepting, exits 0', async (signal) => {
-    const child = startCli(['--port', '0', '--ttft-ms', '0', '--token-interval-ms', '60000'], { MOCK_TOKENS: '1000' });
+    const child = startCli(['--port', '0', '--ttfe-ms', '0', '--ttft-ms', '0', '--token-interval-ms', '60000'], { MOCK_TOKENS: '1000' });
     const done = output(child);
     const url = await listeningUrl(child);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -14,10 +14,12 @@
  * TextDecoder, structuredClone, fetch) are removed from globalThis.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { vi } from 'vitest';
+import type { Chunk as BodyChunk } from './doubles/k6-x-sse.ts';
 import { resetRuntime, runtime, type Sample } from './doubles/runtime.ts';
 
 export { setServer, requests, type ServerScript, type SseRequest, type Chunk } from './doubles/k6-x-sse.ts';
@@ -89,8 +91,8 @@ interface K6Globals {
   open?: (path: string, mode?: string) => string;
 }
 
-/** Runs `fn` with the globals k6 lacks removed from globalThis (restored afterwards). */
-export async function withoutNodeGlobals<T>(fn: () => T | Promise<T>): Promise<T> {
+/** Removes the globals k6 lacks from globalThis; returns the function that puts them back. */
+function removeAbsentGlobals(): () => void {
   const g = globalThis as Record<string, unknown>;
   const saved = new Map<string, PropertyDescriptor>();
   for (const name of ABSENT_GLOBALS) {
@@ -100,27 +102,27 @@ export async function withoutNodeGlobals<T>(fn: () => T | Promise<T>): Promise<T
       delete g[name];
     }
   }
+  return () => {
+    for (const [name, d] of saved) Object.defineProperty(g, name, d);
+  };
+}
+
+/** Runs `fn` with the globals k6 lacks removed from globalThis (restored afterwards). */
+export async function withoutNodeGlobals<T>(fn: () => T | Promise<T>): Promise<T> {
+  const restore = removeAbsentGlobals();
   try {
     return await fn();
   } finally {
-    for (const [name, d] of saved) Object.defineProperty(g, name, d);
+    restore();
   }
 }
 
 function withoutNodeGlobalsSync<T>(fn: () => T): T {
-  const g = globalThis as Record<string, unknown>;
-  const saved = new Map<string, PropertyDescriptor>();
-  for (const name of ABSENT_GLOBALS) {
-    const d = Object.getOwnPropertyDescriptor(g, name);
-    if (d) {
-      saved.set(name, d);
-      delete g[name];
-    }
-  }
+  const restore = removeAbsentGlobals();
   try {
     return fn();
   } finally {
-    for (const [name, d] of saved) Object.defineProperty(g, name, d);
+    restore();
   }
 }
 
@@ -261,10 +263,6 @@ export function endRun(): void {
 
 // ---- recorded streams (test/fixtures/*.sse) ------------------------------------------
 
-import { readFileSync } from 'node:fs';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { Chunk as BodyChunk } from './doubles/k6-x-sse.ts';
-
 export function readFixture(name: string): string {
   return readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8');
 }
@@ -284,8 +282,9 @@ export function splitBlocks(text: string): string[] {
 }
 
 /** One chunk per block: the first at `firstAt` ms, then every `step` ms (or at the given times). */
-export function timedBlocks(blocks: readonly string[], times: readonly number[] | { firstAt: number; step: number }): BodyChunk[] {
-  return blocks.map((text, i) => ({ text, at: Array.isArray(times) ? (times[i] as number) : (times as { firstAt: number; step: number }).firstAt + i * (times as { firstAt: number; step: number }).step }));
+export function timedBlocks(blocks: readonly string[], times: readonly number[] | { readonly firstAt: number; readonly step: number }): BodyChunk[] {
+  const at = (i: number): number => ('firstAt' in times ? times.firstAt + i * times.step : (times[i] as number));
+  return blocks.map((text, i) => ({ text, at: at(i) }));
 }
 
 /** The events of an SSE text per the spec (eventsource-parser): an independent oracle. */

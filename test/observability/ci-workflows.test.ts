@@ -77,7 +77,7 @@ describe('nightly', () => {
     const restore = steps(w).find((s) => s.uses?.startsWith('actions/cache/restore@'));
     const save = steps(w).find((s) => s.uses?.startsWith('actions/cache/save@'));
     expect(restore?.with?.['restore-keys']).toBe('sse-bench-baseline-');
-    expect(save?.with?.key.startsWith('sse-bench-baseline-')).toBe(true);
+    expect(save?.with?.key?.startsWith('sse-bench-baseline-')).toBe(true);
     // a regressed or failed run never becomes the baseline
     expect(save?.if).toContain("steps.compare.outcome != 'failure'");
     expect(save?.if).toContain("steps.k6.outputs.exit_code == '0'");

@@ -93,3 +93,21 @@ export function mapPromName(series: string): PromMapping {
   }
   return { ok: false, problem: `${series}: not k6_<metric>_<suffix> of any suite metric with its type's suffix` };
 }
+
+/** The query of panel `panel` with `refId`; throws when the dashboard has none. */
+export function findQuery(queries: readonly DashboardQuery[], panel: string, refId = 'A'): DashboardQuery {
+  const q = queries.find((x) => x.panel === panel && x.refId === refId);
+  if (q === undefined) throw new Error(`no query ${panel}/${refId} in the dashboard`);
+  return q;
+}
+
+/** Values for the dashboard's filter variables, as regexes (Grafana sends `.*` for "All"). */
+export interface Filters {
+  scenario: string;
+  target: string;
+  testid: string;
+}
+
+/** Expands `$scenario`, `$target`, `$testid` the way Grafana does before sending a query. */
+export const expandFilters = (text: string, f: Filters): string =>
+  text.replace(/\$(scenario|target|testid)\b/g, (_: string, tag: keyof Filters) => f[tag]);

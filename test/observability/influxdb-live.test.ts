@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_FILES, INFLUX_ACTIVE_ALIASES } from '../../grafana/dashboards.ts';
-import { dashboardQueries, readDashboard, type DashboardQuery } from './dashboard-queries.ts';
+import { dashboardQueries, expandFilters, findQuery, readDashboard, type DashboardQuery, type Filters } from './dashboard-queries.ts';
 import { FIXTURE_SAMPLES, FIXTURE_TESTID, type FixtureSample } from './k6-run-fixture.ts';
 import { findBinary, startInfluxd, type LocalServer } from './local-servers.ts';
 
@@ -29,21 +29,19 @@ export function lineProtocol(s: FixtureSample, t0Ms: number): string {
   return `${s.metric}${tags} ${fields.join(',')} ${BigInt(t0Ms + s.atMs) * 1_000_000n}`;
 }
 
-interface Filters {
-  scenario: string;
-  target: string;
-  testid: string;
-}
 const ALL: Filters = { scenario: '.*', target: '.*', testid: '.*' };
 
 /** What Grafana sends for a query: macros and template variables expanded. */
 function expand(query: string, t0Ms: number, intervalS: number, f: Filters): string {
   const iso = (ms: number): string => new Date(ms).toISOString();
-  return query
-    .replaceAll('$timeFilter', `time >= '${iso(t0Ms)}' AND time < '${iso(t0Ms + 300_000)}'`)
-    .replaceAll('$__interval_ms', String(intervalS * 1000))
-    .replaceAll('$__interval', `${intervalS}s`)
-    .replace(/\$(scenario|target|testid)\b/g, (_, tag: keyof Filters) => f[tag]);
+  const macros = query
+    .split('$timeFilter')
+    .join(`time >= '${iso(t0Ms)}' AND time < '${iso(t0Ms + 300_000)}'`)
+    .split('$__interval_ms')
+    .join(String(intervalS * 1000))
+    .split('$__interval')
+    .join(`${intervalS}s`);
+  return expandFilters(macros, f);
 }
 
 interface Series {
@@ -58,11 +56,7 @@ describe.skipIf(influxd === '')('dashboard queries against a real InfluxDB 1.x',
   // a 5-minute block that ended at least 5 minutes ago: every GROUP BY bucket is aligned
   const t0 = Math.floor(Date.now() / 300_000) * 300_000 - 600_000;
   const queries = dashboardQueries(readDashboard(DASHBOARD_FILES.influxdb));
-  const panelQuery = (panel: string, refId = 'A'): DashboardQuery => {
-    const q = queries.find((x) => x.panel === panel && x.refId === refId);
-    if (q === undefined) throw new Error(`no query ${panel}/${refId} in the dashboard`);
-    return q;
-  };
+  const panelQuery = (panel: string, refId = 'A'): DashboardQuery => findQuery(queries, panel, refId);
 
   async function run(query: string): Promise<Series[]> {
     const res = await fetch(`${server.url}/query?${new URLSearchParams({ db: 'k6', epoch: 'ms', q: query })}`);

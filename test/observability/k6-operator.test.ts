@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError, loadConfig } from '../../lib/config.ts';
-import { ENV_VARS } from '../../lib/env-vars.ts';
+import { ENV_VARS, type EnvVarDef } from '../../lib/env-vars.ts';
 import { PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
 
 interface EnvEntry {
@@ -27,7 +27,7 @@ const MANIFEST = 'deploy/k6-operator/testrun.yaml';
 const testRun = parse(readFileSync(MANIFEST, 'utf8')) as TestRun;
 /** k6's own settings the manifest may set (everything else must be a suite variable). */
 const K6_SETTINGS = ['K6_ENABLE_COMMUNITY_EXTENSIONS', 'K6_NO_USAGE_REPORT', 'K6_PROMETHEUS_RW_SERVER_URL', 'K6_PROMETHEUS_RW_TREND_STATS'];
-const suiteVars = new Map(ENV_VARS.map((v) => [v.name, v]));
+const suiteVars = new Map<string, EnvVarDef>(ENV_VARS.map((v) => [v.name, v]));
 
 describe(MANIFEST, () => {
   const env = testRun.spec.runner.env;

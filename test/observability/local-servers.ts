@@ -5,10 +5,11 @@
  * directory it removes. Neither phones home: InfluxDB's usage reporting is disabled.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findOnPath } from '../../cli/k6-locate.ts';
+import { freeAddress } from '../../cli/k6-run.ts';
 
 export interface LocalServer {
   readonly url: string;
@@ -18,31 +19,10 @@ export interface LocalServer {
 }
 
 /** The executable `name` on PATH, or ''. */
-export function findBinary(name: string): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not here
-    }
-  }
-  return '';
-}
+export const findBinary = (name: string): string => findOnPath(name, process.env.PATH);
 
 /** A port the OS reports free on 127.0.0.1 (for servers that cannot report a port-0 bind). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = async (): Promise<number> => Number((await freeAddress()).split(':')[1]);
 
 async function waitFor(url: string, child: ChildProcess, deadlineMs: number, log: () => string): Promise<void> {
   const until = Date.now() + deadlineMs;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type CommandResult } from '../../cli/k6-locate.ts';
 import { evaluate, gateChecks } from '../../deploy/k6-operator/gate-checks.ts';
 import { DASHBOARD_FILES, PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
-import { dashboardQueries, readDashboard, type DashboardQuery } from './dashboard-queries.ts';
+import { dashboardQueries, expandFilters, findQuery, readDashboard, type DashboardQuery, type Filters } from './dashboard-queries.ts';
 import { FIXTURE_SAMPLES, FIXTURE_TESTID } from './k6-run-fixture.ts';
 import { findBinary, startPrometheus, type LocalServer } from './local-servers.ts';
 import { k6FlushSeries, k6Percentile, remoteWrite } from './prom-remote-write.ts';
@@ -20,16 +20,10 @@ import { k6FlushSeries, k6Percentile, remoteWrite } from './prom-remote-write.ts
 const prometheus = findBinary('prometheus');
 if (prometheus === '') console.warn('SKIP prometheus-live: no `prometheus` on PATH (Debian package `prometheus`)');
 
-interface Filters {
-  scenario: string;
-  target: string;
-  testid: string;
-}
 const STREAM: Filters = { scenario: 'stream', target: '.*', testid: '.*' };
 
 /** What Grafana sends: template variables and $__rate_interval expanded. */
-const expand = (expr: string, f: Filters): string =>
-  expr.replaceAll('$__rate_interval', '1m').replace(/\$(scenario|target|testid)\b/g, (_, tag: keyof Filters) => f[tag]);
+const expand = (expr: string, f: Filters): string => expandFilters(expr.split('$__rate_interval').join('1m'), f);
 
 interface VectorItem {
   metric: Record<string, string>;
@@ -49,11 +43,7 @@ describe.skipIf(prometheus === '')('dashboard queries against a real Prometheus 
   let server: LocalServer;
   const t0 = Math.floor(Date.now() / 1000) * 1000 - 600_000;
   const queries = dashboardQueries(readDashboard(DASHBOARD_FILES.prometheus));
-  const panelQuery = (panel: string, refId = 'A'): DashboardQuery => {
-    const q = queries.find((x) => x.panel === panel && x.refId === refId);
-    if (q === undefined) throw new Error(`no query ${panel}/${refId} in the dashboard`);
-    return q;
-  };
+  const panelQuery = (panel: string, refId = 'A'): DashboardQuery => findQuery(queries, panel, refId);
 
   async function instant(expr: string, atS: number): Promise<VectorItem[]> {
     const params = new URLSearchParams({ query: expr, time: String((t0 + atS * 1000) / 1000) });

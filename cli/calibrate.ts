@@ -1,0 +1,152 @@
+/**
+ * `npm run calibrate`: how much load can this machine generate before its own TTFE
+ * measurement goes wrong? Starts the embedded mock with a known, jitter-free time to first
+ * event, runs a short k6 step per VU count (ascending), and reports the highest step whose
+ * TTFE p95 stays within the tolerance (default 5 ms) of the mock's TTFE, with the event
+ * rate it reached and the generator's CPU. Needs real k6 (exit 2 with the fix otherwise).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseReportJson } from '../lib/report-json.ts';
+import { CALIBRATE_USAGE, DEFAULT_SCRIPT, parseCalibrateArgs, UsageError, type CalibrateArgs } from './args.ts';
+import { formatK6Problem, locateK6 } from './k6-locate.ts';
+import { EXIT_NO_K6, freeAddress, generatorVerdict, runK6 } from './k6-run.ts';
+import { consoleIo, type Io, runAsMain } from './main-guard.ts';
+import { newJsonReport } from './run-reports.ts';
+
+export interface StepResult {
+  readonly vus: number;
+  readonly connectionRate: number | null;
+  readonly eventThroughput: number | null;
+  readonly ttfeMedMs: number | null;
+  readonly ttfeP95Ms: number | null;
+  /** TTFE p95 minus the mock's TTFE; null without samples. */
+  readonly errorMs: number | null;
+  readonly failedStreams: number;
+  readonly cpuPeakShare: number | null;
+  readonly saturated: boolean;
+}
+
+export function stepWithin(step: StepResult, toleranceMs: number): boolean {
+  return step.errorMs !== null && step.errorMs < toleranceMs && step.failedStreams === 0;
+}
+
+/** The highest step such that it and every lower step measured within the tolerance; null if the first did not. */
+export function highestAccurateStep(steps: readonly StepResult[], toleranceMs: number): StepResult | null {
+  let best: StepResult | null = null;
+  for (const s of steps) {
+    if (!stepWithin(s, toleranceMs)) break;
+    best = s;
+  }
+  return best;
+}
+
+const num = (v: number | null, digits: number): string => (v === null ? 'n/a' : v.toFixed(digits));
+
+export function renderCalibrationTable(steps: readonly StepResult[], toleranceMs: number): string {
+  const head = ['VUs', 'conn/s', 'events/s', 'TTFE p50', 'TTFE p95', 'error p95', 'failed', 'gen CPU', ''];
+  const rows = steps.map((s) => [
+    String(s.vus),
+    num(s.connectionRate, 1),
+    num(s.eventThroughput, 0),
+    `${num(s.ttfeMedMs, 1)} ms`,
+    `${num(s.ttfeP95Ms, 1)} ms`,
+    `${num(s.errorMs, 1)} ms`,
+    String(s.failedStreams),
+    s.cpuPeakShare === null ? 'n/a' : `${Math.round(s.cpuPeakShare * 100)}%`,
+    stepWithin(s, toleranceMs) ? 'ok' : s.saturated ? 'over (saturated)' : 'over',
+  ]);
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) => r.map((c, i) => c.padStart(i === r.length - 1 ? 0 : (widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+export function renderVerdict(best: StepResult | null, args: CalibrateArgs): string {
+  if (!best) {
+    return `Even the lightest step (${args.steps[0]} VUs) measured TTFE ${args.toleranceMs} ms or more off: this machine cannot measure TTFE to ${args.toleranceMs} ms.`;
+  }
+  return (
+    `Highest load measured within ${args.toleranceMs} ms of the true TTFE: ${best.vus} VUs, ` +
+    `${num(best.eventThroughput, 0)} events/s, ${num(best.connectionRate, 1)} new streams/s. ` +
+    'Heavier runs on this machine understate the target (run the load generator elsewhere, or on more cores).'
+  );
+}
+
+export async function runCalibrate(argv: readonly string[], io: Io = consoleIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let args: CalibrateArgs;
+  try {
+    args = parseCalibrateArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`calibrate: ${err.message}`);
+    return EXIT_NO_K6;
+  }
+  if (args.help) {
+    io.out(CALIBRATE_USAGE);
+    return 0;
+  }
+  const k6 = await locateK6(env);
+  if (!k6.ok) {
+    io.err(`calibrate needs k6 with k6/x/sse.\n${formatK6Problem(k6)}`);
+    return EXIT_NO_K6;
+  }
+  if (!existsSync(DEFAULT_SCRIPT)) {
+    io.err(`calibrate: ${DEFAULT_SCRIPT} does not exist; run npm run build`);
+    return EXIT_NO_K6;
+  }
+  const { startMockServer } = await import('../mock/server.ts');
+  const mock = await startMockServer({ port: 0, ttfeMs: args.ttfeMs, ttftMs: args.ttfeMs, tokens: 20, tokenIntervalMs: 20, jitter: 'none' });
+  const reportsDir = mkdtempSync(join(tmpdir(), 'sse-bench-calibrate-'));
+  const steps: StepResult[] = [];
+  io.out(`calibrate: mock at ${mock.url} answers with TTFE ${args.ttfeMs} ms; ${args.steps.length} steps of ${args.stepSec} s (k6 ${k6.version})`);
+  try {
+    for (const vus of args.steps) {
+      const address = await freeAddress();
+      const run = await runK6({
+        bin: k6.bin,
+        args: ['run', '--no-usage-report', '--quiet', '--address', address, DEFAULT_SCRIPT],
+        env: { ...env, ...k6.env, BASE_URL: mock.url, TARGET: 'dify-workflow', API_KEY: '', VUS: String(vus), DURATION: `${args.stepSec}s`, THRESHOLDS: 'none', REPORTS_DIR: reportsDir },
+        address,
+        intervalMs: 1000,
+        now: Date.now,
+        onFigures: () => undefined,
+        inheritOutput: false,
+        stdout: () => undefined, // k6's summary of each step is not the point here
+        stderr: (l) => io.err(l),
+      });
+      const path = newJsonReport(reportsDir, new Set());
+      if (path === '') {
+        io.err(`calibrate: the ${vus}-VU step wrote no report (k6 exit code ${run.code}); stopping`);
+        break;
+      }
+      const f = parseReportJson(readFileSync(path, 'utf8'), path).figures;
+      rmSync(path);
+      const gen = generatorVerdict(run);
+      const step: StepResult = {
+        vus,
+        connectionRate: f.connectionRate,
+        eventThroughput: f.eventThroughput,
+        ttfeMedMs: f.ttfeMedMs,
+        ttfeP95Ms: f.ttfeP95Ms,
+        errorMs: f.ttfeP95Ms === null ? null : f.ttfeP95Ms - args.ttfeMs,
+        failedStreams: f.failedStreams ?? 0,
+        cpuPeakShare: gen.measured ? gen.peakShare : null,
+        saturated: gen.saturated,
+      };
+      steps.push(step);
+      io.out(`  ${vus} VUs: TTFE p95 ${num(step.ttfeP95Ms, 1)} ms (error ${num(step.errorMs, 1)} ms), ${num(step.eventThroughput, 0)} events/s`);
+      if (!stepWithin(step, args.toleranceMs)) break; // heavier steps only get worse
+    }
+  } finally {
+    await mock.close();
+    rmSync(reportsDir, { recursive: true, force: true });
+  }
+  io.out('');
+  io.out(renderCalibrationTable(steps, args.toleranceMs));
+  io.out('');
+  io.out(renderVerdict(highestAccurateStep(steps, args.toleranceMs), args));
+  return 0;
+}
+
+runAsMain(import.meta.url, () => runCalibrate(process.argv.slice(2)));
