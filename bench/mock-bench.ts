@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKFLOW_BODY = JSON.stringify({ inputs: { query: 'What is artificial intelligence?' }, user: 'bench', response_mode: 'streaming' });
 const PATH = '/v1/workflows/run';
 const CLK_TCK = 100; // Linux USER_HZ
-const pin = existsSync('/usr/bin/taskset') || existsSync('/bin/taskset');
+const pin = process.env.BENCH_PIN !== '0' && (existsSync('/usr/bin/taskset') || existsSync('/bin/taskset'));
 
 interface Server {
   url: string;

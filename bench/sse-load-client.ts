@@ -48,6 +48,8 @@ export interface LoadResult {
   streamsFailed: number;
   events: number;
   lateness: Histogram;
+  /** Request sent → response headers. */
+  headers: Histogram;
   /** Events per second received while every stream was open. */
   plateauEventsPerS: number;
   /** Streams open at once at the peak. */
@@ -65,6 +67,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const target = new URL(spec.path, spec.url);
   const lateness = new Histogram();
+  const headersAt = new Histogram();
   const perBucket: number[] = [];
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -91,6 +94,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
               resolve();
               return;
             }
+            headersAt.add(performance.now() - sent);
             open++;
             if (open > peakOpen) peakOpen = open;
             res.on('data', (chunk: Buffer) => {
@@ -143,6 +147,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     streamsFailed: failed,
     events,
     lateness,
+    headers: headersAt,
     plateauEventsPerS,
     peakOpen,
     wallMs,

@@ -10,11 +10,9 @@ import { locateK6 } from './k6-locate.ts';
 import { renderLiveBlock, renderLiveLine } from './live-block.ts';
 import { freeAddress, generatorVerdict, runK6 } from './k6-run.ts';
 import { consoleIo, type Io, runAsMain } from './main-guard.ts';
-import { formatPreflightError, httpProbe, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
+import { EXIT_PREFLIGHT, formatPreflightError, httpProbe, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
 import { finishReports, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 import { loadChartJs } from './html-report.ts';
-
-export const EXIT_PREFLIGHT = 2;
 
 export const realPreflightDeps: PreflightDeps = {
   locateK6,

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { parseReportJson } from '../lib/report-json.ts';
 import { CALIBRATE_USAGE, DEFAULT_SCRIPT, parseCalibrateArgs, UsageError, type CalibrateArgs } from './args.ts';
 import { formatK6Problem, locateK6 } from './k6-locate.ts';
-import { EXIT_NO_K6, freeAddress, generatorVerdict, runK6 } from './k6-run.ts';
+import { freeAddress, generatorVerdict, runK6 } from './k6-run.ts';
+import { EXIT_PREFLIGHT } from './preflight.ts';
 import { consoleIo, type Io, runAsMain } from './main-guard.ts';
 import { newJsonReport } from './run-reports.ts';
 
@@ -80,7 +81,7 @@ export async function runCalibrate(argv: readonly string[], io: Io = consoleIo, 
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err(`calibrate: ${err.message}`);
-    return EXIT_NO_K6;
+    return EXIT_PREFLIGHT;
   }
   if (args.help) {
     io.out(CALIBRATE_USAGE);
@@ -89,11 +90,11 @@ export async function runCalibrate(argv: readonly string[], io: Io = consoleIo, 
   const k6 = await locateK6(env);
   if (!k6.ok) {
     io.err(`calibrate needs k6 with k6/x/sse.\n${formatK6Problem(k6)}`);
-    return EXIT_NO_K6;
+    return EXIT_PREFLIGHT;
   }
   if (!existsSync(DEFAULT_SCRIPT)) {
     io.err(`calibrate: ${DEFAULT_SCRIPT} does not exist; run npm run build`);
-    return EXIT_NO_K6;
+    return EXIT_PREFLIGHT;
   }
   const { startMockServer } = await import('../mock/server.ts');
   const mock = await startMockServer({ port: 0, ttfeMs: args.ttfeMs, ttftMs: args.ttfeMs, tokens: 20, tokenIntervalMs: 20, jitter: 'none' });

@@ -26,7 +26,8 @@ describe('renderHtmlReport', () => {
   it('shows saturation, threshold results and settings without the API key', () => {
     expect(html).toContain('generator saturated — results understate the target');
     expect(html).toContain('thresholds 1/2 passed');
-    expect(html).toMatch(/<tr class="fail"><td>✗ fail<\/td><td><code>sse_stream_success<\/code><\/td><td><code>rate&#62;0\.99<\/code>/);
+    expect(html).toContain('<tr class="fail"><td>✗ fail</td><td><code>sse_stream_success</code></td><td><code>rate&#62;0.99</code></td><td>0.98</td></tr>');
+    expect(html).toContain('<td><code>p(95)&#60;500</code></td><td>77 ms</td></tr>');
     expect(html).toContain('<tr><th>apiKey</th><td><code>unset</code></td></tr>'); // only set/unset exists in a report
   });
 

@@ -71,15 +71,22 @@ function figureTables(report: ReportJson): string {
   }).join('\n');
 }
 
+function observedText(report: ReportJson, metric: string, observed: number | null | undefined): string {
+  if (observed === null || observed === undefined) return '';
+  const isTime = report.summary.metrics[metric]?.contains === 'time';
+  return isTime ? `${Number(observed.toFixed(2))} ms` : String(Number(observed.toFixed(4)));
+}
+
 function thresholdTable(report: ReportJson): string {
   if (report.thresholds.length === 0) return '<p class="muted">No thresholds were set for this run.</p>';
   const rows = report.thresholds
     .map(
       (t) =>
-        `<tr class="${t.ok ? 'pass' : 'fail'}"><td>${t.ok ? '✓ pass' : '✗ fail'}</td><td><code>${escapeHtml(t.metric)}</code></td><td><code>${escapeHtml(t.expression)}</code></td></tr>`,
+        `<tr class="${t.ok ? 'pass' : 'fail'}"><td>${t.ok ? '✓ pass' : '✗ fail'}</td><td><code>${escapeHtml(t.metric)}</code></td>` +
+        `<td><code>${escapeHtml(t.expression)}</code></td><td>${escapeHtml(observedText(report, t.metric, t.observed))}</td></tr>`,
     )
     .join('');
-  return `<table class="thresholds"><tr><th>Result</th><th>Metric</th><th>Threshold</th></tr>${rows}</table>`;
+  return `<table class="thresholds"><tr><th>Result</th><th>Metric</th><th>Threshold</th><th>Observed</th></tr>${rows}</table>`;
 }
 
 function ratingTable(report: ReportJson): string {

@@ -9,10 +9,8 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { availableCores, CpuWatch } from './cpu-watch.ts';
 import type { LiveFigures } from './live-block.ts';
+import { EXIT_PREFLIGHT } from './preflight.ts';
 import { type LivePoller, startLivePoller } from './live-poller.ts';
-
-/** Exit code when k6 could not be started at all (the preflight's code). */
-export const EXIT_NO_K6 = 2;
 
 /** A free TCP port on 127.0.0.1 for k6's REST API (parallel runs never share 6565). */
 export function freeAddress(): Promise<string> {
@@ -67,7 +65,7 @@ export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
   const exited = new Promise<number>((resolve) => {
     child.once('error', (err) => {
       o.stderr(`could not start k6: ${err.message}`);
-      resolve(EXIT_NO_K6);
+      resolve(EXIT_PREFLIGHT);
     });
     child.once('close', (code, signal) => resolve(code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0)));
   });

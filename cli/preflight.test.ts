@@ -94,6 +94,16 @@ describe('preflight failures: one message with the fix, nothing sent', () => {
     expect(f.started).toEqual([]);
   });
 
+  it('an embedded mock that cannot start', async () => {
+    const f = fake({ 'http://localhost:5001': REFUSED });
+    f.deps.startMock = async () => {
+      throw new Error('listen EADDRINUSE: address already in use 127.0.0.1:5001');
+    };
+    const e = await failure(preflight({}, 'build/sse.js', f.deps));
+    expect(e.problem).toBe('could not start the embedded mock server on 127.0.0.1:5001 (listen EADDRINUSE: address already in use 127.0.0.1:5001)');
+    expect(e.fix).toBe('free port 5001, or set BASE_URL to a running server');
+  });
+
   it('a Dify health check that answers 5xx', async () => {
     const f = fake({ 'http://dify.local': { status: 404, body: '' }, 'http://dify.local/health': { status: 503, body: '' } });
     const e = await failure(preflight({ BASE_URL: 'http://dify.local', API_KEY: 'k' }, 'build/sse.js', f.deps));

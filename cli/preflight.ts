@@ -15,6 +15,9 @@ import { envVarDef } from '../lib/env-vars.ts';
 import { redactUrl } from '../lib/redact.ts';
 import type { K6Location } from './k6-locate.ts';
 
+/** Exit code of a failed preflight or a bad flag: nothing was run or sent. */
+export const EXIT_PREFLIGHT = 2;
+
 export class PreflightError extends Error {
   constructor(
     readonly problem: string,
@@ -116,7 +119,13 @@ export async function preflight(env: NodeJS.ProcessEnv, script: string, deps: Pr
     if (defaultUrl && reach.code === 'ECONNREFUSED') {
       const u = new URL(origin);
       const host = u.hostname === 'localhost' ? '127.0.0.1' : u.hostname.replace(/^\[|\]$/g, '');
-      const mock = await deps.startMock(host, Number(u.port || 80));
+      const port = Number(u.port || 80);
+      let mock: StartedMock;
+      try {
+        mock = await deps.startMock(host, port);
+      } catch (err) {
+        throw new PreflightError(`could not start the embedded mock server on ${host}:${port} (${(err as Error).message})`, `free port ${port}, or set BASE_URL to a running server`);
+      }
       notes.push(`nothing listened on ${origin}: started the embedded mock server at ${mock.url} for this run`);
       return { config, k6: { bin: k6.bin, version: k6.version }, env: { ...k6.env, BASE_URL: mock.url }, mock, notes };
     }
