@@ -1,9 +1,13 @@
-import { Agent, request } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 
 /**
  * The small streaming client of `npm run bench:mock`: opens many SSE streams against the
  * mock server and, for every event, compares its arrival with its schedule. It does not
- * parse JSON: it counts `\n\n` block ends, and the mock's knobs say when block n is due.
+ * parse JSON: it counts `\n\n` block ends, and the mock's knobs say when block n is due,
+ * counted from the arrival of the response headers (sent with the first events at TTFE 0):
+ * lateness is the server's, not the time a new connection waited to be accepted, which is
+ * reported apart (`headers`).
  */
 
 export interface LoadSpec {
@@ -64,7 +68,6 @@ const LFLF = Buffer.from('\n\n');
 const BUCKET_MS = 100;
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const target = new URL(spec.path, spec.url);
   const lateness = new Histogram();
   const headersAt = new Histogram();
@@ -78,62 +81,60 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let peakOpen = 0;
   const lastTokenOffset = spec.ttftMs + Math.max(0, spec.tokens - 1) * spec.intervalMs;
 
+  const request = Buffer.from(
+    `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(spec.body)}\r\nConnection: close\r\n\r\n${spec.body}`,
+  );
+  // Raw TCP instead of node:http: this client must stay cheaper than the server it measures.
+  // Counting "\n\n" in the raw bytes is exact here: HTTP headers and chunk framing use CRLF only.
   const one = (startDelay: number): Promise<void> =>
     new Promise((resolve) => {
       setTimeout(() => {
         const sent = performance.now();
+        let anchor = -1;
         let n = 0;
         let lastWasLf = false;
-        const req = request(
-          target,
-          { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(spec.body) } },
-          (res) => {
-            if (res.statusCode !== 200) {
-              failed++;
-              res.resume();
-              resolve();
-              return;
-            }
-            headersAt.add(performance.now() - sent);
+        let ended = false;
+        const settle = (good: boolean): void => {
+          if (ended) return;
+          ended = true;
+          if (anchor >= 0) open--;
+          if (good) ok++;
+          else failed++;
+          socket.destroy();
+          resolve();
+        };
+        const socket = connect(Number(target.port), target.hostname, () => socket.write(request));
+        socket.setNoDelay(true);
+        socket.on('data', (chunk: Buffer) => {
+          const now = performance.now();
+          if (anchor < 0) {
+            if (chunk.toString('latin1', 0, 12) !== 'HTTP/1.1 200') return settle(false);
+            anchor = now;
+            headersAt.add(now - sent);
             open++;
             if (open > peakOpen) peakOpen = open;
-            res.on('data', (chunk: Buffer) => {
-              const now = performance.now();
-              let blocks = 0;
-              if (lastWasLf && chunk[0] === LF) blocks++;
-              for (let i = chunk.indexOf(LFLF); i >= 0; i = chunk.indexOf(LFLF, i + 2)) blocks++;
-              lastWasLf = chunk[chunk.length - 1] === LF;
-              for (let b = 0; b < blocks; b++, n++) {
-                const k = n - spec.preambleEvents;
-                const due = k < 0 ? 0 : k < spec.tokens ? spec.ttftMs + k * spec.intervalMs : lastTokenOffset;
-                lateness.add(now - sent - due);
-              }
-              events += blocks;
-              const bucket = Math.floor((now - t0) / BUCKET_MS);
-              perBucket[bucket] = (perBucket[bucket] ?? 0) + blocks;
-            });
-            res.on('end', () => {
-              open--;
-              ok++;
-              resolve();
-            });
-            res.on('error', () => {
-              open--;
-              failed++;
-              resolve();
-            });
-          },
-        );
-        req.on('error', () => {
-          failed++;
-          resolve();
+          }
+          let blocks = 0;
+          if (lastWasLf && chunk[0] === LF) blocks++;
+          for (let i = chunk.indexOf(LFLF); i >= 0; i = chunk.indexOf(LFLF, i + 2)) blocks++;
+          lastWasLf = chunk[chunk.length - 1] === LF;
+          for (let b = 0; b < blocks; b++, n++) {
+            const k = n - spec.preambleEvents;
+            const due = k < 0 ? 0 : k < spec.tokens ? spec.ttftMs + k * spec.intervalMs : lastTokenOffset;
+            lateness.add(now - anchor - due);
+          }
+          events += blocks;
+          const bucket = Math.floor((now - t0) / BUCKET_MS);
+          perBucket[bucket] = (perBucket[bucket] ?? 0) + blocks;
+          if (chunk.length >= 5 && chunk.toString('latin1', chunk.length - 5) === '0\r\n\r\n') settle(true); // last chunk
         });
-        req.end(spec.body);
+        socket.on('error', () => settle(false));
+        socket.on('close', () => settle(n > 0));
       }, startDelay);
     });
 
   await Promise.all(Array.from({ length: spec.streams }, (_, i) => one((i * spec.rampMs) / spec.streams)));
-  agent.destroy();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   // Plateau: after the last stream started and got going, before the first one ended.
@@ -163,8 +164,8 @@ export async function holdStreams(url: string, path: string, body: string, strea
     Array.from(
       { length: streams },
       () =>
-        new Promise<ReturnType<typeof request>>((resolve, reject) => {
-          const req = request(target, { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
+        new Promise<ReturnType<typeof httpRequest>>((resolve, reject) => {
+          const req = httpRequest(target, { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
             res.resume();
             resolve(req);
           });

@@ -120,6 +120,11 @@ describe('buildOptions: STREAM_TIMEOUT sets the stop times', () => {
     expect(s?.['stream']).toMatchObject({ maxDuration: '4500ms', gracefulStop: '6500ms' });
   });
 
+  it("maxDuration is never under k6's 1s minimum for a scenario (k6 rejects 'the maxDuration should be at least 1s')", () => {
+    const s = options({ PROFILE: 'light', SCENARIOS: 'stream', VUS: '10', ITERATIONS: '10', STREAM_TIMEOUT: '200ms' }).scenarios;
+    expect(s?.['stream']).toMatchObject({ maxDuration: '1s', gracefulStop: '5200ms' });
+  });
+
   it('open: maxVUs follows the timeout', () => {
     const s = options({ PROFILE: 'open', SCENARIOS: 'stream', RATE: '4', STREAM_TIMEOUT: '2s' }).scenarios;
     expect(s?.['stream']).toMatchObject({ rate: 4, preAllocatedVUs: 8, maxVUs: 8 });
@@ -205,6 +210,11 @@ describe('buildOptions: errors (exact messages)', () => {
       { PROFILE: 'light', VUS: '200' },
       'VUS',
       "VUS: 100 iterations for 200 VUs: k6's shared-iterations needs at least one iteration per VU; lower VUS or raise ITERATIONS",
+    ],
+    [
+      { PROFILE: 'open', DURATION: '500ms' },
+      'DURATION',
+      "DURATION: 500ms is shorter than 1s, k6's minimum duration for a constant-arrival-rate scenario; set DURATION to at least 1s",
     ],
     [
       { VUS: '10', DURATION: '3s' },

@@ -22,6 +22,9 @@ export const SPAWN_RATE_PER_SECOND = 2;
 /** PROFILE=open pre-allocates VUs for streams of up to this long, so k6 rarely starts VUs mid-test. */
 export const PREALLOCATED_SECONDS_PER_STREAM = 5;
 
+/** k6 rejects a scenario `duration` / `maxDuration` under 1s ("should be at least 1s"). */
+export const K6_MIN_SCENARIO_MS = 1_000;
+
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
 export type ProfileDef =
@@ -116,8 +119,8 @@ function sharedIterations(def: { vus: number; iterations: number }, config: Conf
       exec: scenario,
       vus: v,
       iterations: it,
-      // Long enough for every iteration of the busiest VU to run into STREAM_TIMEOUT.
-      maxDuration: formatGoDuration(Math.ceil(it / v) * REQUESTS_PER_ITERATION[scenario] * config.streamTimeoutMs),
+      // Long enough for every iteration of the busiest VU to run into STREAM_TIMEOUT (and k6's minimum).
+      maxDuration: formatGoDuration(Math.max(K6_MIN_SCENARIO_MS, Math.ceil(it / v) * REQUESTS_PER_ITERATION[scenario] * config.streamTimeoutMs)),
       gracefulStop: gracefulStop(scenario, config),
     };
     return [scenario, options];
@@ -149,7 +152,14 @@ function constantArrivalRate(def: { rate: number; durationMs: number }, config: 
   const totalRate = load.rate ?? def.rate;
   requireSplittable(totalRate, config.scenarios, 'RATE');
   if (load.vus !== null) requireSplittable(load.vus, config.scenarios, 'VUS');
-  const duration = formatGoDuration(load.durationMs ?? def.durationMs);
+  const durationMs = load.durationMs ?? def.durationMs;
+  if (durationMs < K6_MIN_SCENARIO_MS) {
+    throw new ConfigError(
+      'DURATION',
+      `${formatGoDuration(durationMs)} is shorter than ${formatGoDuration(K6_MIN_SCENARIO_MS)}, k6's minimum duration for a constant-arrival-rate scenario; set DURATION to at least ${formatGoDuration(K6_MIN_SCENARIO_MS)}`,
+    );
+  }
+  const duration = formatGoDuration(durationMs);
   const n = config.scenarios.length;
   return config.scenarios.map((scenario, i): Entry => {
     const rate = share(totalRate, n, i);

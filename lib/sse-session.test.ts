@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { runtime } from '../test/doubles/runtime.ts';
 import { endRun, requests, setServer, startRun } from '../test/k6-harness.ts';
 import { loadConfig } from './config.ts';
@@ -8,8 +8,10 @@ import { createTarget } from './targets.ts';
 
 let sum: (metric: string) => number;
 
+let options: { throw?: boolean } = {};
+
 beforeEach(() => {
-  startRun();
+  startRun(options);
   sum = (metric) => runtime().samples.filter((s) => s.metric === metric).reduce((a, s) => a + s.value, 0);
 });
 afterEach(endRun);
@@ -46,4 +48,41 @@ test('one session serves consecutive streams, each classified on its own', () =>
   );
   expect(run(target.request('q', 'u1')).errorType).toBe('connection_error');
   expect(run(target.request('q', 'u2'))).toEqual({ success: true, errorType: null });
+});
+
+describe("k6's throw option (--throw): sse.open throws on a connection failure", () => {
+  beforeAll(() => {
+    options = { throw: true };
+  });
+  afterAll(() => {
+    options = {};
+  });
+
+  test.each([
+    [{ kind: 'refused' } as const, 'connection_error'],
+    [{ kind: 'response', headersAt: 5_000 } as const, 'timeout'],
+  ])('%o: the exception reaches k6, and the stream is still counted as a %s failure', (script, errorType) => {
+    const { run, target } = session({ TARGET: 'dify-workflow', STREAM_TIMEOUT: '2s' });
+    setServer(() => script);
+    expect(() => run(target.request('q', 'u'))).toThrow(/connection refused|awaiting headers/);
+    const samples = runtime().samples.filter((s) => s.metric.startsWith('sse_'));
+    expect(samples.map((s) => [s.metric, s.value, s.tags['error_type']])).toEqual([
+      ['sse_streams_opened', 1, undefined],
+      ['sse_stream_success', 0, undefined],
+      ['sse_errors', 1, errorType],
+      ['sse_streams_closed', 1, undefined],
+    ]);
+  });
+
+  test('a throw after setup ran (a handler threw) is not counted as a connection failure', () => {
+    const interpret = (): never => {
+      throw new Error('bug in an interpreter');
+    };
+    const buggy = { interpret, perEventGaps: false, countBytes: false, needsTerminal: true };
+    const run = createSession(buggy, metricsSink(createMetrics()));
+    runtime().phase = 'vu';
+    setServer(() => ({ kind: 'response', chunks: [{ at: 5, text: 'data: {}\n\n' }] }));
+    expect(() => run({ url: 'http://x/', params: {} })).toThrow('bug in an interpreter');
+    expect([sum('sse_errors'), sum('sse_streams_opened'), sum('sse_streams_closed')]).toEqual([0, 1, 1]);
+  });
 });

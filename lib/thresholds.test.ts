@@ -106,6 +106,10 @@ describe('validateThresholds errors (exact messages)', () => {
       { sse_ttfe: ['p95<500'] },
       '"sse_ttfe": "p95<500" is not a threshold expression; expected <aggregation> <operator> <number>, e.g. p(95)<500 or rate>0.99',
     ],
+    [
+      { sse_ttfe: ['p( 95 )<500'] }, // k6 rejects it: "malformed percentile value"
+      '"sse_ttfe": "p( 95 )<500" is not a threshold expression; expected <aggregation> <operator> <number>, e.g. p(95)<500 or rate>0.99',
+    ],
     [{ sse_ttfe: ['rate>0.9'] }, '"sse_ttfe": "rate>0.9" uses rate, which a trend metric has not; accepted: avg, min, max, med, p(N)'],
     [
       { sse_stream_success: ['p(95)>0.9'] },

@@ -81,7 +81,8 @@ const AGGREGATIONS: Readonly<Record<ThresholdKind, readonly string[]>> = {
 };
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_]*)(?:\{([^{}]*)\})?$/;
-const EXPRESSION = /^\s*(count|rate|value|avg|min|max|med|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(?:\.\d+)?\s*$/;
+// k6 parses `p(N)` with Go's ParseFloat on what is between the parentheses: no spaces there.
+const EXPRESSION = /^\s*(count|rate|value|avg|min|max|med|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(?:\.\d+)?\s*$/;
 
 function fail(source: string, message: string): never {
   throw new ConfigError('THRESHOLDS', `${source}: ${message}`);

@@ -10,6 +10,8 @@ export const JITTER_KINDS = ['none', 'uniform', 'exponential'] as const;
 export type JitterKind = (typeof JITTER_KINDS)[number];
 export const SCHEDULERS = ['tick', 'timers'] as const;
 export type SchedulerKind = (typeof SCHEDULERS)[number];
+export const CHUNK_WRITERS = ['socket', 'response'] as const;
+export type ChunkWriter = (typeof CHUNK_WRITERS)[number];
 
 export interface MockOptions {
   apiKey: string;
@@ -27,6 +29,7 @@ export interface MockOptions {
   resetAfterEvents: number;
   retryAfterS: number;
   scheduler: SchedulerKind;
+  chunkWriter: ChunkWriter;
 }
 
 /** Where a knob applies: `listen` (host/port, not per request), `server` (flag/env only), `request` (also a header). */
@@ -167,6 +170,14 @@ export const KNOBS: readonly KnobDef[] = [
     description: 'Event timing: `tick` = one timer loop per server (measured faster), `timers` = one timer per stream.',
     set: (o, v) => (o.scheduler = v as SchedulerKind), // validated against SCHEDULERS by parseKnobValue
   },
+  {
+    name: 'chunk-writer',
+    scope: 'server',
+    kind: { type: 'enum', accepted: CHUNK_WRITERS },
+    default: 'socket',
+    description: 'How events are written: `socket` = each HTTP chunk framed by the mock and written to the socket (measured cheaper), `response` = `res.write()`.',
+    set: (o, v) => (o.chunkWriter = v as ChunkWriter), // validated against CHUNK_WRITERS by parseKnobValue
+  },
 ];
 
 export const flagOf = (k: KnobDef): string => `--${k.name}`;
@@ -230,6 +241,7 @@ function emptyOptions(): MockOptions {
     resetAfterEvents: 0,
     retryAfterS: 0,
     scheduler: 'tick',
+    chunkWriter: 'socket',
   };
 }
 

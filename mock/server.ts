@@ -189,7 +189,8 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // A deep accept queue: a load test opens connections in bursts (the kernel caps it at net.core.somaxconn).
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

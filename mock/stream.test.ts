@@ -28,8 +28,8 @@ class FakeResponse extends EventEmitter {
     cb?.();
     return !this.full;
   }
-  end(text: string): void {
-    if (text !== '') this.writes.push({ at: performance.now(), text });
+  end(text?: string): void {
+    if (text) this.writes.push({ at: performance.now(), text });
     this.endedAt = performance.now();
   }
   /** [time, event name] per block written. */

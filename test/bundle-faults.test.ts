@@ -42,6 +42,14 @@ describe('before the response', () => {
     expect(run.values('sse_events_per_stream')).toEqual([]);
   });
 
+  test("k6's throw option: a refused connection fails the iteration (burst sends no more) and is still counted", async () => {
+    setServer(() => ({ kind: 'refused' }));
+    const run = startRun({ throw: true });
+    const vu = await run.loadVu({ env: ENV });
+    expect(() => vu.iterate('burst')).toThrow(/connection refused/);
+    expectFailedOnce(run, 'connection_error');
+  });
+
   test('no headers before STREAM_TIMEOUT → timeout, after exactly the timeout', async () => {
     const run = await runWith({ kind: 'response', headersAt: 5_000, chunks: chunks(WORKFLOW) });
     expectFailedOnce(run, 'timeout');

@@ -239,11 +239,17 @@ export class Run {
   }
 }
 
+export interface RunOptions {
+  /** k6's `throw` option (`k6 run --throw`, `K6_THROW=true`): `sse.open` throws on a connection failure. */
+  readonly throw?: boolean;
+}
+
 /** A new simulated test run: fake Date at T0, no samples, no metrics, no shared arrays. */
-export function startRun(): Run {
+export function startRun(options: RunOptions = {}): Run {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(T0);
   const rt = resetRuntime();
+  rt.throwErrors = options.throw ?? false;
   rt.setTime = (ms: number) => {
     if (ms < Date.now()) throw new Error(`virtual clock would go back: ${ms} < ${Date.now()}`);
     vi.setSystemTime(ms);

@@ -134,10 +134,53 @@ describe('sse.open', () => {
   test('sse_event +1 per dispatched event (pings too), with the request tags', () => {
     open({ kind: 'response', chunks: [{ at: 10, text: 'event: ping\n\ndata: 1\n\n' }] }, { tags: { t: 'x' } });
     const events = runtime().samples.filter((s) => s.metric === 'sse_event');
-    expect(events.map((s) => [s.value, s.tags['t'], s.tags['url']])).toEqual([
-      [1, 'x', 'http://127.0.0.1:9/sse'],
-      [1, 'x', 'http://127.0.0.1:9/sse'],
+    expect(events.map((s) => [s.value, s.tags['t'], s.tags['url'], s.tags['status']])).toEqual([
+      [1, 'x', 'http://127.0.0.1:9/sse', '200'],
+      [1, 'x', 'http://127.0.0.1:9/sse', '200'],
     ]);
+  });
+
+  test("k6's throw option: a connection failure throws the message instead of returning status 0; setup never runs", () => {
+    runtime().throwErrors = true;
+    let setupCalled = false;
+    setServer(() => ({ kind: 'refused' }));
+    expect(() => sse.open('http://127.0.0.1:9/sse', { method: 'POST' }, () => (setupCalled = true))).toThrow(
+      'Post "http://127.0.0.1:9/sse": dial tcp 127.0.0.1:9: connect: connection refused',
+    );
+    setServer(() => ({ kind: 'response', headersAt: 5000 }));
+    expect(() => sse.open('http://127.0.0.1:9/sse', { timeout: '1s' }, () => (setupCalled = true))).toThrow('Client.Timeout exceeded while awaiting headers');
+    expect(setupCalled).toBe(false);
+    expect(open({ kind: 'response', chunks: [{ at: 5, text: 'data: 1\n\n' }] }).res.status).toBe(200); // responses do not throw
+  });
+
+  test('http_reqs, http_req_sending, http_req_duration: also for a failed connection (no status tag then)', () => {
+    open({ kind: 'refused', after: 3 });
+    open({ kind: 'response', headersAt: 20, status: 503, chunks: [{ at: 50, text: 'data: 1\n\n' }] });
+    const http = (metric: string) => runtime().samples.filter((s) => s.metric === metric).map((s) => [s.value, s.tags['status']]);
+    expect(http('http_reqs')).toEqual([
+      [1, undefined],
+      [1, '503'],
+    ]);
+    expect(http('http_req_duration')).toEqual([
+      [3, undefined],
+      [50, '503'],
+    ]);
+    expect(http('http_req_sending')).toEqual([
+      [3, undefined],
+      [3, undefined],
+      [20, '503'],
+      [20, '503'],
+    ]);
+  });
+
+  test("'open' runs right after setup even when setup closed the client", () => {
+    setServer(() => ({ kind: 'response', chunks: [{ at: 5, text: 'data: 1\n\n' }] }));
+    const seen: string[] = [];
+    sse.open('http://x/', {}, (c) => {
+      c.on('open', () => seen.push('open'));
+      c.close();
+    });
+    expect(seen).toEqual(['open']);
   });
 
   test('a handler that throws makes sse.open throw', () => {

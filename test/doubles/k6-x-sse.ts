@@ -199,42 +199,63 @@ function open(url: string, paramsOrSetup: unknown, maybeSetup?: unknown): { url:
   state.requests.push(request);
   if (state.server === null) throw new Error('k6/x/sse double: no server installed (setServer)');
   const script = state.server(request);
-  const requestTags = { ...request.tags, url };
+  const requestTags: Readonly<Record<string, string>> = { ...request.tags, url };
   const at = (ms: number): void => rt.setTime(start + ms);
   const deadline = timeoutMs ?? Number.POSITIVE_INFINITY;
-  const finishHttp = (status: number): void => {
-    recordSample('http_reqs', 'counter', 1, { ...requestTags, status: String(status) });
-    recordSample('http_req_duration', 'trend', Date.now() - start, { ...requestTags, status: String(status) });
+  // The extension's own HTTP samples (xk6-sse's pushSSEMetrics): `http_req_sending` (request
+  // start → response headers) when the connection attempt ends, and — deferred, so also when
+  // the connection failed — `http_reqs`, `http_req_sending` again and `http_req_duration`
+  // (request start → stream end) when `sse.open` returns. `status` is tagged only once a
+  // response exists.
+  let httpTags = requestTags;
+  let connectMs = 0;
+  const connected = (): void => {
+    connectMs = Date.now() - start;
+    recordSample('http_req_sending', 'trend', connectMs, httpTags);
+  };
+  const finishHttp = (): void => {
+    recordSample('http_reqs', 'counter', 1, httpTags);
+    recordSample('http_req_sending', 'trend', connectMs, httpTags);
+    recordSample('http_req_duration', 'trend', Date.now() - start, httpTags);
+  };
+  /** No response: status 0 — or, with k6's `throw` option, an exception carrying the message. */
+  const noResponse = (error: string): { url: string; status: number; headers: null; error: string } => {
+    connected();
+    finishHttp();
+    if (rt.throwErrors) throw new Error(error);
+    return { url: '', status: 0, headers: null, error };
   };
 
   if (script.kind === 'refused') {
     at(Math.min(script.after ?? 0, deadline));
     const host = url.replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '';
-    return { url: '', status: 0, headers: null, error: script.error ?? `${urlOp(method)} "${url}": dial tcp ${host}: connect: connection refused` };
+    return noResponse(script.error ?? `${urlOp(method)} "${url}": dial tcp ${host}: connect: connection refused`);
   }
   const headersAt = script.headersAt ?? 0;
   if (headersAt >= deadline) {
     at(deadline);
-    return { url: '', status: 0, headers: null, error: `${urlOp(method)} "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` };
+    return noResponse(`${urlOp(method)} "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`);
   }
   at(headersAt);
   const status = script.status ?? 200;
+  httpTags = { ...requestTags, status: String(status) };
+  connected();
   const responseHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(script.headers ?? { 'Content-Type': 'text/event-stream' })) responseHeaders[canonical(k)] = v;
   const response = () => ({ url, status, headers: responseHeaders, error: '' });
 
   const client = new Client();
   (setup as (c: Client) => void)(client);
-  if (!client.closed) client.emit('open');
+  client.emit('open'); // xk6-sse emits 'open' right after setup, whatever setup did
   const reader = new LineReader(client);
-  const dispatched = (): void => recordSample('sse_event', 'counter', 1, requestTags);
+  const dispatched = (): void => recordSample('sse_event', 'counter', 1, httpTags); // the request's tags, `status` included
 
   /** The whole-request deadline passes mid-body: 'error', then the handler must close. */
   const hitDeadline = (): ReturnType<typeof response> => {
     at(deadline);
     client.emit('error', errorValue(BODY_DEADLINE_MESSAGE));
     if (!client.closed) throw new BlockedForever('the body deadline passed and no handler called client.close()');
-    finishHttp(status);
+    finishHttp();
     return response();
   };
 
@@ -245,7 +266,7 @@ function open(url: string, paramsOrSetup: unknown, maybeSetup?: unknown): { url:
     reader.feed(chunk.text, dispatched);
   }
   if (client.closed) {
-    finishHttp(status);
+    finishHttp();
     return response();
   }
   const end = script.end ?? { kind: 'close' };
@@ -260,7 +281,7 @@ function open(url: string, paramsOrSetup: unknown, maybeSetup?: unknown): { url:
     client.emit('error', errorValue(end.error ?? 'unexpected EOF'));
     if (!client.closed) throw new BlockedForever(`read error "${end.error ?? 'unexpected EOF'}" and no handler called client.close()`);
   }
-  finishHttp(status);
+  finishHttp();
   return response();
 }
 

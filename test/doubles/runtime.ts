@@ -30,6 +30,8 @@ export interface Runtime {
   scenario: string;
   /** Test-wide tags (`options.tags` of the loaded script). */
   testTags: Readonly<Record<string, string>>;
+  /** k6's `throw` option (`--throw`, `K6_THROW=true`): `sse.open` throws on a connection failure. */
+  throwErrors: boolean;
   samples: Sample[];
   metricTypes: Map<string, MetricType>;
   /** SharedArray contents by name (computed once per test, like k6). */
@@ -52,6 +54,7 @@ function fresh(): Runtime {
     iterationInTest: 0,
     scenario: 'default',
     testTags: {},
+    throwErrors: false,
     samples: [],
     metricTypes,
     sharedArrays: new Map(),

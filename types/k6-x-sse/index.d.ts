@@ -48,18 +48,22 @@ declare module 'k6/x/sse' {
 
   /** Result of `sse.open`, known only once the stream has ended. */
   export interface Response {
+    /** The request URL; `""` when no response arrived. */
     url: string;
     /** HTTP status; `0` when no response headers arrived (refused, DNS, header timeout). */
     status: number;
-    /** Response headers; repeated headers joined by `", "`. */
-    headers: Record<string, string>;
+    /** Response headers; repeated headers joined by `", "`. `null` when no response arrived. */
+    headers: Record<string, string> | null;
     /** `""` on success, otherwise the transport error message. */
     error: string;
   }
 
   /**
    * Opens a stream and **blocks** until it ends. `setup` runs once the response
-   * headers have arrived (never on connection failure). Throws in the init context.
+   * headers have arrived (never on connection failure). Throws in the init context,
+   * on an invalid `timeout`, when `setup` or a handler throws, and — with k6's `throw`
+   * option (`--throw`, `K6_THROW=true`) — on a connection failure instead of returning
+   * status 0.
    */
   export function open(url: string, params: Params | null, setup: (client: Client) => void): Response;
   export function open(url: string, setup: (client: Client) => void): Response;
