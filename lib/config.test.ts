@@ -175,9 +175,9 @@ describe('loadConfig errors (exact messages)', () => {
       'BASE_URL: "localhost:5001" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
     ],
     [
-      { BASE_URL: 'http://h/x?y=1' },
+      { BASE_URL: 'http://h/x?api_key=s3cret' },
       'BASE_URL',
-      'BASE_URL: "http://h/x?y=1" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
+      'BASE_URL: "http://h/x?***" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix',
     ],
     [
       { BASE_URL: 'ftp://h' },
@@ -193,6 +193,11 @@ describe('loadConfig errors (exact messages)', () => {
       { ENDPOINT: 'http://other/v1/x' },
       'ENDPOINT',
       'ENDPOINT: "http://other/v1/x" is a URL; ENDPOINT is the path after BASE_URL (e.g. /v1/chat-messages): put the server in BASE_URL',
+    ],
+    [
+      { ENDPOINT: 'https://other/v1/x?key=s3cret' },
+      'ENDPOINT',
+      'ENDPOINT: "https://other/v1/x?***" is a URL; ENDPOINT is the path after BASE_URL (e.g. /v1/chat-messages): put the server in BASE_URL',
     ],
     [{ TARGET: 'generic', METHOD: 'FETCH' }, 'METHOD', 'METHOD: unknown method "FETCH"; accepted: GET, POST, PUT, PATCH, DELETE'],
     [

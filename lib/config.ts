@@ -130,13 +130,18 @@ function commaList(value: string): string[] {
     .filter((s) => s !== '');
 }
 
+/** A URL as shown in an error: user info, query and fragment (where keys hide) replaced by `***`. */
+function hideSecrets(url: string): string {
+  return url.replace(/\/\/[^/]*@/, '//***@').replace(/([?#]).*$/, '$1***');
+}
+
 const URL_SHAPE = /^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/i;
 
 function baseUrl(env: Env): string {
   const value = read(env, 'BASE_URL');
   if (!URL_SHAPE.test(value)) {
-    // Credentials in the URL are not echoed into the log; API_KEY is the way to authenticate.
-    const shown = value.replace(/\/\/[^/]*@/, '//***@');
+    // Credentials and query strings (`?api_key=…`) are not echoed into the log; API_KEY is the way to authenticate.
+    const shown = hideSecrets(value);
     throw new ConfigError(
       'BASE_URL',
       `"${shown}" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix`,
@@ -153,7 +158,7 @@ function endpoint(env: Env, target: TargetName, base: string): string {
   }
   const value = read(env, 'ENDPOINT');
   if (/^[a-z][a-z0-9+.-]*:/i.test(value)) {
-    throw new ConfigError('ENDPOINT', `"${value}" is a URL; ENDPOINT is the path after BASE_URL (e.g. /v1/chat-messages): put the server in BASE_URL`);
+    throw new ConfigError('ENDPOINT', `"${hideSecrets(value)}" is a URL; ENDPOINT is the path after BASE_URL (e.g. /v1/chat-messages): put the server in BASE_URL`);
   }
   return value.startsWith('/') ? value : `/${value}`;
 }

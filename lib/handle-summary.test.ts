@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHandleSummary } from './handle-summary.ts';
 import { parseReportJson } from './report-json.ts';
+import { renderStdoutSummary } from './report-stdout.ts';
 import { FIXTURE_API_KEY, k6Summary, testConfig } from './summary-data.fixture.ts';
 import type { SummaryData } from './summary-data.ts';
 
@@ -19,7 +20,8 @@ describe('createHandleSummary', () => {
   it("returns k6's text summary on stdout and the three reports named from the injected time", () => {
     const out = createHandleSummary(testConfig(), () => AT)(k6Summary());
     expect(Object.keys(out).sort()).toEqual(['stdout', ...FILES].sort());
-    expect(out['stdout']).toMatch(/^\n \[k6-summary double\] colors=false\n data_received\n/);
+    expect(out['stdout']).toBe(`${renderStdoutSummary(k6Summary())}Reports: ${FILES.join(', ')}\n`);
+    expect(out['stdout']).toContain("\n    ✗ 'rate>0.99' rate=97.60%\n");
     expect(out['stdout']!.endsWith(`\n\nReports: ${FILES.join(', ')}\n`)).toBe(true);
     expect(out[FILES[0]!]).toContain('FINAL BENCHMARK RESULTS');
     expect(parseReportJson(out[FILES[1]!]!, FILES[1]!).figures.totalConnections).toBe(250);
@@ -30,9 +32,13 @@ describe('createHandleSummary', () => {
     const data = k6Summary();
     const run = (isStdOutTTY: boolean, noColor: boolean) =>
       createHandleSummary(testConfig(), () => AT)({ ...data, state: { ...data.state, isStdOutTTY }, options: { ...data.options, noColor } })['stdout'];
-    expect(run(true, false)).toContain('colors=true');
-    expect(run(true, true)).toContain('colors=false');
-    expect(run(false, false)).toContain('colors=false');
+    const ESC = '\x1b[';
+    expect(run(true, false)).toContain(`${ESC}1mTOTAL RESULTS${ESC}0m`);
+    expect(run(true, true)).not.toContain(ESC);
+    expect(run(false, false)).not.toContain(ESC);
+    for (const [path, text] of Object.entries(createHandleSummary(testConfig(), () => AT)({ ...data, state: { ...data.state, isStdOutTTY: true } }))) {
+      if (path !== 'stdout') expect(text, path).not.toContain(ESC);
+    }
   });
 
   it('writes into REPORTS_DIR', () => {
@@ -46,7 +52,8 @@ describe('createHandleSummary', () => {
       expect(path).not.toContain(FIXTURE_API_KEY);
       expect(text, path).not.toContain(FIXTURE_API_KEY);
     }
-    expect(out['stdout']).toContain('sse_ttfe{auth:Bearer [REDACTED]}');
+    expect(out['stdout']).toContain("\n      {auth:Bearer [REDACTED]}\n      ✓ 'p(95)<500' p(95)=48.25ms\n");
+    expect(out['stdout']).toContain('\n      { auth:Bearer [REDACTED] }...');
     expect(out[FILES[2]!]).toContain('sse_ttfe{auth:Bearer [REDACTED]}: p(95)&lt;500');
     expect(JSON.parse(out[FILES[1]!]!).settings.apiKey).toBe('set');
   });
@@ -55,7 +62,7 @@ describe('createHandleSummary', () => {
     const out = createHandleSummary(testConfig(), () => new Date(Number.NaN))(k6Summary());
     expect(Object.keys(out).sort()).toEqual(['stderr', 'stdout']);
     expect(out['stderr']).toBe('sse-bench: could not build the reports: report time is not a valid date\n');
-    expect(out['stdout']).toContain('[k6-summary double]');
+    expect(out['stdout']).toBe(renderStdoutSummary(k6Summary()));
   });
 });
 
@@ -72,6 +79,7 @@ describe('handleSummary of the bundled build/sse.js', () => {
       'reports/benchmark_STAMP.xml',
     ]);
     for (const text of Object.values(out)) expect(text).not.toContain(FIXTURE_API_KEY);
-    expect(out['stdout']).toContain('[k6-summary double]');
+    expect(out['stdout']).toContain('\n  █ TOTAL RESULTS\n');
+    expect(out['stdout']).toContain('{ auth:Bearer [REDACTED] }');
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The k6 `handleSummary` of build/sse.js: k6's usual end-of-test summary on stdout (via
- * the official k6-summary jslib, which k6 fetches at run time), plus three reports in
+ * The k6 `handleSummary` of build/sse.js: k6's usual end-of-test summary on stdout
+ * (rendered locally in k6's compact layout by lib/report-stdout.ts: no jslib, so k6
+ * fetches nothing at start and runs stay offline), plus three reports in
  * REPORTS_DIR — `benchmark_YYYYMMDD_HHMMSS.txt` (human-readable), `.json` (raw summary +
  * figures) and `.xml` (JUnit). The API key never reaches any output: the summary is
  * scrubbed before anything is rendered, and every output once more after.
@@ -8,21 +9,20 @@
  * k6 writes each returned path itself (relative to its working directory) and does not
  * create directories: REPORTS_DIR must exist (the repository keeps `reports/`).
  */
-import { textSummary } from 'https://jslib.k6.io/k6-summary/0.1.0/index.js';
 import type { Config } from './config.ts';
 import { reportSettings, scrubText, scrubValue } from './redact.ts';
 import { buildReport, renderReportJson } from './report-json.ts';
 import { renderJunit } from './report-junit.ts';
 import { reportFileNames } from './report-names.ts';
+import { renderStdoutSummary } from './report-stdout.ts';
 import { renderTextReport } from './report-text.ts';
 import type { SummaryData } from './summary-data.ts';
 
 export type HandleSummary = (data: SummaryData) => Record<string, string>;
 
-/** What k6 prints without a handleSummary: its text summary, colours only on a terminal. */
+/** What k6 prints without a handleSummary: its compact summary, colours only on a terminal without --no-color. */
 function k6TextSummary(data: SummaryData): string {
-  const enableColors = !data.options.noColor && data.state.isStdOutTTY;
-  return `\n${textSummary(data, { indent: ' ', enableColors })}\n\n`;
+  return renderStdoutSummary(data, { colors: data.state.isStdOutTTY && !data.options.noColor });
 }
 
 function reportOutputs(config: Config, data: SummaryData, generatedAt: Date): Record<string, string> {

@@ -23,16 +23,25 @@ function thrownMessage(e: unknown): string {
 export function createSession(mode: TrackerMode, sink: SampleSink): StreamRunner {
   const tracker = new StreamTracker(mode, sink);
   let client: Client | null = null;
+  let closed = false;
 
+  // Once per stream: a release of xk6-sse that drains the body inside close() may call the
+  // 'error' handler from there; closing again from that handler must not re-enter close().
+  const closeOnce = (): void => {
+    if (closed) return;
+    closed = true;
+    client?.close();
+  };
   const onOpen = (): void => tracker.headers(Date.now());
   const onEvent = (event: SseEvent): void => {
-    if (tracker.event(Date.now(), event)) client?.close();
+    if (tracker.event(Date.now(), event)) closeOnce();
   };
   const onError = (error: SseError): void => {
-    if (tracker.error(Date.now(), error.error())) client?.close();
+    if (tracker.error(Date.now(), error.error())) closeOnce();
   };
   const setup = (c: Client): void => {
     client = c;
+    closed = false;
     c.on('open', onOpen);
     c.on('event', onEvent);
     c.on('error', onError);

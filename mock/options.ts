@@ -10,6 +10,8 @@ export const JITTER_KINDS = ['none', 'uniform', 'exponential'] as const;
 export type JitterKind = (typeof JITTER_KINDS)[number];
 export const SCHEDULERS = ['tick', 'timers'] as const;
 export type SchedulerKind = (typeof SCHEDULERS)[number];
+export const STACKS = ['node', 'fastify'] as const;
+export type Stack = (typeof STACKS)[number];
 export const CHUNK_WRITERS = ['socket', 'response'] as const;
 export type ChunkWriter = (typeof CHUNK_WRITERS)[number];
 
@@ -30,6 +32,7 @@ export interface MockOptions {
   retryAfterS: number;
   scheduler: SchedulerKind;
   chunkWriter: ChunkWriter;
+  stack: Stack;
 }
 
 /** Where a knob applies: `listen` (host/port, not per request), `server` (flag/env only), `request` (also a header). */
@@ -56,14 +59,29 @@ export class MockOptionError extends Error {
   override name = 'MockOptionError';
 }
 
-const ms = (name: string, def: string, max: number, description: string, set: (o: MockOptions, v: number) => void): KnobDef => ({
+/** An enum knob; parseKnobValue only lets values of `accepted` through, so `set` gets a T. */
+function oneOf<T extends string>(
+  name: string,
+  scope: KnobScope,
+  accepted: readonly T[],
+  def: T,
+  description: string,
+  set: (o: MockOptions, v: T) => void,
+): KnobDef {
+  return { name, scope, kind: { type: 'enum', accepted }, default: def, description, set: (o, v) => set(o, v as T) };
+}
+
+const int = (name: string, def: string, max: number, unit: string, description: string, set: (o: MockOptions, v: number) => void): KnobDef => ({
   name,
   scope: 'request',
-  kind: { type: 'int', min: 0, max, unit: 'ms' },
+  kind: { type: 'int', min: 0, max, unit },
   default: def,
   description,
   set: (o, v) => set(o, Number(v)),
 });
+
+const ms = (name: string, def: string, max: number, description: string, set: (o: MockOptions, v: number) => void): KnobDef =>
+  int(name, def, max, 'ms', description, set);
 
 const faultRateKnobs: KnobDef[] = FAULTS.map((f) => ({
   name: `fault-${f.name.replace(/_/g, '-')}`,
@@ -101,23 +119,9 @@ export const KNOBS: readonly KnobDef[] = [
     'Delay from the request to the first token event (time to first token); never earlier than the first event.',
     (o, v) => (o.ttftMs = v),
   ),
-  {
-    name: 'tokens',
-    scope: 'request',
-    kind: { type: 'int', min: 0, max: 100_000, unit: 'count' },
-    default: '50',
-    description: 'Tokens per answer: one `text_chunk` / `message` / delta event each.',
-    set: (o, v) => (o.tokens = Number(v)),
-  },
+  int('tokens', '50', 100_000, 'count', 'Tokens per answer: one `text_chunk` / `message` / delta event each.', (o, v) => (o.tokens = v)),
   ms('token-interval-ms', '20', 60_000, 'Interval between two token events.', (o, v) => (o.tokenIntervalMs = v)),
-  {
-    name: 'jitter',
-    scope: 'request',
-    kind: { type: 'enum', accepted: JITTER_KINDS },
-    default: 'none',
-    description: 'Extra random delay added to each token interval: `uniform` in [0, jitter-ms), `exponential` with mean jitter-ms.',
-    set: (o, v) => (o.jitter = v as JitterKind), // validated against JITTER_KINDS by parseKnobValue
-  },
+  oneOf('jitter', 'request', JITTER_KINDS, 'none', 'Extra random delay added to each token interval: `uniform` in [0, jitter-ms), `exponential` with mean jitter-ms.', (o, v) => (o.jitter = v)),
   ms('jitter-ms', '0', 60_000, 'Scale of the jitter.', (o, v) => (o.jitterMs = v)),
   ms('ping-interval-ms', '10000', 3_600_000, 'Interval of `event: ping` keep-alives on Dify streams (0 = none).', (o, v) => (o.pingIntervalMs = v)),
   {
@@ -137,47 +141,34 @@ export const KNOBS: readonly KnobDef[] = [
     description: 'Model name reported by the OpenAI endpoints.',
     set: (o, v) => (o.model = String(v)),
   },
-  {
-    name: 'fault',
-    scope: 'request',
-    kind: { type: 'enum', accepted: ['none', ...FAULT_NAMES] },
-    default: 'none',
-    description: 'Inject this fault into every request (per request: `X-Mock-Fault: reset`). Overrides the probabilities.',
-    set: (o, v) => (o.fault = v as FaultName | 'none'), // validated against FAULT_NAMES by parseKnobValue
-  },
+  oneOf<FaultName | 'none'>('fault', 'request', ['none', ...FAULT_NAMES], 'none', 'Inject this fault into every request (per request: `X-Mock-Fault: reset`). Overrides the probabilities.', (o, v) => (o.fault = v)),
   ...faultRateKnobs,
-  {
-    name: 'reset-after-events',
-    scope: 'request',
-    kind: { type: 'int', min: 0, max: 1_000_000, unit: 'count' },
-    default: '5',
-    description: 'Events sent before the `reset` fault destroys the socket.',
-    set: (o, v) => (o.resetAfterEvents = Number(v)),
-  },
-  {
-    name: 'retry-after-s',
-    scope: 'request',
-    kind: { type: 'int', min: 0, max: 86_400, unit: 's' },
-    default: '1',
-    description: '`Retry-After` seconds sent with the `http_429` fault.',
-    set: (o, v) => (o.retryAfterS = Number(v)),
-  },
-  {
-    name: 'scheduler',
-    scope: 'server',
-    kind: { type: 'enum', accepted: SCHEDULERS },
-    default: 'tick',
-    description: 'Event timing: `tick` = one timer loop per server (measured faster), `timers` = one timer per stream.',
-    set: (o, v) => (o.scheduler = v as SchedulerKind), // validated against SCHEDULERS by parseKnobValue
-  },
-  {
-    name: 'chunk-writer',
-    scope: 'server',
-    kind: { type: 'enum', accepted: CHUNK_WRITERS },
-    default: 'socket',
-    description: 'How events are written: `socket` = each HTTP chunk framed by the mock and written to the socket (measured cheaper), `response` = `res.write()`.',
-    set: (o, v) => (o.chunkWriter = v as ChunkWriter), // validated against CHUNK_WRITERS by parseKnobValue
-  },
+  int('reset-after-events', '5', 1_000_000, 'count', 'Events sent before the `reset` fault destroys the socket.', (o, v) => (o.resetAfterEvents = v)),
+  int('retry-after-s', '1', 86_400, 's', '`Retry-After` seconds sent with the `http_429` fault.', (o, v) => (o.retryAfterS = v)),
+  oneOf(
+    'scheduler',
+    'server',
+    SCHEDULERS,
+    'tick',
+    'Event timing: `tick` = one timer and a min-heap per server, `timers` = one Node timer per stream (for benchmarking the mock itself; both measure alike).',
+    (o, v) => (o.scheduler = v),
+  ),
+  oneOf(
+    'chunk-writer',
+    'server',
+    CHUNK_WRITERS,
+    'socket',
+    'How events are written: `socket` = each HTTP chunk framed by the mock and written to the socket (measured cheaper), `response` = `res.write()`.',
+    (o, v) => (o.chunkWriter = v),
+  ),
+  oneOf(
+    'stack',
+    'server',
+    STACKS,
+    'node',
+    'HTTP stack: `node` = node:http, `fastify` = the same handler behind fastify routing (for benchmarking the mock itself).',
+    (o, v) => (o.stack = v),
+  ),
 ];
 
 export const flagOf = (k: KnobDef): string => `--${k.name}`;
@@ -242,6 +233,7 @@ function emptyOptions(): MockOptions {
     retryAfterS: 0,
     scheduler: 'tick',
     chunkWriter: 'socket',
+    stack: 'node',
   };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { difyChat } from './dify-chat.ts';
+import { fastifyServer } from './fastify-stack.ts';
 import { difyWorkflow } from './dify-workflow.ts';
 import { pickFault, type FaultName } from './faults.ts';
 import { genericOptions, genericScript } from './generic-sse.ts';
@@ -182,7 +183,9 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     }
   }
 
-  const server = createServer({ noDelay: true, keepAliveTimeout: 5_000 }, (req, res) => void handle(req, res));
+  const serverOptions = { noDelay: true, keepAliveTimeout: 5_000 };
+  const handler = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
+  const server = base.stack === 'fastify' ? await fastifyServer(handler, serverOptions) : createServer(serverOptions, handler);
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();

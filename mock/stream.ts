@@ -99,37 +99,31 @@ export class SseStream {
 
   /** Ends the response now (server shutdown): no more events. */
   shutdown(): void {
-    if (this.ended) return;
+    if (!this.ended) this.finish('');
+  }
+
+  /** Marks the stream ended and counts it once, as finished or aborted. */
+  private release(how: 'streamsFinished' | 'streamsAborted'): void {
+    this.ended = true;
+    this.phase = Phase.Done;
     this.reg.scheduler.cancel(this.task);
-    this.finish('');
+    this.reg.open.delete(this);
+    this.reg.stats.activeStreams--;
+    this.reg.stats[how]++;
   }
 
   private onClose(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.phase = Phase.Done;
-    this.reg.scheduler.cancel(this.task);
-    this.reg.open.delete(this);
-    this.reg.stats.activeStreams--;
-    this.reg.stats.streamsAborted++;
+    if (!this.ended) this.release('streamsAborted');
   }
 
   private finish(out: string): void {
-    this.ended = true;
-    this.phase = Phase.Done;
-    this.reg.open.delete(this);
-    this.reg.stats.activeStreams--;
-    this.reg.stats.streamsFinished++;
+    this.release('streamsFinished');
     if (out !== '') this.write(out);
     this.res.end();
   }
 
   private reset(out: string): void {
-    this.ended = true;
-    this.phase = Phase.Done;
-    this.reg.open.delete(this);
-    this.reg.stats.activeStreams--;
-    this.reg.stats.streamsAborted++;
+    this.release('streamsAborted');
     const socket = this.res.socket;
     this.write(out, () => socket?.destroy());
   }

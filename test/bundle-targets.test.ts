@@ -268,6 +268,16 @@ describe('VUs and iterations', () => {
     expect(new Set(run.samples('sse_ttfe').map((s) => s.vu))).toEqual(new Set([1, 2]));
   });
 
+  test("k6's --vus/--duration shortcut: one scenario named `default` runs the default export, the stream function", async () => {
+    serveFixture('dify-workflow.sse');
+    const run = startRun();
+    const vu = await run.loadVu({ env: {} });
+    vu.iterate('default', 2); // no `default` in options.scenarios: the harness runs the default export, as k6 does
+    expect(run.values('sse_stream_success', { scenario: 'default', target: 'dify-workflow' })).toEqual([1, 1]);
+    expect(run.samples('sse_inter_event_time', { scenario: 'default' }).length).toBeGreaterThan(0); // stream mode, not burst
+    expect(requests().map((r) => JSON.parse(r.body).user)).toEqual(['sse-bench-1-0', 'sse-bench-1-1']);
+  });
+
   test('QUESTIONS_FILE is read once through open() and shared', async () => {
     serveFixture('dify-workflow.sse');
     const run = startRun();

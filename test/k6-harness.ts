@@ -3,6 +3,7 @@
  * on the doubles in test/doubles (aliased by vitest.config.ts), with a virtual clock.
  *
  *   const run = startRun();                       // new test run: samples, metrics, clock
+ *                                                 // (startRun({ throw: true }) = k6 --throw)
  *   setServer((req) => ({ kind: 'response', chunks: [...] }));
  *   const vu = await run.loadVu({ env: { TARGET: 'dify-workflow' } });
  *   vu.run('stream');                             // one iteration of scenario `stream`

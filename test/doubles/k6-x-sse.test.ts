@@ -59,6 +59,12 @@ describe('sse.open', () => {
     expect(Date.now() - T0).toBe(1500);
   });
 
+  test('a connection that would fail only after the timeout: the timeout wins', () => {
+    const { res } = open({ kind: 'refused', after: 5000 }, { timeout: '2s' });
+    expect(res.error).toContain('Client.Timeout exceeded while awaiting headers');
+    expect(Date.now() - T0).toBe(2000);
+  });
+
   test('HTTP 4xx: setup and open run, the body is read as SSE lines; a JSON body without newline gives nothing', () => {
     const { res, seen } = open({ kind: 'response', status: 401, headersAt: 7, headers: { 'content-type': 'application/json' }, chunks: [{ at: 9, text: '{"code": "unauthorized"}' }] });
     expect(seen).toEqual([['open', null, 7]]);

@@ -226,15 +226,22 @@ function open(url: string, paramsOrSetup: unknown, maybeSetup?: unknown): { url:
     return { url: '', status: 0, headers: null, error };
   };
 
+  const headerTimeout = `${urlOp(method)} "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
   if (script.kind === 'refused') {
-    at(Math.min(script.after ?? 0, deadline));
+    const after = script.after ?? 0;
+    // A connection that would fail only after the deadline: the deadline wins.
+    if (after >= deadline) {
+      at(deadline);
+      return noResponse(headerTimeout);
+    }
+    at(after);
     const host = url.replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '';
     return noResponse(script.error ?? `${urlOp(method)} "${url}": dial tcp ${host}: connect: connection refused`);
   }
   const headersAt = script.headersAt ?? 0;
   if (headersAt >= deadline) {
     at(deadline);
-    return noResponse(`${urlOp(method)} "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`);
+    return noResponse(headerTimeout);
   }
   at(headersAt);
   const status = script.status ?? 200;
