@@ -16,7 +16,7 @@ const options = {
   platform: 'neutral', // neither Node nor a browser: no Node built-ins, no browser shims
   target: 'es2020', // the syntax level the reference says Sobek in k6 v1.3 accepts
   mainFields: ['module', 'main'], // platform neutral has no default main fields
-  external: ['k6', 'k6/*', 'https://*'], // k6's own modules and remote jslibs are resolved by k6 at run time
+  external: ['k6', 'k6/*'], // k6's own modules (and extensions such as k6/x/sse) are resolved by k6 at run time
   sourcemap: 'inline', // k6 maps stack traces through inline source maps, so errors name TypeScript lines
   sourcesContent: true, // lets the map show the TypeScript source itself
   minify: false, // readable output: users read build/*.js when a run misbehaves

@@ -14,7 +14,6 @@ export default defineConfig({
       { find: /^k6\/data$/, replacement: doubles('k6-data.ts') },
       { find: /^k6\/execution$/, replacement: doubles('k6-execution.ts') },
       { find: /^k6\/x\/sse$/, replacement: doubles('k6-x-sse.ts') },
-      { find: /^https:\/\/jslib\.k6\.io\/k6-summary\/.*$/, replacement: doubles('k6-summary-jslib.ts') },
     ],
   },
   test: {
