@@ -6,6 +6,7 @@
 
 import { ENV_VARS, type EnvVarDef } from './env-vars';
 import { COMMON_TAGS, METRIC_LIST, type MetricDef } from './metric-defs';
+import { THRESHOLD_SETS } from './thresholds';
 
 export interface DocBlock {
   /** Marker name: the block sits between `<!-- <name>:start -->` and `<!-- <name>:end -->`. */
@@ -54,9 +55,21 @@ export function renderMetricTable(): string {
   return markdownTable(['Metric', 'Type', 'Tags', 'Meaning'], METRIC_LIST.map(metricRow));
 }
 
+/** One row per bundled threshold set (thresholds/*.json): `metric: expression, …`. */
+export function renderThresholdTable(): string {
+  const rows = Object.entries(THRESHOLD_SETS).map(([name, set]) => {
+    const entries = Object.entries(set as Record<string, readonly unknown[]>).flatMap(([metric, specs]) =>
+      specs.map((spec) => `\`${metric}\` \`${typeof spec === 'string' ? spec : (spec as { threshold: string }).threshold}\``),
+    );
+    return [`\`${name}\``, `\`thresholds/${name}.json\``, entries.length === 0 ? '(none)' : entries.join(', ')];
+  });
+  return markdownTable(['THRESHOLDS', 'file', 'thresholds'], rows);
+}
+
 export const DOC_BLOCKS: readonly DocBlock[] = [
   { name: 'env-table', render: renderEnvTable },
   { name: 'metric-table', render: renderMetricTable },
+  { name: 'threshold-table', render: renderThresholdTable },
 ];
 
 /** Where a block's content lies: between the end of its start marker and its end marker. */

@@ -2,7 +2,7 @@
  * Rewrites the generated tables in README.md (or the file given) from their
  * definitions: ENV_VARS → between `<!-- env-table:start -->` and
  * `<!-- env-table:end -->`, METRICS → between `<!-- metric-table:start -->` and
- * `<!-- metric-table:end -->`.
+ * `<!-- metric-table:end -->`, THRESHOLD_SETS → `threshold-table`.
  *
  * Usage: npx tsx scripts/gen-docs.ts [FILE]   (default: README.md at the repository root)
  */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DOC_BLOCKS, markdownTable, readBlock, renderEnvTable, renderMetricTable, updateDocBlocks } from '../lib/docs-tables';
+import { DOC_BLOCKS, markdownTable, readBlock, renderEnvTable, renderMetricTable, renderThresholdTable, updateDocBlocks } from '../lib/docs-tables';
 import { ENV_VARS } from '../lib/env-vars';
 import { METRIC_LIST } from '../lib/metric-defs';
 
@@ -46,18 +46,41 @@ describe('rendered tables', () => {
     expect(lines).toContain('| `sse_stream_success` | Rate | `scenario`, `target` | 2xx, terminal event seen, no error event |');
   });
 
+  it('threshold table: one row per bundled set, expressions from thresholds/*.json', () => {
+    expect(renderThresholdTable().split('\n')).toEqual([
+      '| THRESHOLDS | file | thresholds |',
+      '| --- | --- | --- |',
+      '| `default` | `thresholds/default.json` | `sse_ttfe` `p(95)<500`, `sse_stream_success` `rate>0.99` |',
+      '| `strict` | `thresholds/strict.json` | `sse_ttfe` `p(95)<100`, `sse_stream_success` `rate>0.99` |',
+      '| `none` | `thresholds/none.json` | (none) |',
+    ]);
+  });
+
   it('escapes pipes and folds newlines in cells', () => {
     expect(markdownTable(['a|b', 'c'], [['x|y', 'line\nnext']])).toBe('| a\\|b | c |\n| --- | --- |\n| x\\|y | line next |');
   });
 });
 
 describe('updateDocBlocks', () => {
-  const doc = ['# T', '<!-- env-table:start -->', 'old', '<!-- env-table:end -->', 'middle', '<!-- metric-table:start -->', '<!-- metric-table:end -->', 'end'].join('\n');
+  const doc = ['# T', '<!-- env-table:start -->', 'old', '<!-- env-table:end -->', 'middle', '<!-- metric-table:start -->', '<!-- metric-table:end -->', '<!-- threshold-table:start -->', '<!-- threshold-table:end -->', 'end'].join('\n');
 
   it('replaces only the content between the markers, idempotently', () => {
     const updated = updateDocBlocks(doc);
     expect(updated).toBe(
-      ['# T', '<!-- env-table:start -->', renderEnvTable(), '<!-- env-table:end -->', 'middle', '<!-- metric-table:start -->', renderMetricTable(), '<!-- metric-table:end -->', 'end'].join('\n'),
+      [
+        '# T',
+        '<!-- env-table:start -->',
+        renderEnvTable(),
+        '<!-- env-table:end -->',
+        'middle',
+        '<!-- metric-table:start -->',
+        renderMetricTable(),
+        '<!-- metric-table:end -->',
+        '<!-- threshold-table:start -->',
+        renderThresholdTable(),
+        '<!-- threshold-table:end -->',
+        'end',
+      ].join('\n'),
     );
     expect(updateDocBlocks(updated)).toBe(updated);
     expect(readBlock(updated, 'metric-table')).toBe(renderMetricTable());
@@ -79,12 +102,16 @@ describe('scripts/gen-docs.ts on a temporary file', () => {
 
   it('writes fresh tables into the file it is given', async () => {
     const file = join(dir, 'README.md');
-    writeFileSync(file, 'intro\n<!-- env-table:start -->\n<!-- env-table:end -->\n<!-- metric-table:start -->\nstale\n<!-- metric-table:end -->\n');
+    writeFileSync(
+      file,
+      'intro\n<!-- env-table:start -->\n<!-- env-table:end -->\n<!-- metric-table:start -->\nstale\n<!-- metric-table:end -->\n<!-- threshold-table:start -->\n<!-- threshold-table:end -->\n',
+    );
     const { stdout } = await run(file);
     expect(stdout.trim()).toBe(`${file}: tables updated`);
     const text = readFileSync(file, 'utf8');
     expect(readBlock(text, 'env-table')).toBe(renderEnvTable());
     expect(readBlock(text, 'metric-table')).toBe(renderMetricTable());
+    expect(readBlock(text, 'threshold-table')).toBe(renderThresholdTable());
     expect(text.startsWith('intro\n')).toBe(true);
     expect((await run(file)).stdout.trim()).toBe(`${file}: tables already up to date`);
   });
