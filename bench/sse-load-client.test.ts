@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../mock/server.ts';
-import { Histogram, runLoad } from './sse-load-client.ts';
+import { BlockCounter, Histogram, runLoad } from './sse-load-client.ts';
 
 describe('Histogram', () => {
   it('gives percentiles to 0.1 ms and the max', () => {
@@ -9,6 +9,21 @@ describe('Histogram', () => {
     expect([h.percentile(50), h.percentile(99), h.percentile(100), h.max, h.count]).toEqual([50, 99, 100, 100, 100]);
     h.add(-3); // early events count as on time
     expect(h.percentile(0.5)).toBe(0);
+  });
+});
+
+describe('BlockCounter', () => {
+  const text = 'HTTP/1.1 200 OK\r\nA: b\r\n\r\n1f\r\ndata: 1\n\ndata: 2\n\n\r\n9\r\nid: 3\ndata: 3\n\n\r\n0\r\n\r\n';
+  it.each([1, 2, 3, 7, 1000])('counts SSE block ends, not CRLF framing, when read %i bytes at a time', (piece) => {
+    const c = new BlockCounter();
+    const bytes = Buffer.from(text);
+    let blocks = 0;
+    const buf = Buffer.alloc(1000, 10); // stale LFs past n must not count
+    for (let i = 0; i < bytes.length; i += piece) {
+      const n = bytes.copy(buf, 0, i, i + piece);
+      blocks += c.count(buf, n);
+    }
+    expect(blocks).toBe(3);
   });
 });
 

@@ -30,6 +30,11 @@ export const consoleIo: Io = {
 /** Runs `main` as the process's entry point: its number becomes the exit code. */
 export function runAsMain(importMetaUrl: string, main: () => Promise<number>): void {
   if (!isMain(importMetaUrl)) return;
+  // `npm run compare … | head`: a reader that stops early is not an error of ours.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main().then(
     (code) => {
       process.exitCode = code;

@@ -31,6 +31,7 @@ export interface MockOptions {
   resetAfterEvents: number;
   retryAfterS: number;
   scheduler: SchedulerKind;
+  tickSliceMs: number;
   chunkWriter: ChunkWriter;
   stack: Stack;
 }
@@ -150,9 +151,18 @@ export const KNOBS: readonly KnobDef[] = [
     'server',
     SCHEDULERS,
     'tick',
-    'Event timing: `tick` = one timer and a min-heap per server, `timers` = one Node timer per stream (for benchmarking the mock itself; both measure alike).',
+    'Event timing: `tick` = one timer and a min-heap per server, `timers` = one Node timer per stream (kept for benchmarking the mock itself: it costs more per event and accepts connections late under load).',
     (o, v) => (o.scheduler = v),
   ),
+  {
+    name: 'tick-slice-ms',
+    scope: 'server',
+    kind: { type: 'int', min: 0, max: 1_000, unit: 'ms' },
+    default: '1',
+    description:
+      'With `--scheduler tick`: a wake-up that has written events this long lets the event loop accept connections and read requests before it carries on (0 = never: new connections wait while the server is busy).',
+    set: (o, v) => (o.tickSliceMs = Number(v)),
+  },
   oneOf(
     'chunk-writer',
     'server',
@@ -232,6 +242,7 @@ function emptyOptions(): MockOptions {
     resetAfterEvents: 0,
     retryAfterS: 0,
     scheduler: 'tick',
+    tickSliceMs: 0,
     chunkWriter: 'socket',
     stack: 'node',
   };

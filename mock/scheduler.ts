@@ -22,8 +22,14 @@ export function newTask(fire: (now: number) => number): Task {
   return { fire, due: 0, slot: -1, timer: null };
 }
 
-export function createScheduler(kind: SchedulerKind): Scheduler {
-  return kind === 'tick' ? createTickScheduler() : createTimerScheduler();
+/**
+ * `sliceMs` (tick only; 0 = no limit): a wake-up that has worked this long yields to I/O
+ * (setImmediate) before it carries on. libuv accepts one connection per event-loop turn, so
+ * without slices a long wake-up under load holds new connections in the kernel's accept queue
+ * (seconds of time to headers, measured in docs/mock-server.md). `clock` is injectable for tests.
+ */
+export function createScheduler(kind: SchedulerKind, sliceMs = 0, clock: () => number = () => performance.now()): Scheduler {
+  return kind === 'tick' ? createTickScheduler(sliceMs, clock) : createTimerScheduler();
 }
 
 /** One Node timer per task. */
@@ -60,9 +66,11 @@ function createTimerScheduler(): Scheduler {
  * One timer for the whole server: a binary min-heap of tasks by due time; the single
  * timer is armed for the earliest one, and each wake-up fires every task that is due.
  */
-function createTickScheduler(): Scheduler {
+function createTickScheduler(sliceMs: number, clock: () => number): Scheduler {
   const heap: Task[] = [];
   let timer: NodeJS.Timeout | null = null;
+  /** Set while a sliced wake-up waits to carry on: it re-arms the timer itself. */
+  let resume: NodeJS.Immediate | null = null;
   let armedFor = Infinity;
 
   const swap = (i: number, j: number): void => {
@@ -112,6 +120,7 @@ function createTickScheduler(): Scheduler {
     }
   };
   const arm = (): void => {
+    if (resume) return;
     const top = heap[0];
     if (!top) {
       if (timer) clearTimeout(timer);
@@ -122,17 +131,24 @@ function createTickScheduler(): Scheduler {
     if (timer && armedFor <= top.due) return;
     if (timer) clearTimeout(timer);
     armedFor = top.due;
-    timer = setTimeout(tick, Math.max(0, top.due - performance.now()));
+    timer = setTimeout(tick, Math.max(0, top.due - clock()));
   };
   const tick = (): void => {
+    if (timer) clearTimeout(timer);
     timer = null;
+    resume = null;
     armedFor = Infinity;
-    const now = performance.now();
+    const now = clock();
+    const yieldAt = sliceMs > 0 ? now + sliceMs : Infinity;
     // Fire everything due within the timer's 1 ms resolution: waiting another wake-up would only add lateness.
     for (let top = heap[0]; top && top.due <= now + 0.5; top = heap[0]) {
       remove(top);
       const next = top.fire(now);
       if (next >= 0) push(top, next);
+      if (clock() >= yieldAt) {
+        resume = setImmediate(tick); // the earliest due tasks stay first in the heap
+        return;
+      }
     }
     arm();
   };

@@ -168,6 +168,19 @@ describe('POST /v1/chat/completions (streaming)', () => {
   });
 });
 
+describe('chunk framing', () => {
+  // Tokens 1 ms apart: each is a write of its own, sized without Buffer.byteLength when ASCII.
+  const apart = { 'X-Mock-Tokens': '3', 'X-Mock-Token-Interval-Ms': '1' };
+  it('sizes token-only chunks in bytes, ASCII or not', async () => {
+    const wide = await sseRequest(`${server.url}/v1/chat/completions`, { body: { ...openaiBody, model: 'mödel-✓' }, headers: apart });
+    expect([wide.ending, wide.errors]).toEqual(['end', []]);
+    expect(payloads(wide).map((c) => c.model)).toEqual(Array<string>(5).fill('mödel-✓'));
+    const ascii = await sseRequest(`${server.url}/v1/workflows/run`, { body: workflowBody, headers: apart });
+    expect([ascii.ending, ascii.errors]).toEqual(['end', []]);
+    expect(payloads(ascii).filter((e) => e.event === 'text_chunk')).toHaveLength(3);
+  });
+});
+
 describe('blocking and plain JSON endpoints', () => {
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });

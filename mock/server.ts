@@ -45,7 +45,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   const serverSeed = base.seed !== '' ? base.seed : randomBytes(8).toString('hex');
   let streamCounter = 0;
   const stats = createStats();
-  const scheduler: Scheduler = createScheduler(base.scheduler);
+  const scheduler: Scheduler = createScheduler(base.scheduler, base.tickSliceMs);
   const open = new Set<Open>();
   const reg: StreamRegistry = { stats, scheduler, open };
   let closing = false;

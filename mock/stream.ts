@@ -17,6 +17,9 @@ export const SSE_HEADERS = {
 /** Due times within this much of now fire now: Node timers have 1 ms resolution. */
 const EARLY_MS = 0.5;
 
+const ASCII = /^[\x00-\x7f]*$/;
+const TOKENS_ASCII = TOKENS_JSON.every((t) => ASCII.test(t));
+
 const enum Phase {
   BeforeStart,
   Tokens,
@@ -51,10 +54,20 @@ export class SseStream {
   private nextPingDue: number;
   private tokenIndex = 0;
   private events = 0;
-  private answer = '';
+  /**
+   * The tokens sent so far, as indices into TOKENS. Not a string grown per token: each `+=`
+   * would leave one more live cons-string node for every young-generation GC to copy, and
+   * those pauses grew to 7–19 ms with 1,000 open streams (measured; docs/mock-server.md).
+   */
+  private readonly picks: Uint8Array | Uint16Array;
   private ended = false;
   private blocked = false;
   private readonly stopAt: number;
+  /**
+   * True when token events are ASCII (their byte length is their length): then a write of
+   * tokens only skips Buffer.byteLength, which flattens the string once more than the write does.
+   */
+  private readonly asciiTokens: boolean;
   /** The socket when events go to it directly as HTTP chunks (see begin()), else null. */
   private socket: Socket | null = null;
 
@@ -72,6 +85,9 @@ export class SseStream {
     this.nextTokenDue = script.tokensAtTtfe ? this.startDue : t0 + Math.max(o.ttfeMs, o.ttftMs);
     this.nextPingDue = o.pingIntervalMs > 0 && script.ping ? t0 + o.pingIntervalMs : Infinity;
     this.stopAt = fault === 'error_event' || fault === 'workflow_failed' ? Math.floor(o.tokens / 2) : o.tokens;
+    this.picks = TOKENS.length <= 256 ? new Uint8Array(this.stopAt) : new Uint16Array(this.stopAt);
+    // A token event differs from another only by the token's JSON and its index (script.ts).
+    this.asciiTokens = TOKENS_ASCII && ASCII.test(script.token(TOKENS_JSON[0] ?? '""', 0));
   }
 
   /** Sends the headers and the events due now; schedules the rest. */
@@ -128,8 +144,8 @@ export class SseStream {
     this.write(out, () => socket?.destroy());
   }
 
-  /** Writes SSE text as one HTTP chunk; false when the socket buffer is full. */
-  private write(out: string, done?: () => void): boolean {
+  /** Writes SSE text as one HTTP chunk; false when the socket buffer is full. `ascii`: the text is known to be ASCII. */
+  private write(out: string, done?: () => void, ascii = false): boolean {
     const text = this.fault === 'crlf' ? out.replace(/\n/g, '\r\n') : out;
     if (text === '') {
       done?.(); // an empty chunk would end the body
@@ -137,11 +153,14 @@ export class SseStream {
     }
     const socket = this.socket;
     if (!socket) return this.res.write(text, done);
-    return socket.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`, done);
+    const bytes = ascii ? text.length : Buffer.byteLength(text);
+    return socket.write(`${bytes.toString(16)}\r\n${text}\r\n`, done);
   }
 
   private end(now: number) {
-    return { answer: this.answer, tokens: this.tokenIndex, elapsedS: (now - this.t0) / 1000, nowS: Math.floor(Date.now() / 1000) };
+    let answer = '';
+    for (let i = 0; i < this.tokenIndex; i++) answer += TOKENS[this.picks[i] ?? 0];
+    return { answer, tokens: this.tokenIndex, elapsedS: (now - this.t0) / 1000, nowS: Math.floor(Date.now() / 1000) };
   }
 
   /** Writes everything due by `now`; returns the next due time, or -1 when nothing is left to schedule. */
@@ -152,6 +171,7 @@ export class SseStream {
     const resetAt = fault === 'reset' ? o.resetAfterEvents : -1;
     let out = '';
     let blocks = 0;
+    let ascii = this.asciiTokens; // until a non-token event joins
     while (this.nextPingDue <= limit) {
       out += script.ping;
       blocks++;
@@ -160,6 +180,7 @@ export class SseStream {
     let terminal: string[] | null = null;
     if (this.phase === Phase.BeforeStart && this.startDue <= limit) {
       this.phase = Phase.Tokens;
+      ascii = false;
       for (const e of script.start()) {
         if (this.events === resetAt) break;
         out += e;
@@ -174,7 +195,7 @@ export class SseStream {
         break;
       }
       const k = pickToken(this.rng);
-      this.answer += TOKENS[k];
+      this.picks[this.tokenIndex] = k;
       let e = script.token(TOKENS_JSON[k] as string, this.tokenIndex);
       if (this.tokenIndex === 0 && fault === 'invalid_json') e = e.replace(/}\n\n$/, '\n\n');
       if (this.tokenIndex === 0 && fault === 'unknown_field') e = `mock_unknown: 1\n${e}`;
@@ -203,7 +224,7 @@ export class SseStream {
       this.finish(out);
       return -1;
     }
-    if (out !== '' && !this.write(out)) {
+    if (out !== '' && !this.write(out, undefined, ascii)) {
       this.blocked = true;
       (this.socket ?? this.res).once('drain', () => {
         this.blocked = false;
