@@ -84,7 +84,7 @@ export function k6Summary(): SummaryData {
 }
 
 /** A realistic Dify app key: it must appear in no report. */
-export const FIXTURE_API_KEY = 'app-7Qm2vXcK9pLr4TzW8nYb3Hd5';
+export const FIXTURE_API_KEY = 'app-FAKE-fixture-7Qm2vXcK9pLr4TzW'; // shaped like a Dify key, but not one
 
 /** The run's Config from the real loader (API_KEY set), with `overrides` applied on top. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
