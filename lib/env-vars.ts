@@ -33,7 +33,8 @@ export interface TargetDefaults {
 
 export const TARGET_DEFAULTS: Readonly<Record<TargetName, TargetDefaults>> = {
   'dify-workflow': { endpoint: '/v1/workflows/run', terminalEvents: ['workflow_finished', 'error'] },
-  // A chatflow app sends workflow_finished after message_end; the stream is complete at message_end.
+  // A chatflow app sends workflow_finished after message_end: the answer is complete at message_end,
+  // and the client reads on to workflow_finished (lib/target-dify.ts) to check its status.
   'dify-chat': { endpoint: '/v1/chat-messages', terminalEvents: ['message_end', 'error'] },
   // `data: [DONE]` (an unnamed event whose data is [DONE]).
   'openai-chat': { endpoint: '/v1/chat/completions', terminalEvents: ['[DONE]'] },
@@ -124,7 +125,7 @@ export const ENV_VARS = [
   {
     name: 'TERMINAL_EVENTS',
     default: '',
-    description: `Comma-separated event names that end a stream (\`[DONE]\` = OpenAI's \`data: [DONE]\`). Unset, per TARGET: ${perTarget((d) => d.terminalEvents.join(','))}: generic ends when the server closes or after MAX_EVENTS; a chatflow's \`workflow_finished\` after \`message_end\` is not waited for.`,
+    description: `Comma-separated event names that end a stream (\`[DONE]\` = OpenAI's \`data: [DONE]\`). Unset, per TARGET: ${perTarget((d) => d.terminalEvents.join(','))}: generic ends when the server closes or after MAX_EVENTS; after a chatflow's \`message_end\` the client reads on to its \`workflow_finished\`.`,
   },
   {
     name: 'PWD',
