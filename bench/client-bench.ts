@@ -55,7 +55,11 @@ function runK6(script: string, vus: number, summaryPath: string, baseUrl: string
   const k6Args = [
     'run', '--no-usage-report', '--quiet', '--vus', String(vus), '--duration', values.duration,
     '--summary-export', summaryPath, '-e', `BASE_URL=${baseUrl}`, '-e', 'THRESHOLDS=none', '-e', 'STREAM_TIMEOUT=30s',
-    '-e', `REPORTS_DIR=${tmpdir()}`, resolve(script),
+    '-e', `REPORTS_DIR=${tmpdir()}`,
+    // k6's --vus/--duration run the default scenario; blank the profile variables so a PROFILE,
+    // RATE… in the caller's shell cannot make the script reject its settings.
+    '-e', 'PROFILE=smoke', '-e', 'VUS=', '-e', 'ITERATIONS=', '-e', 'DURATION=', '-e', 'RATE=', '-e', 'SCENARIOS=',
+    resolve(script),
   ];
   const quoted = [k6.ok ? k6.bin : 'k6', ...k6Args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolvePromise, reject) => {

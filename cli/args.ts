@@ -154,7 +154,7 @@ Prints the key figures of two JSON reports (reports/benchmark_*.json) side by si
 with deltas; "✗ worse" marks a figure that moved in its bad direction, "✓ better" the other way.
 
 Options:
-  --max-regression <p>  exit 1 when any figure is worse than the baseline by more than p (e.g. 10%)
+  --max-regression <p>  exit 1 when a key figure (rate, latency, %) is worse than the baseline by more than p (e.g. 10%)
   -h, --help            this text
 
 Exit code: 0, 1 when --max-regression is exceeded, 2 for a bad flag or an unreadable report.`;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseCalibrateArgs } from './args.ts';
-import { highestAccurateStep, renderCalibrationTable, renderVerdict, runCalibrate, type StepResult } from './calibrate.ts';
+import { DEFAULT_CALIBRATION_STEPS, parseCalibrateArgs } from './args.ts';
+import { loadConfig } from '../lib/config.ts';
+import { buildOptions } from '../lib/profiles.ts';
+import { calibrationStep, highestAccurateStep, renderCalibrationTable, renderVerdict, runCalibrate, type StepResult } from './calibrate.ts';
 
 const step = (vus: number, ttfeP95Ms: number | null, over: Partial<StepResult> = {}): StepResult => ({
   vus,
@@ -50,5 +52,19 @@ describe('runCalibrate without k6', () => {
     const code = await runCalibrate([], { out: () => undefined, err: (l) => err.push(l) }, { PATH: '/nonexistent' });
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/^calibrate needs k6 with k6\/x\/sse\.\nk6: k6 was not found .*\n {2}fix: .*K6_ENABLE_COMMUNITY_EXTENSIONS=true/);
+  });
+});
+
+describe('calibrationStep', () => {
+  const userEnv = { PROFILE: 'open', RATE: '50', VUS: '3', API_KEY: 'secret-of-the-user', PWD: '/work' };
+
+  it.each(DEFAULT_CALIBRATION_STEPS.map((v) => [v]))('runs %i VUs for the whole step with k6 flags, under a config the script accepts', (vus) => {
+    const step = calibrationStep(vus, 10, '127.0.0.1:6565', userEnv, 'http://127.0.0.1:4000', '/tmp/r');
+    expect(step.args).toEqual(['run', '--no-usage-report', '--quiet', '--address', '127.0.0.1:6565', '--vus', String(vus), '--duration', '10s', 'build/sse.js']);
+    const config = loadConfig(step.env);
+    expect(() => buildOptions(config, {})).not.toThrow();
+    expect(config.baseUrl).toBe('http://127.0.0.1:4000');
+    expect(config.apiKey).toBe('');
+    expect(config.thresholds).toBe('none');
   });
 });

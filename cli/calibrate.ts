@@ -74,6 +74,41 @@ export function renderVerdict(best: StepResult | null, args: CalibrateArgs): str
   );
 }
 
+/**
+ * The k6 command of one calibration step: k6's own `--vus`/`--duration` (a constant-VU default
+ * scenario running `stream`, every VU from the first second), not PROFILE=default, whose 2 VUs/s
+ * ramp would eat the step (and reject steps of more than 2 × duration VUs). The profile
+ * variables are blanked so a user's PROFILE/RATE/… cannot leak into the step.
+ */
+export function calibrationStep(
+  vus: number,
+  stepSec: number,
+  address: string,
+  env: NodeJS.ProcessEnv,
+  mockUrl: string,
+  reportsDir: string,
+): { args: string[]; env: NodeJS.ProcessEnv } {
+  return {
+    args: ['run', '--no-usage-report', '--quiet', '--address', address, '--vus', String(vus), '--duration', `${stepSec}s`, DEFAULT_SCRIPT],
+    env: {
+      ...env,
+      BASE_URL: mockUrl,
+      TARGET: 'dify-workflow',
+      API_KEY: '',
+      DIFY_API_KEY: '',
+      ENDPOINT: '',
+      PROFILE: 'smoke',
+      SCENARIOS: '',
+      VUS: '',
+      ITERATIONS: '',
+      DURATION: '',
+      RATE: '',
+      THRESHOLDS: 'none',
+      REPORTS_DIR: reportsDir,
+    },
+  };
+}
+
 export async function runCalibrate(argv: readonly string[], io: Io = consoleIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let args: CalibrateArgs;
   try {
@@ -106,8 +141,7 @@ export async function runCalibrate(argv: readonly string[], io: Io = consoleIo, 
       const address = await freeAddress();
       const run = await runK6({
         bin: k6.bin,
-        args: ['run', '--no-usage-report', '--quiet', '--address', address, DEFAULT_SCRIPT],
-        env: { ...env, ...k6.env, BASE_URL: mock.url, TARGET: 'dify-workflow', API_KEY: '', VUS: String(vus), DURATION: `${args.stepSec}s`, THRESHOLDS: 'none', REPORTS_DIR: reportsDir },
+        ...calibrationStep(vus, args.stepSec, address, { ...env, ...k6.env }, mock.url, reportsDir),
         address,
         intervalMs: 1000,
         now: Date.now,

@@ -33,20 +33,20 @@ function def(
 export const METRICS = {
   openTime: def('sse_open_time', 'trend', true, 'request start → response headers'),
   ttfe: def('sse_ttfe', 'trend', true, 'request start → first SSE event that is not a keep-alive (`ping`, comment-only)'),
-  ttft: def('sse_ttft', 'trend', true, 'request start → first content event (first token)'),
+  ttft: def('sse_ttft', 'trend', true, 'request start → first content event (first token); `stream` scenario only'),
   streamDuration: def('sse_stream_duration', 'trend', true, 'first event → last event'),
-  interEventTime: def('sse_inter_event_time', 'trend', true, 'gap between consecutive events'),
+  interEventTime: def('sse_inter_event_time', 'trend', true, 'gap between consecutive events; `stream` scenario only'),
   eventsPerStream: def('sse_events_per_stream', 'trend', false, 'events in one stream'),
-  dataBytes: def('sse_data_bytes', 'counter', false, 'bytes of event data received'),
+  dataBytes: def('sse_data_bytes', 'counter', false, 'UTF-8 bytes of event data received; `stream` scenario only'),
   streamsOpened: def('sse_streams_opened', 'counter', false, 'streams started (active = opened − closed)'),
   streamsClosed: def('sse_streams_closed', 'counter', false, 'streams ended, however they ended'),
-  streamSuccess: def('sse_stream_success', 'rate', false, '2xx, terminal event seen, no error event'),
+  streamSuccess: def('sse_stream_success', 'rate', false, '1 per stream: 2xx `text/event-stream`, terminal event seen, no fault on the way; else 0'),
   errors: def('sse_errors', 'counter', false, 'failed streams, one per stream, by `error_type`', ['error_type']),
-  difyNodeElapsed: def('dify_node_elapsed', 'trend', true, 'server-reported node time from `node_finished`', ['node_type']),
+  difyNodeElapsed: def('dify_node_elapsed', 'trend', true, 'server-reported node time from `node_finished`; `stream` scenario only', ['node_type']),
   difyWorkflowElapsed: def('dify_workflow_elapsed', 'trend', true, 'server-reported workflow time from `workflow_finished`'),
-  llmOutputTokens: def('llm_output_tokens', 'counter', false, 'output tokens: usage from the stream when present, else content events'),
-  llmTokensPerSecond: def('llm_tokens_per_second', 'trend', false, 'output tokens per second after the first token, per stream'),
-  llmTimePerOutputToken: def('llm_time_per_output_token', 'trend', true, 'time per output token after the first, per stream'),
+  llmOutputTokens: def('llm_output_tokens', 'counter', false, 'output tokens: usage from the stream when present, else content events; `stream` scenario only'),
+  llmTokensPerSecond: def('llm_tokens_per_second', 'trend', false, 'output tokens per second after the first token, per stream; `stream` scenario only'),
+  llmTimePerOutputToken: def('llm_time_per_output_token', 'trend', true, 'time per output token after the first, per stream; `stream` scenario only'),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;

@@ -43,7 +43,7 @@ describe('rendered tables', () => {
     expect(lines).toHaveLength(2 + METRIC_LIST.length);
     expect(lines).toContain('| `sse_ttfe` | Trend (time, ms) | `scenario`, `target` | request start → first SSE event that is not a keep-alive (`ping`, comment-only) |');
     expect(lines).toContain('| `sse_errors` | Counter | `scenario`, `target`, `error_type` | failed streams, one per stream, by `error_type` |');
-    expect(lines).toContain('| `sse_stream_success` | Rate | `scenario`, `target` | 2xx, terminal event seen, no error event |');
+    expect(lines).toContain('| `sse_stream_success` | Rate | `scenario`, `target` | 1 per stream: 2xx `text/event-stream`, terminal event seen, no fault on the way; else 0 |');
   });
 
   it('threshold table: one row per bundled set, expressions from thresholds/*.json', () => {
