@@ -59,9 +59,9 @@ export function renderMetricTable(): string {
 export function renderThresholdTable(): string {
   const rows = Object.entries(THRESHOLD_SETS).map(([name, set]) => {
     const entries = Object.entries(set as Record<string, readonly unknown[]>).flatMap(([metric, specs]) =>
-      specs.map((spec) => `\`${metric}\` \`${typeof spec === 'string' ? spec : (spec as { threshold: string }).threshold}\``),
+      specs.map((spec) => `${code(metric)} ${code(typeof spec === 'string' ? spec : (spec as { threshold: string }).threshold)}`),
     );
-    return [`\`${name}\``, `\`thresholds/${name}.json\``, entries.length === 0 ? '(none)' : entries.join(', ')];
+    return [code(name), code(`thresholds/${name}.json`), entries.length === 0 ? '(none)' : entries.join(', ')];
   });
   return markdownTable(['THRESHOLDS', 'file', 'thresholds'], rows);
 }

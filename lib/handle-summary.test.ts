@@ -58,6 +58,17 @@ describe('createHandleSummary', () => {
     expect(JSON.parse(out[FILES[1]!]!).settings.apiKey).toBe('set');
   });
 
+  it('scrubs the API key from the raw summary in the JSON report (a user put it in a tag)', () => {
+    const data = k6Summary();
+    const key = `http_req_duration{url:http://localhost:5001/v1/workflows/run?key=${FIXTURE_API_KEY}}`;
+    const withKey = { ...data, metrics: { ...data.metrics, [key]: data.metrics['http_req_duration']! }, setup_data: { token: FIXTURE_API_KEY } };
+    const json = createHandleSummary(testConfig(), () => AT)(withKey)[FILES[1]!]!;
+    expect(json).not.toContain(FIXTURE_API_KEY);
+    expect(json).toContain('run?key=[REDACTED]}');
+    expect(JSON.parse(json).setup_data).toBeUndefined(); // setup_data lives inside summary
+    expect(JSON.parse(json).summary.setup_data).toEqual({ token: '[REDACTED]' });
+  });
+
   it('keeps stdout and explains on stderr when the reports cannot be built', () => {
     const out = createHandleSummary(testConfig(), () => new Date(Number.NaN))(k6Summary());
     expect(Object.keys(out).sort()).toEqual(['stderr', 'stdout']);

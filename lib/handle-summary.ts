@@ -25,12 +25,13 @@ function k6TextSummary(data: SummaryData): string {
   return renderStdoutSummary(data, { colors: data.state.isStdOutTTY && !data.options.noColor });
 }
 
+/** The reports of `data`, which is already scrubbed (and every output is scrubbed once more after). */
 function reportOutputs(config: Config, data: SummaryData, generatedAt: Date): Record<string, string> {
   const names = reportFileNames(config.reportsDir, generatedAt);
-  const report = buildReport(data, reportSettings(config), generatedAt, config.apiKey);
+  const report = buildReport(data, reportSettings(config), generatedAt);
   return {
     [names.txt]: renderTextReport(report),
-    [names.json]: renderReportJson(report, config.apiKey),
+    [names.json]: renderReportJson(report),
     [names.xml]: renderJunit(report),
   };
 }

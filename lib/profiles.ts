@@ -14,26 +14,27 @@ import type { Thresholds } from './thresholds';
 export const REQUESTS_PER_ITERATION: Readonly<Record<ScenarioName, number>> = { stream: 1, burst: 3 };
 
 /** Added to the time in-flight streams may still need, so they end by their own timeout before k6 stops them. */
-export const STOP_MARGIN_MS = 5_000;
+const STOP_MARGIN_MS = 5_000;
 
 /** The seed's locust.conf spawn rate: VUs started per second (PROFILE=default). */
-export const SPAWN_RATE_PER_SECOND = 2;
+const SPAWN_RATE_PER_SECOND = 2;
 
 /** PROFILE=open pre-allocates VUs for streams of up to this long, so k6 rarely starts VUs mid-test. */
-export const PREALLOCATED_SECONDS_PER_STREAM = 5;
+const PREALLOCATED_SECONDS_PER_STREAM = 5;
 
 /** k6 rejects a scenario `duration` / `maxDuration` under 1s ("should be at least 1s"). */
-export const K6_MIN_SCENARIO_MS = 1_000;
+const K6_MIN_SCENARIO_MS = 1_000;
 
-export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
+/** The trend statistics k6's summary (and so the reports) carry: `options.summaryTrendStats`. */
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'] as const;
 
-export type ProfileDef =
+type ProfileDef =
   | { readonly executor: 'shared-iterations'; readonly vus: number; readonly iterations: number }
   | { readonly executor: 'ramping-vus'; readonly vus: number; readonly durationMs: number }
   | { readonly executor: 'constant-arrival-rate'; readonly rate: number; readonly durationMs: number };
 
 /** Each profile's totals, before they are split between the selected scenarios. */
-export const PROFILES: Readonly<Record<ProfileName, ProfileDef>> = {
+const PROFILES: Readonly<Record<ProfileName, ProfileDef>> = {
   smoke: { executor: 'shared-iterations', vus: 2, iterations: 6 },
   default: { executor: 'ramping-vus', vus: 10, durationMs: 60_000 },
   light: { executor: 'shared-iterations', vus: 10, iterations: 100 },
@@ -46,7 +47,7 @@ export const PROFILES: Readonly<Record<ProfileName, ProfileDef>> = {
 type Override = 'VUS' | 'ITERATIONS' | 'DURATION' | 'RATE';
 
 /** The overrides each executor understands. */
-export const OVERRIDES_BY_EXECUTOR: Readonly<Record<ProfileDef['executor'], readonly Override[]>> = {
+const OVERRIDES_BY_EXECUTOR: Readonly<Record<ProfileDef['executor'], readonly Override[]>> = {
   'shared-iterations': ['VUS', 'ITERATIONS'],
   'ramping-vus': ['VUS', 'DURATION'],
   'constant-arrival-rate': ['RATE', 'DURATION', 'VUS'],

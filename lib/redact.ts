@@ -82,7 +82,7 @@ export function reportSettings(config: Config): ReportSettings {
 }
 
 /** Shorter "secrets" are not replaced in free text: they would garble numbers and words. */
-export const MIN_SCRUB_LENGTH = 4;
+const MIN_SCRUB_LENGTH = 4;
 
 function replaceAll(text: string, needle: string, by: string): string {
   return needle === '' ? text : text.split(needle).join(by);

@@ -2,6 +2,7 @@
 // and its text excerpt against the real renderer (so the doc cannot drift from the code).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { markdownTable, readBlock } from './docs-tables.ts';
 import { reportSettings } from './redact.ts';
 import { RATINGS, REPORT_FIGURES } from './report-fields.ts';
 import { buildReport } from './report-json.ts';
@@ -11,22 +12,20 @@ import { k6Summary, testConfig } from './summary-data.fixture.ts';
 const DOC = readFileSync(new URL('../docs/reports.md', import.meta.url), 'utf8');
 
 function block(name: string): string {
-  const match = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(DOC);
-  expect(match, `markers ${name} in docs/reports.md`).not.toBeNull();
-  return match![1]!;
+  const text = readBlock(DOC, name);
+  expect(text, `markers ${name} in docs/reports.md`).toBeDefined();
+  return text!;
 }
-
-const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 describe('docs/reports.md', () => {
   it('lists every report figure as defined in REPORT_FIGURES', () => {
-    const rows = REPORT_FIGURES.map((f) => `| \`${f.key}\` | ${f.label} | ${f.unit} | ${f.better} | ${cell(f.description)} |`);
-    expect(block('figure-table')).toBe(['| Key | Label | Unit | Better | From |', '| --- | --- | --- | --- | --- |', ...rows].join('\n'));
+    const rows = REPORT_FIGURES.map((f) => [`\`${f.key}\``, f.label, f.unit, f.better, f.description]);
+    expect(block('figure-table')).toBe(markdownTable(['Key', 'Label', 'Unit', 'Better', 'From'], rows));
   });
 
   it('lists the ratings as defined in RATINGS', () => {
-    const rows = RATINGS.map((r) => `| ${r.title} | \`${r.figure}\` | ${r.legend} |`);
-    expect(block('rating-table')).toBe(['| Rating | Figure | Bands |', '| --- | --- | --- |', ...rows].join('\n'));
+    const rows = RATINGS.map((r) => [r.title, `\`${r.figure}\``, r.legend]);
+    expect(block('rating-table')).toBe(markdownTable(['Rating', 'Figure', 'Bands'], rows));
   });
 
   it("shows an excerpt the renderer really produces", () => {

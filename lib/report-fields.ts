@@ -86,19 +86,11 @@ export type Figures = Record<FigureKey, number | null>;
 export const REPORT_FIGURES: readonly FigureDef[] = FIGURES;
 export const FIGURE_KEYS: readonly FigureKey[] = FIGURES.map((f) => f.key);
 
-export function isFigureKey(key: string): key is FigureKey {
-  return (FIGURE_KEYS as readonly string[]).includes(key);
-}
-
 /** The definition of one figure (throws on an unknown key: a programming error). */
 export function figureDef(key: FigureKey): FigureDef {
   const found = REPORT_FIGURES.find((f) => f.key === key);
   if (!found) throw new Error(`unknown report figure: ${key}`);
   return found;
-}
-
-function fixed(value: number, digits: number): string {
-  return value.toFixed(digits);
 }
 
 /** `1234567` → `1.23 MB` (decimal units, as k6 prints data). */
@@ -110,7 +102,7 @@ export function humanBytes(bytes: number): string {
     value /= 1000;
     unit += 1;
   }
-  return unit === 0 ? `${bytes} B` : `${fixed(value, 2)} ${units[unit]}`;
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(2)} ${units[unit]}`;
 }
 
 /**
@@ -121,20 +113,26 @@ export function formatFigure(def: FigureDef, value: number | null): string {
   if (value === null) return 'n/a';
   switch (def.unit) {
     case 'ms':
-      if (value >= 10_000) return `${fixed(value / 1000, 2)} s`;
-      return `${fixed(value, value >= 100 ? 0 : value >= 10 ? 1 : 2)} ms`;
+      if (value >= 10_000) return `${(value / 1000).toFixed(2)} s`;
+      return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ms`;
     case '/s':
-      return `${fixed(value, 2)} ${def.unitText}`;
+      return `${value.toFixed(2)} ${def.unitText}`;
     case '%':
-      return `${fixed(value, 2)}%`;
+      return `${value.toFixed(2)}%`;
     case 'count':
-      return Number.isInteger(value) ? String(value) : fixed(value, 2);
+      return Number.isInteger(value) ? String(value) : value.toFixed(2);
     case 'bytes':
       return humanBytes(value);
     case 'tokens/s':
-      return `${fixed(value, 1)} tokens/s`;
+      return `${value.toFixed(1)} tokens/s`;
   }
 }
+
+/**
+ * Marks a run whose load generator ran out of CPU (ReportJson.generatorSaturated): its
+ * latencies include the generator's own queueing. Shown by every report of such a run.
+ */
+export const SATURATION_NOTE = 'generator saturated — results understate the target';
 
 // ---- Ratings (the seed's bands) ----
 

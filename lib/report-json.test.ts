@@ -4,8 +4,8 @@ import { REPORT_SCHEMA, ReportFormatError, buildReport, parseReportJson, renderR
 import { FIXTURE_API_KEY, k6Summary, testConfig } from './summary-data.fixture.ts';
 
 const AT = new Date(Date.UTC(2026, 10, 27, 23, 9, 33, 456));
-const report = () => buildReport(k6Summary(), reportSettings(testConfig()), AT, FIXTURE_API_KEY);
-const text = () => renderReportJson(report(), FIXTURE_API_KEY);
+const report = () => buildReport(k6Summary(), reportSettings(testConfig()), AT);
+const text = () => renderReportJson(report());
 
 function parseError(mutate: (r: Record<string, unknown>) => void): string {
   const value = JSON.parse(text()) as Record<string, unknown>;
@@ -35,17 +35,6 @@ describe('buildReport', () => {
       'sse_ttfe p(95)<500 true',
     ]);
     expect(r.summary).toEqual(k6Summary());
-  });
-
-  it('scrubs the API key from the raw summary (a user put it in a tag)', () => {
-    const data = k6Summary();
-    const key = `http_req_duration{url:http://localhost:5001/v1/workflows/run?key=${FIXTURE_API_KEY}}`;
-    const withKey = { ...data, metrics: { ...data.metrics, [key]: data.metrics['http_req_duration']! }, setup_data: { token: FIXTURE_API_KEY } };
-    const json = renderReportJson(buildReport(withKey, reportSettings(testConfig()), AT, FIXTURE_API_KEY), FIXTURE_API_KEY);
-    expect(json).not.toContain(FIXTURE_API_KEY);
-    expect(json).toContain('run?key=[REDACTED]}');
-    expect(JSON.parse(json).setup_data).toBeUndefined(); // setup_data lives inside summary
-    expect(JSON.parse(json).summary.setup_data).toEqual({ token: '[REDACTED]' });
   });
 });
 

@@ -1,13 +1,14 @@
 /**
  * The JSON report (`benchmark_*.json`): k6's raw summary plus the derived figures,
  * errors by type, ratings and threshold results, and the run's settings without the API
- * key. `buildReport` makes it (the text and JUnit reports render from the same object);
+ * key. `buildReport` makes it (the text and JUnit reports render from the same object)
+ * from a summary lib/handle-summary.ts has already scrubbed of the key;
  * `parseReportJson` reads one back for `npm run compare`, strictly.
  */
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
-import { scrubText, scrubValue, type ReportSettings } from './redact.ts';
+import type { ReportSettings } from './redact.ts';
 import { FIGURE_KEYS, RATINGS, rateFigures, type Figures, type Ratings } from './report-fields.ts';
-import { summaryDataProblem, type SummaryData } from './summary-data.ts';
+import { isRecord, summaryDataProblem, type SummaryData } from './summary-data.ts';
 import { computeFigures, errorsByType, thresholdResults, type ThresholdResult } from './summary-figures.ts';
 
 export const REPORT_SCHEMA = 'sse-bench/report@1';
@@ -29,9 +30,8 @@ export interface ReportJson {
   readonly summary: SummaryData;
 }
 
-/** The report of one run. `secret` (the API key) is scrubbed from the raw summary. */
-export function buildReport(data: SummaryData, settings: ReportSettings, generatedAt: Date, secret = ''): ReportJson {
-  const summary = scrubValue(data, secret);
+/** The report of one run, from its (scrubbed) summary. */
+export function buildReport(summary: SummaryData, settings: ReportSettings, generatedAt: Date): ReportJson {
   const figures = computeFigures(summary);
   return {
     schema: REPORT_SCHEMA,
@@ -45,9 +45,9 @@ export function buildReport(data: SummaryData, settings: ReportSettings, generat
   };
 }
 
-/** The report file's text (2-space indented, trailing newline), with `secret` scrubbed once more. */
-export function renderReportJson(report: ReportJson, secret = ''): string {
-  return scrubText(`${JSON.stringify(report, null, 2)}\n`, secret);
+/** The report file's text (2-space indented, trailing newline). */
+export function renderReportJson(report: ReportJson): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 /** A JSON report that cannot be used: names the file and the field. */
@@ -60,10 +60,6 @@ export class ReportFormatError extends Error {
     super(`${source}: ${field ? `${field}: ` : ''}${problem}`);
     this.name = 'ReportFormatError';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -7,7 +7,7 @@ import { FIXTURE_API_KEY, k6Summary, testConfig } from './summary-data.fixture.t
 import type { SummaryData, SummaryMetric } from './summary-data.ts';
 
 const AT = new Date(Date.UTC(2026, 10, 27, 23, 9, 33, 456));
-const xmlOf = (data: SummaryData = k6Summary()): string => renderJunit(buildReport(data, reportSettings(testConfig()), AT, FIXTURE_API_KEY));
+const xmlOf = (data: SummaryData = k6Summary()): string => renderJunit(buildReport(data, reportSettings(testConfig()), AT));
 
 interface Case {
   '@_classname': string;

@@ -6,7 +6,7 @@
  * JSON report object. Text is XML-escaped; characters XML 1.0 forbids become U+FFFD.
  */
 import { ERROR_TYPES } from './error-types.ts';
-import { RATINGS, REPORT_FIGURES, formatFigure } from './report-fields.ts';
+import { RATINGS, figureDef, formatFigure } from './report-fields.ts';
 import type { ReportJson } from './report-json.ts';
 import type { ThresholdResult } from './summary-figures.ts';
 
@@ -53,7 +53,7 @@ interface TestCase {
   readonly failure?: { readonly type: string; readonly message: string; readonly detail: string };
 }
 
-export const JUNIT_SUITE_NAME = 'sse-bench';
+const JUNIT_SUITE_NAME = 'sse-bench';
 export const STREAM_SUCCESS_CASE = 'stream success rate > 99% (seed: production ready)';
 
 function thresholdCase(report: ReportJson, t: ThresholdResult): TestCase {
@@ -72,9 +72,7 @@ function streamSuccessCase(report: ReportJson): TestCase {
   const def = RATINGS.find((r) => r.key === 'successRate');
   const rating = report.ratings.successRate;
   if (def && rating.label === def.bands[0]?.label) return base;
-  const figure = REPORT_FIGURES.find((f) => f.key === 'successRate');
-  const shown = figure ? formatFigure(figure, rating.value) : String(rating.value);
-  const message = rating.value === null ? 'no stream completed' : `${shown} of streams succeeded (needs > 99%)`;
+  const message = rating.value === null ? 'no stream completed' : `${formatFigure(figureDef('successRate'), rating.value)} of streams succeeded (needs > 99%)`;
   const errors = ERROR_TYPES.filter((t) => report.errorsByType[t] > 0).map((t) => `${t}=${report.errorsByType[t]}`);
   const detail = `failed streams by error type: ${errors.length > 0 ? errors.join(', ') : 'none recorded'}`;
   return { ...base, failure: { type: 'stream-success', message, detail } };

@@ -62,7 +62,11 @@ function fixedTrunc(value: number, prec: number): string {
   return fixed(Math.trunc(mult * value) / mult, prec);
 }
 
-/** Milliseconds → `0s`, `512ns`, `3.2µs`, `148.21ms`, `1.2s`, `2m3s`, `1h0m5s` (k6's rules). */
+/**
+ * Milliseconds → `0s`, `512ns`, `3.2µs`, `148.21ms`, `1.2s`, `2m3s`, `1h0m5s` (k6's display rules).
+ * Not lib/duration.ts's formatGoDuration: that one writes durations for k6 to parse
+ * (whole ms rounded up, `1m`, `2500ms`), where k6 displays `1m0s`, `2.5s`.
+ */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   if (ms < 0.001) return `${Math.trunc(ms * 1_000_000)}ns`;

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { reportSettings } from './redact.ts';
 import { buildReport, type ReportJson } from './report-json.ts';
+import { SATURATION_NOTE } from './report-fields.ts';
 import { renderTextReport } from './report-text.ts';
 import { FIXTURE_API_KEY, k6Summary, testConfig } from './summary-data.fixture.ts';
 import type { SummaryData } from './summary-data.ts';
 
 const AT = new Date(Date.UTC(2026, 10, 27, 23, 9, 33, 456));
-const reportOf = (data: SummaryData = k6Summary()): ReportJson => buildReport(data, reportSettings(testConfig()), AT, FIXTURE_API_KEY);
+const reportOf = (data: SummaryData = k6Summary()): ReportJson => buildReport(data, reportSettings(testConfig()), AT);
 const lines = (report: ReportJson = reportOf()): string[] => renderTextReport(report).split('\n');
 
 /** The lines from `heading` up to the next blank line. */
@@ -115,5 +116,12 @@ describe('renderTextReport', () => {
     const text = renderTextReport(reportOf());
     expect(text.endsWith(`${'='.repeat(70)}\n`)).toBe(true);
     expect(text).not.toContain(FIXTURE_API_KEY);
+    expect(text).not.toContain(SATURATION_NOTE);
+  });
+
+  it('warns before the closing rule when the generator was saturated (and only then)', () => {
+    const saturated = renderTextReport({ ...reportOf(), generatorSaturated: true });
+    expect(saturated.endsWith(`(observed 48.25 ms)\n\n⚠ generator saturated — results understate the target\n\n${'='.repeat(70)}\n`)).toBe(true);
+    expect(renderTextReport({ ...reportOf(), generatorSaturated: false })).toBe(renderTextReport(reportOf()));
   });
 });

@@ -2,11 +2,12 @@
  * The human-readable report (`benchmark_*.txt`): the seed's "FINAL BENCHMARK RESULTS"
  * block (total connections, total events, average TTFE, connection rate, event
  * throughput) followed by latency, stream, LLM figures, errors by type, the seed's
- * ratings and the thresholds that gate the run. Rendered from the JSON report object,
- * so a saved `benchmark_*.json` can be rendered again.
+ * ratings, the thresholds that gate the run and, when the bench CLI found the load
+ * generator saturated, a warning. Rendered from the JSON report object, so a saved
+ * `benchmark_*.json` can be rendered again.
  */
 import { ERROR_TYPES } from './error-types.ts';
-import { FIGURE_SECTIONS, RATINGS, REPORT_FIGURES, formatFigure, type FigureSection, type Figures } from './report-fields.ts';
+import { FIGURE_SECTIONS, RATINGS, REPORT_FIGURES, SATURATION_NOTE, figureDef, formatFigure, type FigureSection, type Figures } from './report-fields.ts';
 import type { ReportJson } from './report-json.ts';
 import type { ThresholdResult } from './summary-figures.ts';
 
@@ -46,20 +47,22 @@ function errorSection(report: ReportJson): string[] {
 
 function ratingSection(report: ReportJson): string[] {
   const rows = RATINGS.flatMap((def) => {
-    const figure = REPORT_FIGURES.find((f) => f.key === def.figure);
     const rating = report.ratings[def.key as keyof ReportJson['ratings']];
-    const shown = figure ? formatFigure(figure, rating.value) : String(rating.value);
+    const shown = formatFigure(figureDef(def.figure), rating.value);
     return [line(def.title, `${shown} → ${rating.label ?? 'n/a (no samples)'}`), `  ${' '.repeat(LABEL_WIDTH)}(${def.legend})`];
   });
   return ['⭐ Ratings:', ...rows, ''];
 }
 
-/** An observed threshold value: milliseconds for time metrics, else a plain number. */
-function observedText(report: ReportJson, t: ThresholdResult): string {
+/** A threshold's observed value as reports show it: `48.25 ms` for a time metric, else a plain number; '' for none. */
+export function formatObserved(report: ReportJson, t: Pick<ThresholdResult, 'metric' | 'observed'>): string {
   if (t.observed === null) return '';
   const isTime = report.summary.metrics[t.metric]?.contains === 'time';
-  const value = isTime ? `${Number(t.observed.toFixed(2))} ms` : String(Number(t.observed.toFixed(4)));
-  return ` (observed ${value})`;
+  return isTime ? `${Number(t.observed.toFixed(2))} ms` : String(Number(t.observed.toFixed(4)));
+}
+
+function observedText(report: ReportJson, t: ThresholdResult): string {
+  return t.observed === null ? '' : ` (observed ${formatObserved(report, t)})`;
 }
 
 function thresholdSection(report: ReportJson): string[] {
@@ -94,6 +97,7 @@ export function renderTextReport(report: ReportJson): string {
     ...errorSection(report),
     ...ratingSection(report),
     ...thresholdSection(report),
+    ...(report.generatorSaturated === true ? [`⚠ ${SATURATION_NOTE}`, ''] : []),
     RULE,
   ];
   return `${lines.join('\n')}\n`;

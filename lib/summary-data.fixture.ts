@@ -6,11 +6,10 @@
  */
 import { loadConfig, type Config } from './config.ts';
 import { ERROR_TYPES } from './error-types.ts';
+import { SUMMARY_TREND_STATS } from './profiles.ts';
 import type { SummaryData, SummaryMetric } from './summary-data.ts';
 
-export const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'] as const;
-
-type TrendValues = Record<(typeof TREND_STATS)[number], number>;
+type TrendValues = Record<(typeof SUMMARY_TREND_STATS)[number], number>;
 
 function trend(values: TrendValues, contains: 'time' | 'default' = 'time', thresholds?: Record<string, { ok: boolean }>): SummaryMetric {
   return { type: 'trend', contains, values, ...(thresholds ? { thresholds } : {}) };
@@ -31,7 +30,7 @@ const T = (avg: number, min: number, med: number, max: number, p90: number, p95:
   count,
 });
 
-export const FIXTURE_DURATION_MS = 62_500;
+const FIXTURE_DURATION_MS = 62_500;
 
 /** A fresh copy of the fixture each call (tests may mutate it). */
 export function k6Summary(): SummaryData {
@@ -45,7 +44,7 @@ export function k6Summary(): SummaryData {
   }
   return {
     root_group: { name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e', groups: [], checks: [] },
-    options: { summaryTrendStats: [...TREND_STATS], summaryTimeUnit: '', noColor: false },
+    options: { summaryTrendStats: [...SUMMARY_TREND_STATS], summaryTimeUnit: '', noColor: false },
     state: { isStdOutTTY: false, isStdErrTTY: false, testRunDurationMs: FIXTURE_DURATION_MS },
     metrics: {
       data_received: counter(1_843_200, s, 'data'),

@@ -15,8 +15,10 @@
  * - `thresholds[expression] = { ok }` only on metrics that have thresholds.
  */
 
-export type SummaryMetricType = 'counter' | 'gauge' | 'rate' | 'trend';
-export type SummaryContains = 'default' | 'time' | 'data';
+const METRIC_TYPES = ['counter', 'gauge', 'rate', 'trend'] as const;
+const CONTAINS = ['default', 'time', 'data'] as const;
+export type SummaryMetricType = (typeof METRIC_TYPES)[number];
+export type SummaryContains = (typeof CONTAINS)[number];
 
 export interface SummaryThresholdResult {
   readonly ok: boolean;
@@ -103,10 +105,8 @@ export function subMetricsByTag(data: SummaryData, metric: string, tag: string):
   return found;
 }
 
-const METRIC_TYPES: readonly string[] = ['counter', 'gauge', 'rate', 'trend'];
-const CONTAINS: readonly string[] = ['default', 'time', 'data'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -135,8 +135,8 @@ export function summaryDataProblem(value: unknown, path = 'summary'): SummaryPro
   for (const [name, metric] of Object.entries(metrics)) {
     const at = `.metrics.${name}`;
     if (!isRecord(metric)) return bad(at);
-    if (!METRIC_TYPES.includes(String(metric['type']))) return bad(`${at}.type`, `expected one of ${METRIC_TYPES.join(', ')}`);
-    if (!CONTAINS.includes(String(metric['contains']))) return bad(`${at}.contains`, `expected one of ${CONTAINS.join(', ')}`);
+    if (!(METRIC_TYPES as readonly unknown[]).includes(metric['type'])) return bad(`${at}.type`, `expected one of ${METRIC_TYPES.join(', ')}`);
+    if (!(CONTAINS as readonly unknown[]).includes(metric['contains'])) return bad(`${at}.contains`, `expected one of ${CONTAINS.join(', ')}`);
     const values = metric['values'];
     if (!isRecord(values)) return bad(`${at}.values`);
     for (const [stat, v] of Object.entries(values)) {
