@@ -22,13 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-interface SseEv {
-  id: string;
-  name: string;
-  data: string;
-  comment: string;
-}
+import type { SseEvent } from 'k6/x/sse';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -59,11 +53,11 @@ async function loadBundledCore(): Promise<{ dir: string; core: typeof import('./
   return { dir, core: (await import(pathToFileURL(out).href)) as typeof import('./handler-cost-core.ts') };
 }
 
-function difyStream(n: number): SseEv[] {
+function difyStream(n: number): SseEvent[] {
   const run = '9c5e3d1a-6b2f-4f7e-8a51-0d2c7b9e4f13';
   const task = '3f0b7c2e-1d4a-4e8b-9c6f-5a2d8e7b1c40';
-  const ev = (event: string, data: unknown): SseEv => ({ id: '', name: '', comment: '', data: JSON.stringify({ event, workflow_run_id: run, task_id: task, data }).replace(/","/g, '", "').replace(/":/g, '": ') });
-  const out: SseEv[] = [ev('workflow_started', { id: run, workflow_id: 'wf', inputs: { question: 'q' }, created_at: 1767225600 })];
+  const ev = (event: string, data: unknown): SseEvent => ({ id: '', name: '', comment: '', data: JSON.stringify({ event, workflow_run_id: run, task_id: task, data }).replace(/","/g, '", "').replace(/":/g, '": ') });
+  const out: SseEvent[] = [ev('workflow_started', { id: run, workflow_id: 'wf', inputs: { question: 'q' }, created_at: 1767225600 })];
   out.push(ev('node_started', { id: 'n1', node_id: 'llm', node_type: 'llm', title: 'LLM', index: 1, created_at: 1767225600 }));
   for (let i = 0; i < n; i++) {
     if (i % 1000 === 999) out.push({ id: '', name: 'ping', data: '', comment: '' });
@@ -94,14 +88,14 @@ async function main(): Promise<void> {
     /** A tracker fed like lib/sse-session.ts does: one Date.now() per event. */
     const replay = (mode: typeof target.stream) => {
       const t = new core.StreamTracker(mode, sink);
-      return (events: readonly SseEv[]): void => {
+      return (events: readonly SseEvent[]): void => {
         t.begin(Date.now());
         t.headers(Date.now());
         for (const e of events) t.event(Date.now(), e);
         t.finish(ok);
       };
     };
-    const handlers: Record<string, (events: readonly SseEv[]) => void> = {
+    const handlers: Record<string, (events: readonly SseEvent[]) => void> = {
       bare: (events) => {
         for (const e of events) {
           const d = e.data;

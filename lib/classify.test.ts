@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { classifyReadError, classifyResponse, classifyStream, classifyTransport, contentType, isEventStream } from './classify.ts';
+import { classifyReadError, classifyResponse, classifyTransport, contentType, isEventStream } from './classify.ts';
 
 const SSE = { 'Content-Type': 'text/event-stream' };
 
@@ -36,15 +36,6 @@ describe('classifyResponse', () => {
     [{ status: 500, error: '', headers: SSE }, 'http_5xx'],
     [{ status: 302, error: '', headers: SSE }, 'http_5xx'], // any other non-2xx
   ])('%j → %s', (res, type) => expect(classifyResponse(res)).toBe(type));
-});
-
-describe('classifyStream: one type, response first, then the first fault, then the missing end', () => {
-  const ok = { status: 200, error: '', headers: SSE };
-  test('success', () => expect(classifyStream(ok, null, true)).toBeNull());
-  test('status wins over a stream fault', () => expect(classifyStream({ ...ok, status: 500 }, 'invalid_json', false)).toBe('http_5xx'));
-  test('a stream fault wins over a missing end', () => expect(classifyStream(ok, 'protocol_error', false)).toBe('protocol_error'));
-  test('a fault fails a stream even when it ended', () => expect(classifyStream(ok, 'invalid_json', true)).toBe('invalid_json'));
-  test('no end → early_termination', () => expect(classifyStream(ok, null, false)).toBe('early_termination'));
 });
 
 test('contentType finds the header in any case; isEventStream trims and ignores case', () => {

@@ -1,7 +1,8 @@
 /**
- * Fault → `error_type` (lib/error-types.ts). A failed stream gets exactly one type:
- * the response decides first (no response, HTTP status, content type), then the
- * first fault seen inside the stream, then a missing terminal event.
+ * Fault → `error_type` (lib/error-types.ts): what the response and the `'error'` messages
+ * say. A failed stream gets exactly one type (StreamTracker.finish): the response decides
+ * first (no response, HTTP status, content type), then the first fault seen inside the
+ * stream, then a missing terminal event.
  * Message patterns follow docs/xk6-sse-behaviour.md. Pure: no k6 import.
  */
 import type { ErrorType } from './error-types.ts';
@@ -14,7 +15,7 @@ export interface StreamResponse {
 }
 
 /** xk6-sse's `'error'` message for a field line it does not know: the stream goes on. */
-export const UNKNOWN_FIELD_PREFIX = 'unknown event:';
+const UNKNOWN_FIELD_PREFIX = 'unknown event:';
 
 const TIMEOUT_PATTERNS = ['Client.Timeout', 'deadline exceeded', 'i/o timeout', 'timeout awaiting'] as const;
 
@@ -60,9 +61,4 @@ export function classifyResponse(res: StreamResponse): ErrorType | null {
   if (status >= 400 && status < 500) return 'http_4xx';
   if (status < 200 || status >= 300) return 'http_5xx';
   return isEventStream(res.headers) ? null : 'invalid_response';
-}
-
-/** The one error type of a finished stream, or `null` when it succeeded. */
-export function classifyStream(res: StreamResponse, firstFault: ErrorType | null, ended: boolean): ErrorType | null {
-  return classifyResponse(res) ?? firstFault ?? (ended ? null : 'early_termination');
 }

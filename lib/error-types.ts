@@ -15,7 +15,3 @@ export const ERROR_TYPES = [
 ] as const;
 
 export type ErrorType = (typeof ERROR_TYPES)[number];
-
-export function isErrorType(value: string): value is ErrorType {
-  return (ERROR_TYPES as readonly string[]).includes(value);
-}

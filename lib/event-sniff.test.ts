@@ -29,6 +29,7 @@ describe('utf8ByteLength', () => {
     '机器学习',
     '😀 emoji',
     'mixed é 机 😀 end',
+    '{"event": "text_chunk", "data": {"text": "机器学习 é"}}', // ASCII prefix, then non-ASCII
     '\u{10FFFF}',
     '\uD800', // lone high surrogate → U+FFFD
     '\uDC00x', // lone low surrogate

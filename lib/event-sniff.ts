@@ -4,10 +4,10 @@
  * Pure: no k6 import.
  */
 
-const OPEN_BRACE = 123; // {
 const QUOTE = 34; // "
 const SPACE = 32;
 const EVENT_KEY = '{"event":';
+const VALUE_AT = EVENT_KEY.length;
 
 /**
  * The value of a leading `"event"` key of a JSON object text — Dify writes every
@@ -16,8 +16,8 @@ const EVENT_KEY = '{"event":';
  * It does not validate the rest of the text.
  */
 export function sniffEventType(data: string): string {
-  if (data.charCodeAt(0) !== OPEN_BRACE || !data.startsWith(EVENT_KEY)) return '';
-  let i = EVENT_KEY.length;
+  if (!data.startsWith(EVENT_KEY)) return '';
+  let i = VALUE_AT;
   if (data.charCodeAt(i) === SPACE) i++;
   if (data.charCodeAt(i) !== QUOTE) return '';
   const end = data.indexOf('"', i + 1);
@@ -31,13 +31,15 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * UTF-8 byte length of a string, as `TextEncoder` would encode it (a lone surrogate
- * becomes U+FFFD, 3 bytes). ASCII fast path: one regex test, then `length`.
+ * becomes U+FFFD, 3 bytes). One native regex scan finds the first non-ASCII unit:
+ * ASCII text is just `length`; otherwise the JS loop starts there, not at 0.
  */
 export function utf8ByteLength(s: string): number {
-  if (!NON_ASCII.test(s)) return s.length;
-  let bytes = 0;
+  const start = s.search(NON_ASCII);
+  if (start < 0) return s.length;
+  let bytes = start;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;

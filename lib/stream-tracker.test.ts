@@ -8,7 +8,6 @@ import {
   V_END_WAIT,
   V_FAIL,
   V_OTHER,
-  errorTag,
   nodeTag,
   type Interpreter,
   type SampleSink,
@@ -239,7 +238,32 @@ describe('StreamTracker', () => {
     ]);
     expect(nodeTag('llm')).toBe(nodeTag('llm'));
     expect(Object.isFrozen(nodeTag('llm'))).toBe(true);
-    expect(errorTag('timeout')).toEqual({ error_type: 'timeout' });
-    expect(Object.isFrozen(errorTag('timeout'))).toBe(true);
+  });
+
+  test('error_type tag objects: one cached, frozen object per type', () => {
+    const sink = new Recorder();
+    const t = new StreamTracker(mode(), sink);
+    for (let i = 0; i < 2; i++) {
+      feed(t, [[100, ev('o')]]);
+      expect(t.error(200, 'context deadline exceeded (Client.Timeout or context cancellation while reading body)')).toBe(true);
+      t.finish(OK);
+    }
+    const [a, b] = sink.samples.filter((s) => s.metric === 'errors').map((s) => s.tags);
+    expect(a).toEqual({ error_type: 'timeout' });
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+
+  describe('one error type per stream: the response first, then the first fault, then the missing end', () => {
+    const errorType = (res: typeof OK, events: [number, ReturnType<typeof ev>][]): string | null => {
+      const t = new StreamTracker(mode(), new Recorder());
+      feed(t, events);
+      return t.finish(res).errorType;
+    };
+    test('success', () => expect(errorType(OK, [[100, ev('e')]])).toBeNull());
+    test('status wins over a stream fault', () => expect(errorType({ ...OK, status: 500 }, [[100, ev('j')]])).toBe('http_5xx'));
+    test('a stream fault wins over a missing end', () => expect(errorType(OK, [[100, ev('j')]])).toBe('invalid_json'));
+    test('a fault fails a stream even when it ended', () => expect(errorType(OK, [[100, ev('j')], [110, ev('e')]])).toBe('invalid_json'));
+    test('no end → early_termination', () => expect(errorType(OK, [[100, ev('o')]])).toBe('early_termination'));
   });
 });

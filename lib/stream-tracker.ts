@@ -8,18 +8,11 @@
  * — `ping\r` on CRLF streams — and comment-only or empty blocks). Keep-alives only
  * show in the extension's own `sse_event`.
  */
+import type { SseEvent } from 'k6/x/sse';
 import { classifyReadError, classifyResponse, type StreamResponse } from './classify.ts';
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
 import { utf8ByteLength } from './event-sniff.ts';
 import type { MetricKey } from './metric-defs.ts';
-
-/** One dispatched SSE event (xk6-sse: every field a string, `''` when absent). */
-export interface SseEventLike {
-  readonly id: string;
-  readonly name: string;
-  readonly data: string;
-  readonly comment: string;
-}
 
 export type Tags = Readonly<Record<string, string>>;
 
@@ -53,7 +46,7 @@ export interface StreamNotes {
   workflowElapsed(seconds: number): void;
 }
 
-export type Interpreter = (data: string, event: SseEventLike, notes: StreamNotes) => Verdict;
+export type Interpreter = (data: string, event: SseEvent, notes: StreamNotes) => Verdict;
 
 /** How one scenario treats a target's events. */
 export interface TrackerMode {
@@ -77,10 +70,6 @@ const ERROR_TAGS: Readonly<Record<ErrorType, Tags>> = Object.freeze(
 );
 const NODE_TAGS = new Map<string, Tags>();
 
-export function errorTag(type: ErrorType): Tags {
-  return ERROR_TAGS[type];
-}
-
 export function nodeTag(nodeType: string): Tags {
   let tags = NODE_TAGS.get(nodeType);
   if (tags === undefined) {
@@ -91,33 +80,45 @@ export function nodeTag(nodeType: string): Tags {
 }
 
 /** A keep-alive: no data and no name (comment-only or empty block), or `event: ping`. */
-function isKeepAlive(event: SseEventLike): boolean {
+function isKeepAlive(event: SseEvent): boolean {
   const name = event.name;
   return name === '' || name === 'ping' || name === 'ping\r' || name === '\r';
 }
 
 /** Reused across the streams of one VU: `begin()` resets it. */
 export class StreamTracker implements StreamNotes {
-  events = 0;
-  terminalSeen = false;
-  workflowStarted = false;
-  private t0 = 0;
-  private headersAt = -1;
-  private first = -1;
-  private last = -1;
-  private firstToken = -1;
-  private lastToken = -1;
-  private contentEvents = 0;
-  private bytes = 0;
-  private usage = -1;
-  private partUsage = 0;
-  private fault: ErrorType | null = null;
-  private closing = false;
+  // Every field below is set by begin(), which the constructor calls.
+  events!: number;
+  terminalSeen!: boolean;
+  workflowStarted!: boolean;
+  private t0!: number;
+  private headersAt!: number;
+  private first!: number;
+  private last!: number;
+  private firstToken!: number;
+  private lastToken!: number;
+  private contentEvents!: number;
+  private bytes!: number;
+  private usage!: number;
+  private partUsage!: number;
+  private fault!: ErrorType | null;
+  private closing!: boolean;
+  // The mode, copied into own fields: read on every event.
+  private readonly interpret: Interpreter;
+  private readonly perEventGaps: boolean;
+  private readonly countBytes: boolean;
+  private readonly needsTerminal: boolean;
 
   constructor(
-    private readonly mode: TrackerMode,
+    mode: TrackerMode,
     private readonly sink: SampleSink,
-  ) {}
+  ) {
+    this.interpret = mode.interpret;
+    this.perEventGaps = mode.perEventGaps;
+    this.countBytes = mode.countBytes;
+    this.needsTerminal = mode.needsTerminal;
+    this.begin(0);
+  }
 
   /** Request start (right before `sse.open`). */
   begin(t: number): void {
@@ -144,16 +145,16 @@ export class StreamTracker implements StreamNotes {
   }
 
   /** One dispatched event; `true` = call `client.close()` now. */
-  event(t: number, event: SseEventLike): boolean {
+  event(t: number, event: SseEvent): boolean {
     if (this.closing) return false;
     const data = event.data;
     if (data === '' && isKeepAlive(event)) return false;
     this.events++;
     if (this.first < 0) this.first = t;
-    else if (this.mode.perEventGaps) this.sink.add('interEventTime', t - this.last);
+    else if (this.perEventGaps) this.sink.add('interEventTime', t - this.last);
     this.last = t;
-    if (this.mode.countBytes) this.bytes += utf8ByteLength(data);
-    switch (this.mode.interpret(data, event, this)) {
+    if (this.countBytes) this.bytes += utf8ByteLength(data);
+    switch (this.interpret(data, event, this)) {
       case V_CONTENT:
         if (this.firstToken < 0) this.firstToken = t;
         this.lastToken = t;
@@ -193,7 +194,8 @@ export class StreamTracker implements StreamNotes {
     if (res.status !== 0 && this.headersAt >= 0) sink.add('openTime', this.headersAt - this.t0);
     const responseFault = classifyResponse(res);
     if (responseFault === null) this.recordStream();
-    const ended = this.mode.needsTerminal ? this.terminalSeen : this.terminalSeen || this.events > 0;
+    const ended = this.needsTerminal ? this.terminalSeen : this.terminalSeen || this.events > 0;
+    // One type per failed stream: the response decides first, then the first fault inside it, then a missing end.
     const errorType = responseFault ?? this.fault ?? (ended ? null : 'early_termination');
     sink.add('streamSuccess', errorType === null ? 1 : 0);
     if (errorType !== null) sink.add('errors', 1, ERROR_TAGS[errorType]);

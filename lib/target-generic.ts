@@ -10,15 +10,13 @@ import { V_CONTENT, V_END, V_OTHER, type Interpreter, type Verdict } from './str
 /** Longest `data` compared against TERMINAL_EVENTS: hashing long payloads per event costs time. */
 const MAX_TERMINAL_DATA = 64;
 
-function stripCr(name: string): string {
-  return name.charCodeAt(name.length - 1) === 13 ? name.slice(0, -1) : name;
-}
-
 export function genericInterpreter(terminal: ReadonlySet<string>, maxEvents: number, content: boolean): Interpreter {
   const listed = terminal.size > 0;
+  // Each listed name also as CRLF streams deliver it (`name\r`): one lookup per event, no stripping.
+  const names: ReadonlySet<string> = new Set([...terminal].flatMap((name) => [name, `${name}\r`]));
   const counted: Verdict = content ? V_CONTENT : V_OTHER;
   return (data, event, notes) => {
-    if (listed && (terminal.has(stripCr(event.name)) || (data.length <= MAX_TERMINAL_DATA && terminal.has(data)))) return V_END;
+    if (listed && (names.has(event.name) || (data.length <= MAX_TERMINAL_DATA && terminal.has(data)))) return V_END;
     if (maxEvents > 0 && notes.events >= maxEvents) return V_END;
     return counted;
   };

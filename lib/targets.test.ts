@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, test } from 'vitest';
+import { readFixture, specEvents } from '../test/k6-harness.ts';
 import { loadConfig } from './config.ts';
 import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type StreamNotes } from './stream-tracker.ts';
 import { difyBurstInterpreter, difyStreamInterpreter } from './target-dify.ts';
@@ -9,9 +9,7 @@ import { openaiBurstInterpreter, openaiStreamInterpreter } from './target-openai
 import { createTarget, requestHeaders } from './targets.ts';
 
 function fixtureEvents(name: string): EventSourceMessage[] {
-  const events: EventSourceMessage[] = [];
-  createParser({ onEvent: (e) => events.push(e) }).feed(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8'));
-  return events.filter((e) => e.event !== 'ping');
+  return specEvents(readFixture(name)).filter((e) => e.event !== 'ping');
 }
 
 class Notes implements StreamNotes {

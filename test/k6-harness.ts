@@ -29,7 +29,7 @@ export type { Sample } from './doubles/runtime.ts';
 export const ROOT = resolve(import.meta.dirname, '..');
 
 /** Globals the k6 runtime (Sobek) does not have. */
-export const ABSENT_GLOBALS = ['performance', 'TextEncoder', 'TextDecoder', 'structuredClone', 'fetch'] as const;
+const ABSENT_GLOBALS = ['performance', 'TextEncoder', 'TextDecoder', 'structuredClone', 'fetch'] as const;
 
 /** Virtual time at which every run starts (ms since the epoch; 2026-01-01T00:00:00Z). */
 export const T0 = Date.UTC(2026, 0, 1);

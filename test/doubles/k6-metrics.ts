@@ -14,9 +14,8 @@ type TagMap = { [name: string]: string };
 abstract class Metric {
   readonly name: string;
   readonly isTime: boolean;
-  protected abstract readonly type: MetricType;
 
-  constructor(name: string, isTime = false, type: MetricType) {
+  constructor(name: string, isTime: boolean, private readonly type: MetricType) {
     const rt = runtime();
     if (rt.phase !== 'init') throw new Error('metrics must be declared in the init context');
     if (!NAME.test(name)) throw new Error(`invalid metric name: '${name}'`);
@@ -44,28 +43,24 @@ abstract class Metric {
 }
 
 export class Counter extends Metric {
-  protected readonly type = 'counter';
   constructor(name: string, isTime = false) {
     super(name, isTime, 'counter');
   }
 }
 
 export class Gauge extends Metric {
-  protected readonly type = 'gauge';
   constructor(name: string, isTime = false) {
     super(name, isTime, 'gauge');
   }
 }
 
 export class Rate extends Metric {
-  protected readonly type = 'rate';
   constructor(name: string, isTime = false) {
     super(name, isTime, 'rate');
   }
 }
 
 export class Trend extends Metric {
-  protected readonly type = 'trend';
   constructor(name: string, isTime = false) {
     super(name, isTime, 'trend');
   }

@@ -6,6 +6,7 @@
  * forever (read error or silence without `client.close()`), the double throws instead,
  * so the test fails.
  */
+import type { SseEvent } from 'k6/x/sse';
 import { parseGoDuration } from '../../lib/duration.ts';
 import { recordSample, runtime } from './runtime.ts';
 
@@ -46,13 +47,6 @@ export type ServerScript =
 
 export type ServerFn = (request: SseRequest) => ServerScript;
 
-export interface SseEventObject {
-  id: string;
-  name: string;
-  data: string;
-  comment: string;
-}
-
 type Handler = (arg?: unknown) => void;
 
 const KEY = Symbol.for('sse-bench.k6-doubles.sse-server');
@@ -75,7 +69,7 @@ export function requests(): readonly SseRequest[] {
   return serverState().requests;
 }
 
-export const BODY_DEADLINE_MESSAGE = 'context deadline exceeded (Client.Timeout or context cancellation while reading body)';
+const BODY_DEADLINE_MESSAGE = 'context deadline exceeded (Client.Timeout or context cancellation while reading body)';
 
 /** Go's http.CanonicalHeaderKey. */
 function canonical(name: string): string {
@@ -123,7 +117,7 @@ function errorValue(message: string): { error(): string; toString(): string } {
 
 /** xk6-sse's line reader state (one event being assembled). */
 class LineReader {
-  private ev: SseEventObject = { id: '', name: '', data: '', comment: '' };
+  private ev: SseEvent = { id: '', name: '', data: '', comment: '' };
   private buf = '';
   private pending = '';
 
