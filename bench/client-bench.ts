@@ -14,7 +14,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatK6Problem, locateK6 } from '../cli/k6-locate.ts';
+import { PLAIN_VUS_VARS } from '../cli/calibrate.ts';
+import { formatK6Problem, locateK6, runCommand } from '../cli/k6-locate.ts';
+import { parseGoDuration } from '../lib/duration.ts';
 import { startMockServer } from '../mock/server.ts';
 import { clientFigures, COST_RATIO_GOAL, costRatio, parseBashTimes, renderClientTable, type ClientFigures } from './client-bench-core.ts';
 
@@ -35,8 +37,8 @@ if (vuLevels.some((v) => !Number.isInteger(v) || v < 1 || v > 2000)) {
   console.error(`--vus: expected a comma-separated list of integers 1..2000, got ${values.vus}`);
   process.exit(2);
 }
-if (!/^\d+(ms|s|m)$/.test(values.duration)) {
-  console.error(`--duration: expected a Go duration such as 20s, got ${values.duration}`);
+if (!((parseGoDuration(values.duration) ?? 0) > 0)) {
+  console.error(`--duration: expected a positive Go duration such as 20s, got ${values.duration}`);
   process.exit(2);
 }
 const ttfeMs = Number(values['ttfe-ms']);
@@ -50,27 +52,23 @@ if (!k6.ok) {
   process.exit(2);
 }
 
-/** Runs k6 under bash so `times` reports the CPU the k6 process used, children included. */
-function runK6(script: string, vus: number, summaryPath: string, baseUrl: string): Promise<number> {
+const found = k6;
+/**
+ * Runs k6 under bash so `times` reports the CPU the k6 process used, children included (all of
+ * it, to the exit: sampling /proc as cli/cpu-watch.ts does would miss the last interval).
+ */
+async function runK6(script: string, vus: number, summaryPath: string, baseUrl: string): Promise<number> {
+  const vars = { BASE_URL: baseUrl, STREAM_TIMEOUT: '30s', REPORTS_DIR: tmpdir(), ...PLAIN_VUS_VARS };
   const k6Args = [
-    'run', '--no-usage-report', '--quiet', '--vus', String(vus), '--duration', values.duration,
-    '--summary-export', summaryPath, '-e', `BASE_URL=${baseUrl}`, '-e', 'THRESHOLDS=none', '-e', 'STREAM_TIMEOUT=30s',
-    '-e', `REPORTS_DIR=${tmpdir()}`,
-    // k6's --vus/--duration run the default scenario; blank the profile variables so a PROFILE,
-    // RATE… in the caller's shell cannot make the script reject its settings.
-    '-e', 'PROFILE=smoke', '-e', 'VUS=', '-e', 'ITERATIONS=', '-e', 'DURATION=', '-e', 'RATE=', '-e', 'SCENARIOS=',
+    'run', '--no-usage-report', '--quiet', '--vus', String(vus), '--duration', values.duration, '--summary-export', summaryPath,
+    ...Object.entries(vars).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
     resolve(script),
   ];
-  const quoted = [k6.ok ? k6.bin : 'k6', ...k6Args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('bash', ['-c', `${quoted} >/dev/null 2>&1; rc=$?; times; exit $rc`], {
-      env: { ...process.env, ...(k6.ok ? k6.env : {}), K6_NO_USAGE_REPORT: 'true' },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolvePromise(parseBashTimes(out)) : reject(new Error(`k6 ${script} exited ${code}`))));
-  });
+  const quoted = [found.bin, ...k6Args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const env = { ...process.env, ...found.env }; // found.env carries K6_NO_USAGE_REPORT
+  const res = await runCommand('bash', ['-c', `${quoted} >/dev/null 2>&1; rc=$?; times; exit $rc`], env, 0); // 0: no deadline
+  if (res.code !== 0) throw new Error(`k6 ${script} exited ${res.code ?? res.error}`);
+  return parseBashTimes(res.stdout);
 }
 
 const mock = await startMockServer({ host: '127.0.0.1', port: 0, ttfeMs, ttftMs: ttfeMs + 10, tokens: 50, tokenIntervalMs: 20, pingIntervalMs: 0 });

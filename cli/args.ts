@@ -3,7 +3,7 @@
  * parsed with Node's own `util.parseArgs` (no dependency; strict: unknown flags are errors).
  * Each parser returns plain options or throws UsageError naming the bad flag.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A bad flag or argument: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
@@ -30,7 +30,7 @@ export interface BenchArgs {
 }
 
 export const DEFAULT_SCRIPT = 'build/sse.js';
-export const DEFAULT_INTERVAL_SEC = 5;
+const DEFAULT_INTERVAL_SEC = 5;
 
 /** Splits argv at the first `--`: ours before, k6's after. */
 function splitPassThrough(argv: readonly string[]): { own: string[]; rest: string[] } {
@@ -38,10 +38,10 @@ function splitPassThrough(argv: readonly string[]): { own: string[]; rest: strin
   return i < 0 ? { own: [...argv], rest: [] } : { own: argv.slice(0, i), rest: argv.slice(i + 1) };
 }
 
-/** util.parseArgs throws TypeError with Node's wording; rethrow as UsageError. */
-function parseStrict<R>(parse: () => R): R {
+/** util.parseArgs, strict, positionals allowed; its TypeError (Node's wording) rethrown as UsageError. */
+function parseStrict<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
-    return parse();
+    return parseArgs<{ args: string[]; options: O; allowPositionals: true }>({ args, options, allowPositionals: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -60,20 +60,14 @@ const ADDRESS_RE = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const { own, rest } = splitPassThrough(argv);
-  const { values, positionals } = parseStrict(() =>
-    parseArgs({
-    args: own,
-    allowPositionals: true,
-    options: {
-      interval: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-      dashboard: { type: 'boolean' },
-      address: { type: 'string' },
-      script: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    }),
-  );
+  const { values, positionals } = parseStrict(own, {
+    interval: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    dashboard: { type: 'boolean' },
+    address: { type: 'string' },
+    script: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument "${positionals[0]}": k6 flags go after "--" (npm run bench -- -- --vus 5)`);
   }
@@ -128,16 +122,10 @@ export function parsePercent(flag: string, raw: string): number {
 }
 
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
-  const { values, positionals } = parseStrict(() =>
-    parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      'max-regression': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    }),
-  );
+  const { values, positionals } = parseStrict([...argv], {
+    'max-regression': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const help = values.help ?? false;
   const raw = values['max-regression'];
   const maxRegression = raw === undefined ? null : parsePercent('--max-regression', raw);
@@ -174,19 +162,13 @@ export interface CalibrateArgs {
 export const DEFAULT_CALIBRATION_STEPS = [10, 25, 50, 100, 200, 400, 800] as const;
 
 export function parseCalibrateArgs(argv: readonly string[]): CalibrateArgs {
-  const { values, positionals } = parseStrict(() =>
-    parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      'step-duration': { type: 'string' },
-      steps: { type: 'string' },
-      'ttfe-ms': { type: 'string' },
-      'tolerance-ms': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    }),
-  );
+  const { values, positionals } = parseStrict([...argv], {
+    'step-duration': { type: 'string' },
+    steps: { type: 'string' },
+    'ttfe-ms': { type: 'string' },
+    'tolerance-ms': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   let steps: number[] = [...DEFAULT_CALIBRATION_STEPS];
   if (values.steps !== undefined) {

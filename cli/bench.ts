@@ -47,7 +47,7 @@ export function dashboardEnv(reportsDir: string, stamp: string): { env: Record<s
  * On a terminal k6 parks the cursor on its progress bars and redraws them below whatever is
  * printed next: erase each line before writing, so no tail of a bar shows through the block.
  */
-export function overwriteLines(block: string): string {
+function overwriteLines(block: string): string {
   return `${block.split('\n').map((l) => `\x1b[2K${l}`).join('\n')}\n`;
 }
 

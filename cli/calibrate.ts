@@ -29,7 +29,7 @@ export interface StepResult {
   readonly saturated: boolean;
 }
 
-export function stepWithin(step: StepResult, toleranceMs: number): boolean {
+function stepWithin(step: StepResult, toleranceMs: number): boolean {
   return step.errorMs !== null && step.errorMs < toleranceMs && step.failedStreams === 0;
 }
 
@@ -75,10 +75,24 @@ export function renderVerdict(best: StepResult | null, args: CalibrateArgs): str
 }
 
 /**
+ * Script variables for a run driven by k6's own `--vus`/`--duration` (the default scenario):
+ * the profile variables blanked so a PROFILE/RATE/… in the caller's shell cannot make the
+ * script reject its settings, and no thresholds. Shared with bench/client-bench.ts.
+ */
+export const PLAIN_VUS_VARS: Readonly<Record<string, string>> = {
+  PROFILE: 'smoke',
+  SCENARIOS: '',
+  VUS: '',
+  ITERATIONS: '',
+  DURATION: '',
+  RATE: '',
+  THRESHOLDS: 'none',
+};
+
+/**
  * The k6 command of one calibration step: k6's own `--vus`/`--duration` (a constant-VU default
  * scenario running `stream`, every VU from the first second), not PROFILE=default, whose 2 VUs/s
- * ramp would eat the step (and reject steps of more than 2 × duration VUs). The profile
- * variables are blanked so a user's PROFILE/RATE/… cannot leak into the step.
+ * ramp would eat the step (and reject steps of more than 2 × duration VUs).
  */
 export function calibrationStep(
   vus: number,
@@ -97,13 +111,7 @@ export function calibrationStep(
       API_KEY: '',
       DIFY_API_KEY: '',
       ENDPOINT: '',
-      PROFILE: 'smoke',
-      SCENARIOS: '',
-      VUS: '',
-      ITERATIONS: '',
-      DURATION: '',
-      RATE: '',
-      THRESHOLDS: 'none',
+      ...PLAIN_VUS_VARS,
       REPORTS_DIR: reportsDir,
     },
   };

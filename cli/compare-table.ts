@@ -58,7 +58,7 @@ function signed(text: string, negative: boolean): string {
   return negative ? `−${text.replace(/^-/, '')}` : `+${text}`;
 }
 
-export function formatDelta(row: CompareRow): string {
+function formatDelta(row: CompareRow): string {
   if (row.delta === null) return '';
   if (row.delta === 0) return '0';
   const abs = formatFigure(row.def, Math.abs(row.delta));
@@ -71,12 +71,13 @@ export function formatRatio(ratio: number | null): string {
   return signed(`${(Math.abs(ratio) * 100).toFixed(1)}%`, ratio < 0);
 }
 
-const pct = (f: number): string => `${+(f * 100).toFixed(2)}%`;
+/** A --max-regression limit as given: 0.1 → `10%`, 0.005 → `0.5%`. */
+export const limitText = (f: number): string => `${+(f * 100).toFixed(2)}%`;
 
 function mark(row: CompareRow, max: number | null): string {
   if (row.verdict === 'worse') {
     const over = max !== null && row.gated && row.regression > max;
-    return over ? `✗ worse (over ${pct(max)})` : '✗ worse';
+    return over ? `✗ worse (over ${limitText(max)})` : '✗ worse';
   }
   return row.verdict === 'better' ? '✓ better' : '';
 }

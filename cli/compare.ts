@@ -5,11 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseReportJson, type ReportJson } from '../lib/report-json.ts';
-import { REPORT_FIGURES } from '../lib/report-fields.ts';
+import { REPORT_FIGURES, SATURATION_NOTE } from '../lib/report-fields.ts';
 import { COMPARE_USAGE, parseCompareArgs, UsageError } from './args.ts';
-import { compareFigures, regressionsOver, renderCompareTable, renderErrorComparison } from './compare-table.ts';
+import { compareFigures, limitText, regressionsOver, renderCompareTable, renderErrorComparison } from './compare-table.ts';
 import { consoleIo, type Io, runAsMain } from './main-guard.ts';
-import { SATURATION_NOTE } from './cpu-watch.ts';
 
 function readReport(path: string, readFile: (p: string) => string): ReportJson {
   let text: string;
@@ -56,7 +55,7 @@ export async function runCompare(argv: readonly string[], io: Io = consoleIo, re
   for (const note of settingsNotes(a, b)) io.out(note);
   if (args.maxRegression === null) return 0;
   const over = regressionsOver(rows, args.maxRegression);
-  const limit = `${+(args.maxRegression * 100).toFixed(2)}%`;
+  const limit = limitText(args.maxRegression);
   if (over.length === 0) {
     io.out('');
     io.out(`OK: no key figure regressed by more than ${limit}.`);

@@ -9,10 +9,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 /** Share of the available cores above which a sample counts as saturated. */
-export const SATURATION_LEVEL = 0.9;
+const SATURATION_LEVEL = 0.9;
 /** Share of samples that must be saturated for the run to be marked. */
-export const SATURATION_SHARE = 0.5;
-export const SATURATION_NOTE = 'generator saturated — results understate the target';
+const SATURATION_SHARE = 0.5;
 
 export interface ProcStat {
   readonly ppid: number;
@@ -47,7 +46,7 @@ export interface ProcFs {
   readDir(path: string): string[];
 }
 
-export const realProcFs: ProcFs = {
+const realProcFs: ProcFs = {
   readFile: (p) => readFileSync(p, 'utf8'),
   readDir: (p) => readdirSync(p),
 };
@@ -70,6 +69,11 @@ export function availableCores(fs: ProcFs = realProcFs, parallelism: number = av
     if (q > 0 && p > 0) quota = q / p;
   }
   return quota === null ? parallelism : Math.min(parallelism, quota);
+}
+
+/** A share of the available cores as the live block and final block show it: `97% of 2 cores`. */
+export function cpuShareText(share: number, cores: number): string {
+  return `${Math.round(share * 100)}% of ${cores} core${cores === 1 ? '' : 's'}`;
 }
 
 /** CPU ticks of `root` and all its descendants (one pass over /proc). */

@@ -16,9 +16,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { METRICS } from '../lib/metric-defs.ts';
-import { FIGURE_SECTIONS, formatFigure, RATINGS, REPORT_FIGURES } from '../lib/report-fields.ts';
+import { FIGURE_SECTIONS, formatFigure, RATINGS, REPORT_FIGURES, SATURATION_NOTE } from '../lib/report-fields.ts';
+import { formatObserved } from '../lib/report-text.ts';
 import type { ReportJson } from '../lib/report-json.ts';
-import { SATURATION_NOTE } from './cpu-watch.ts';
 import type { SeriesPoint } from './live-block.ts';
 
 export interface HtmlReportInput {
@@ -47,7 +47,7 @@ export function scriptJson(value: unknown): string {
 }
 
 /** The percentiles shown as a distribution, in order, with the k6 stat that holds each. */
-export const DISTRIBUTION_STATS = [
+const DISTRIBUTION_STATS = [
   ['min', 'min'],
   ['p50', 'med'],
   ['p90', 'p(90)'],
@@ -71,19 +71,13 @@ function figureTables(report: ReportJson): string {
   }).join('\n');
 }
 
-function observedText(report: ReportJson, metric: string, observed: number | null | undefined): string {
-  if (observed === null || observed === undefined) return '';
-  const isTime = report.summary.metrics[metric]?.contains === 'time';
-  return isTime ? `${Number(observed.toFixed(2))} ms` : String(Number(observed.toFixed(4)));
-}
-
 function thresholdTable(report: ReportJson): string {
   if (report.thresholds.length === 0) return '<p class="muted">No thresholds were set for this run.</p>';
   const rows = report.thresholds
     .map(
       (t) =>
         `<tr class="${t.ok ? 'pass' : 'fail'}"><td>${t.ok ? '✓ pass' : '✗ fail'}</td><td><code>${escapeHtml(t.metric)}</code></td>` +
-        `<td><code>${escapeHtml(t.expression)}</code></td><td>${escapeHtml(observedText(report, t.metric, t.observed))}</td></tr>`,
+        `<td><code>${escapeHtml(t.expression)}</code></td><td>${escapeHtml(formatObserved(report, t))}</td></tr>`,
     )
     .join('');
   return `<table class="thresholds"><tr><th>Result</th><th>Metric</th><th>Threshold</th><th>Observed</th></tr>${rows}</table>`;

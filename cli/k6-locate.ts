@@ -12,11 +12,11 @@ export type K6Location =
   | { ok: true; bin: string; version: string; env: Record<string, string> }
   | { ok: false; problem: string; fix: string };
 
-export const MIN_K6 = { major: 1, minor: 2 } as const;
+const MIN_K6 = { major: 1, minor: 2 } as const;
 
 /** Environment every k6 command of the project runs with. */
-export const K6_BASE_ENV: Readonly<Record<string, string>> = { K6_NO_USAGE_REPORT: 'true' };
-export const COMMUNITY_EXTENSIONS_ENV = 'K6_ENABLE_COMMUNITY_EXTENSIONS';
+const K6_BASE_ENV: Readonly<Record<string, string>> = { K6_NO_USAGE_REPORT: 'true' };
+const COMMUNITY_EXTENSIONS_ENV = 'K6_ENABLE_COMMUNITY_EXTENSIONS';
 
 const HOW_TO_GET =
   'Install k6 v1.3 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and either run it with ' +

@@ -4,7 +4,7 @@
  * TTFE avg/p95 are k6's running aggregates since the start. Pure: no I/O, no clock.
  */
 import { EXTENSION_EVENT_METRIC, METRICS } from '../lib/metric-defs.ts';
-import type { CpuSample } from './cpu-watch.ts';
+import { cpuShareText, type CpuSample } from './cpu-watch.ts';
 import { counterCount, type MetricsSnapshot, sampleValue, subMetricCounts } from './k6-rest.ts';
 
 export interface LiveFigures {
@@ -73,8 +73,7 @@ export function formatDuration(sec: number): string {
 }
 
 function cpuText(f: LiveFigures): string {
-  if (!f.cpu) return 'n/a';
-  return `${Math.round(f.cpu.share * 100)}% of ${f.cores} core${f.cores === 1 ? '' : 's'}`;
+  return f.cpu ? cpuShareText(f.cpu.share, f.cores) : 'n/a';
 }
 
 /** Multi-line block for a terminal. */

@@ -23,8 +23,6 @@ export interface LivePoller {
   readonly saturation: SaturationTracker;
   /** Polls that k6 did not answer (before its API is up, or after it stopped). */
   readonly failures: number;
-  /** The last snapshot k6 answered with, if any. */
-  readonly last: MetricsSnapshot | null;
   stop(): Promise<void>;
 }
 
@@ -71,9 +69,6 @@ export function startLivePoller(o: LivePollerOptions): LivePoller {
     saturation,
     get failures() {
       return failures;
-    },
-    get last() {
-      return prev;
     },
     async stop() {
       stopped = true;

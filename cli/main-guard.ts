@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** True when `importMetaUrl` is the script given to node/tsx (not an import from a test). */
-export function isMain(importMetaUrl: string): boolean {
+function isMain(importMetaUrl: string): boolean {
   const script = process.argv[1];
   if (script === undefined) return false;
   try {

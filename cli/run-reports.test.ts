@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderTextReport } from '../lib/report-text.ts';
 import { finishReports, generatorLine, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'run-reports-test-'));
@@ -34,11 +35,16 @@ describe('finishReports', () => {
     const done = finishReports(`${stem}.json`, [], 5, SATURATED, '/* chart.js */');
     expect(done.files).toEqual([`${stem}.txt`, `${stem}.json`, `${stem}.html`]);
     expect((JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as { generatorSaturated: boolean }).generatorSaturated).toBe(true);
-    expect(readFileSync(`${stem}.txt`, 'utf8')).toMatch(/^=+\nFINAL BENCHMARK RESULTS\n[\s\S]*\n⚠ generator saturated — results understate the target\n$/);
+    const text = readFileSync(`${stem}.txt`, 'utf8');
+    expect(text).toBe(renderTextReport(done.report));
+    expect(text).toMatch(/^=+\nFINAL BENCHMARK RESULTS\n[\s\S]*\n⚠ generator saturated — results understate the target\n\n=+\n$/);
     expect(readFileSync(`${stem}.html`, 'utf8')).toContain('class="banner">⚠ generator saturated');
     const block = renderFinalBlock(done.report, SATURATED, done.files, 'reports/k6-dashboard_x.html');
-    expect(block.split('\n').slice(-8)).toEqual([
-      '⚠ generator saturated — results understate the target (generator CPU peak 97% of 2 cores); see npm run calibrate',
+    expect(block.match(/generator saturated/g)).toHaveLength(1); // the text report's note, not repeated
+    expect(block.split('\n').slice(-10)).toEqual([
+      '⚠ generator saturated — results understate the target',
+      '',
+      'Generator CPU: peak 97% of 2 cores (saturated; see npm run calibrate)',
       '',
       'Reports:',
       `  ${stem}.txt`,

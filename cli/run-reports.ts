@@ -1,15 +1,15 @@
 /**
  * After a bench run: find the JSON report build/sse.js's handleSummary wrote, record the
- * generator-saturation verdict in it (and in the text report), write the HTML report beside
- * it, and render the final block (the text report's FINAL BENCHMARK RESULTS plus the
- * generator's CPU and where the files are).
+ * generator-saturation verdict in it (and render the text report again, which then carries
+ * lib's saturation note), write the HTML report beside it, and render the final block (the
+ * text report's FINAL BENCHMARK RESULTS plus the generator's CPU and where the files are).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseReportJson, renderReportJson, type ReportJson } from '../lib/report-json.ts';
 import { renderTextReport } from '../lib/report-text.ts';
-import { SATURATION_NOTE } from './cpu-watch.ts';
 import { renderHtmlReport } from './html-report.ts';
+import { cpuShareText } from './cpu-watch.ts';
 import type { GeneratorVerdict } from './k6-run.ts';
 import type { SeriesPoint } from './live-block.ts';
 
@@ -45,9 +45,7 @@ export function finishReports(jsonPath: string, series: readonly SeriesPoint[], 
   if (gen.measured) {
     report = { ...report, generatorSaturated: gen.saturated };
     writeFileSync(jsonPath, renderReportJson(report));
-    if (gen.saturated && existsSync(txtPath) && !readFileSync(txtPath, 'utf8').includes(SATURATION_NOTE)) {
-      writeFileSync(txtPath, `${renderTextReport(report)}⚠ ${SATURATION_NOTE}\n`);
-    }
+    if (gen.saturated && existsSync(txtPath)) writeFileSync(txtPath, renderTextReport(report));
   }
   const htmlPath = `${stem}.html`;
   const siblings = ['.txt', '.json', '.xml'].map((ext) => `${stem}${ext}`).filter((p) => existsSync(p));
@@ -57,8 +55,9 @@ export function finishReports(jsonPath: string, series: readonly SeriesPoint[], 
 
 export function generatorLine(gen: GeneratorVerdict): string {
   if (!gen.measured) return 'Generator CPU: not measured (no /proc, or the run was shorter than one interval)';
-  const peak = `peak ${Math.round(gen.peakShare * 100)}% of ${gen.cores} core${gen.cores === 1 ? '' : 's'}`;
-  return gen.saturated ? `⚠ ${SATURATION_NOTE} (generator CPU ${peak}); see npm run calibrate` : `Generator CPU: ${peak} (not saturated)`;
+  const peak = `peak ${cpuShareText(gen.peakShare, gen.cores)}`;
+  // A saturated run's text report (above this line in the final block) already carries lib's saturation note.
+  return `Generator CPU: ${peak} (${gen.saturated ? 'saturated; see npm run calibrate' : 'not saturated'})`;
 }
 
 /** The block printed at the end of `npm run bench`. */

@@ -3,20 +3,20 @@
  * embedded mock server on 127.0.0.1. Skipped, with a visible message, when no such k6
  * is found (K6_BIN or PATH) — as on machines where k6 cannot be installed.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParser } from 'eventsource-parser';
 import { locateK6 } from '../../cli/k6-locate.ts';
+import { freeAddress } from '../../cli/k6-run.ts';
 import { startMockServer, type MockServer } from '../../mock/server.ts';
 import type { MockOptions } from '../../mock/options.ts';
 import type { ErrorType } from '../../lib/error-types.ts';
-import { runK6, type FoundK6 } from './run-k6.ts';
+import { runK6 } from './run-k6.ts';
 
 const located = await locateK6();
 if (!located.ok) {
   console.warn(`\n[e2e] SKIPPED real-k6 end-to-end tests: ${located.problem}\n[e2e] To run them: ${located.fix}\n`);
 }
-const k6 = located.ok ? (located as FoundK6) : null;
+const k6 = located.ok ? located : null;
 
 const SCRIPT = 'build/sse.js';
 const RUN_TIMEOUT_MS = 60_000;
@@ -45,16 +45,6 @@ async function eventsInOneStream(mock: MockServer): Promise<number> {
   const parser = createParser({ onEvent: () => (count += 1) });
   parser.feed(await res.text());
   return count;
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 function run(baseUrl: string, vars: Record<string, string> = {}) {
@@ -131,7 +121,7 @@ describe.skipIf(!k6)('build/sse.js under real k6', () => {
   });
 
   it('classifies a refused connection as connection_error', async () => {
-    const { report } = await run(`http://127.0.0.1:${await closedPort()}`);
+    const { report } = await run(`http://${await freeAddress()}`); // a port the OS just freed: nothing listens
     expect(report!.errorsByType.connection_error).toBe(ITERATIONS);
   });
 

@@ -18,16 +18,17 @@ export interface K6Run {
   readonly report: ReportJson | null;
 }
 
-/** `k6 run --no-usage-report -e NAME=value… script`, reports in a fresh temp dir. */
+/** `k6 run --no-usage-report --quiet <k6Args> -e NAME=value… script`, reports in a fresh temp dir. */
 export async function runK6(
   k6: FoundK6,
   script: string,
   vars: Readonly<Record<string, string>>,
   timeoutMs: number,
+  k6Args: readonly string[] = [],
 ): Promise<K6Run> {
   const reportsDir = mkdtempSync(join(tmpdir(), 'sse-bench-e2e-'));
   try {
-    const args = ['run', '--no-usage-report', '--quiet'];
+    const args = ['run', '--no-usage-report', '--quiet', ...k6Args];
     for (const [name, value] of Object.entries({ REPORTS_DIR: reportsDir, ...vars })) args.push('-e', `${name}=${value}`);
     args.push(resolve(script));
     const env = { ...process.env, ...k6.env, K6_NO_USAGE_REPORT: 'true', PWD: process.cwd() };

@@ -4,7 +4,8 @@
  * the metric names those queries reference, mapped back to k6 metric names.
  */
 import { readFileSync } from 'node:fs';
-import { EXTENSION_EVENT_METRIC, METRIC_LIST, type MetricKind } from '../../lib/metric-defs.ts';
+import type { MetricKind } from '../../lib/metric-defs.ts';
+import { RECORDED_METRICS } from './k6-run-fixture.ts';
 
 export interface DashboardQuery {
   readonly panel: string;
@@ -84,8 +85,7 @@ const TREND_SUFFIX = /^(p\d+|avg|min|max|med|count|sum)$/;
 export function mapPromName(series: string): PromMapping {
   if (!series.startsWith('k6_')) return { ok: false, problem: `${series}: no k6_ prefix` };
   const rest = series.slice(3);
-  const candidates = [...METRIC_LIST.map((m) => ({ name: m.name, kind: m.kind })), { name: EXTENSION_EVENT_METRIC, kind: 'counter' as const }];
-  for (const m of candidates) {
+  for (const m of RECORDED_METRICS) {
     if (!rest.startsWith(`${m.name}_`)) continue;
     const suffix = rest.slice(m.name.length + 1);
     const expected = m.kind === 'counter' ? suffix === 'total' : m.kind === 'rate' ? suffix === 'rate' : TREND_SUFFIX.test(suffix);

@@ -3,15 +3,17 @@
  * processes running the halves 0:1/2 and 1/2:1 against the mock must record, summed,
  * exactly what one process records for the whole run — every suite counter, the number
  * of samples of every trend, and the iterations. Needs a real k6 with k6/x/sse
- * (cli/k6-locate.ts: K6_BIN or PATH); skipped with the reason otherwise.
+ * (cli/k6-locate.ts: K6_BIN or PATH); skipped with the reason otherwise. Runs through
+ * test/e2e/run-k6.ts (each run writes its handleSummary reports into its own temp dir).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locateK6, runCommand, type CommandResult } from '../../cli/k6-locate.ts';
-import { EXTENSION_EVENT_METRIC, METRIC_LIST } from '../../lib/metric-defs.ts';
+import { locateK6 } from '../../cli/k6-locate.ts';
 import { startMockServer, type MockServer } from '../../mock/server.ts';
+import { runK6, type K6Run } from '../e2e/run-k6.ts';
+import { RECORDED_METRICS } from './k6-run-fixture.ts';
 
 const k6 = await locateK6();
 if (!k6.ok) console.warn(`SKIP execution-segment: ${k6.problem} (${k6.fix})`);
@@ -66,19 +68,10 @@ describe.skipIf(!k6.ok)('two execution-segment halves add up to one whole run (r
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  function run(name: string, segment: string[]): Promise<CommandResult> {
+  function run(name: string, segment: string[]): Promise<K6Run> {
     if (!k6.ok) throw new Error('unreachable');
-    const args = ['run', '--no-usage-report', '--quiet', '--vus', '2', '--iterations', String(ITERATIONS), ...segment, '--out', `json=${join(dir, `${name}.json`)}`, 'build/sse.js'];
-    const env = {
-      ...process.env,
-      ...k6.env,
-      BASE_URL: mock.url,
-      TARGET: 'dify-chat',
-      SCENARIOS: 'stream',
-      THRESHOLDS: 'none',
-      REPORTS_DIR: dir, // exists; each run's handleSummary files land here
-    };
-    return runCommand(k6.bin, args, env, 60_000);
+    const k6Args = ['--vus', '2', '--iterations', String(ITERATIONS), ...segment, '--out', `json=${join(dir, `${name}.json`)}`];
+    return runK6(k6, 'build/sse.js', { BASE_URL: mock.url, TARGET: 'dify-chat', SCENARIOS: 'stream', THRESHOLDS: 'none' }, 60_000, k6Args);
   }
 
   it('every counter sum, trend sample count and the iterations match', async () => {
@@ -87,7 +80,7 @@ describe.skipIf(!k6.ok)('two execution-segment halves add up to one whole run (r
       run('first', ['--execution-segment', '0:1/2', '--execution-segment-sequence', SEQUENCE]),
       run('second', ['--execution-segment', '1/2:1', '--execution-segment-sequence', SEQUENCE]),
     ]);
-    for (const r of [whole, first, second]) expect(r.code, r.stderr + r.error).toBe(0);
+    for (const r of [whole, first, second]) expect(r.code, r.stderr).toBe(0);
     const [w, a, b] = ['whole', 'first', 'second'].map((n) => totalsFromJsonOutput(readFileSync(join(dir, `${n}.json`), 'utf8')));
     if (w === undefined || a === undefined || b === undefined) throw new Error('unreachable');
 
@@ -97,7 +90,7 @@ describe.skipIf(!k6.ok)('two execution-segment halves add up to one whole run (r
     expect(w.sums.sse_streams_opened).toBe(ITERATIONS);
     expect(mock.stats().streamsStarted).toBe(2 * ITERATIONS);
 
-    for (const m of [...METRIC_LIST.map((d) => ({ name: d.name, kind: d.kind })), { name: EXTENSION_EVENT_METRIC, kind: 'counter' as const }]) {
+    for (const m of RECORDED_METRICS) {
       const total = (t: Totals): number => (m.kind === 'counter' ? (t.sums[m.name] ?? 0) : (t.counts[m.name] ?? 0));
       expect(total(a) + total(b), `${m.name} (${m.kind})`).toBe(total(w));
     }

@@ -22,7 +22,7 @@ export interface LocalServer {
 export const findBinary = (name: string): string => findOnPath(name, process.env.PATH);
 
 /** A port the OS reports free on 127.0.0.1 (for servers that cannot report a port-0 bind). */
-export const freePort = async (): Promise<number> => Number((await freeAddress()).split(':')[1]);
+const freePort = async (): Promise<number> => Number((await freeAddress()).split(':')[1]);
 
 async function waitFor(url: string, child: ChildProcess, deadlineMs: number, log: () => string): Promise<void> {
   const until = Date.now() + deadlineMs;

@@ -30,6 +30,27 @@ interface VectorItem {
   value: [number, string];
 }
 
+/**
+ * A Prometheus holding the fixture run, pushed as k6 would (10 min ago, every 5 s),
+ * started before the enclosing suite and stopped after it.
+ */
+function prometheusWithFixture(): { readonly url: string; readonly t0: number } {
+  const t0 = Math.floor(Date.now() / 1000) * 1000 - 600_000;
+  let server: LocalServer | undefined;
+  beforeAll(async () => {
+    server = await startPrometheus(prometheus);
+    await remoteWrite(`${server.url}/api/v1/write`, k6FlushSeries(FIXTURE_SAMPLES, t0, 5000, PROMETHEUS_TREND_STATS));
+  }, 30_000);
+  afterAll(async () => server?.stop());
+  return {
+    t0,
+    get url() {
+      if (!server) throw new Error('Prometheus is not running');
+      return server.url;
+    },
+  };
+}
+
 describe('k6 percentile replay', () => {
   it('interpolates between ranks like k6’s TrendSink', () => {
     expect(k6Percentile([100, 200, 300], 0.95)).toBeCloseTo(290, 9);
@@ -40,14 +61,13 @@ describe('k6 percentile replay', () => {
 });
 
 describe.skipIf(prometheus === '')('dashboard queries against a real Prometheus (remote write)', () => {
-  let server: LocalServer;
-  const t0 = Math.floor(Date.now() / 1000) * 1000 - 600_000;
+  const prom = prometheusWithFixture();
   const queries = dashboardQueries(readDashboard(DASHBOARD_FILES.prometheus));
   const panelQuery = (panel: string, refId = 'A'): DashboardQuery => findQuery(queries, panel, refId);
 
   async function instant(expr: string, atS: number): Promise<VectorItem[]> {
-    const params = new URLSearchParams({ query: expr, time: String((t0 + atS * 1000) / 1000) });
-    const res = await fetch(`${server.url}/api/v1/query?${params}`);
+    const params = new URLSearchParams({ query: expr, time: String((prom.t0 + atS * 1000) / 1000) });
+    const res = await fetch(`${prom.url}/api/v1/query?${params}`);
     const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: VectorItem[] } };
     if (body.status !== 'success') throw new Error(`${expr}\n→ ${body.error ?? res.status}`);
     return body.data?.result ?? [];
@@ -58,11 +78,6 @@ describe.skipIf(prometheus === '')('dashboard queries against a real Prometheus 
     return Number(r[0]?.value[1]);
   };
 
-  beforeAll(async () => {
-    server = await startPrometheus(prometheus);
-    await remoteWrite(`${server.url}/api/v1/write`, k6FlushSeries(FIXTURE_SAMPLES, t0, 5000, PROMETHEUS_TREND_STATS));
-  }, 30_000);
-  afterAll(async () => server?.stop());
 
   it('every dashboard query is valid PromQL and the panels find data', async () => {
     for (const q of queries.filter((x) => !x.panel.startsWith('variable'))) {
@@ -75,7 +90,7 @@ describe.skipIf(prometheus === '')('dashboard queries against a real Prometheus 
     for (const q of queries.filter((x) => x.panel.startsWith('variable'))) {
       const m = /^label_values\((\w+), (\w+)\)$/.exec(q.text);
       expect(m, q.text).not.toBeNull();
-      const res = await fetch(`${server.url}/api/v1/label/${m?.[2]}/values?${new URLSearchParams({ 'match[]': m?.[1] ?? '' })}`);
+      const res = await fetch(`${prom.url}/api/v1/label/${m?.[2]}/values?${new URLSearchParams({ 'match[]': m?.[1] ?? '' })}`);
       const values = ((await res.json()) as { data: string[] }).data;
       expect(values.length, q.text).toBeGreaterThan(0);
       if (m?.[2] === 'scenario') expect(values).toEqual(['burst', 'stream']);
@@ -114,15 +129,9 @@ describe.skipIf(prometheus === '')('dashboard queries against a real Prometheus 
 });
 
 describe.skipIf(prometheus === '')('deploy/k6-operator/gate.ts against a real Prometheus', () => {
-  let server: LocalServer;
-  const t0 = Math.floor(Date.now() / 1000) * 1000 - 600_000;
+  const prom = prometheusWithFixture();
   const stats = PROMETHEUS_TREND_STATS.split(',');
 
-  beforeAll(async () => {
-    server = await startPrometheus(prometheus);
-    await remoteWrite(`${server.url}/api/v1/write`, k6FlushSeries(FIXTURE_SAMPLES, t0, 5000, PROMETHEUS_TREND_STATS));
-  }, 30_000);
-  afterAll(async () => server?.stop());
 
   it('evaluates thresholds/default.json on the worst generator and counters summed over generators', async () => {
     const defaults = JSON.parse(readFileSync('thresholds/default.json', 'utf8')) as Record<string, string[]>;
@@ -132,7 +141,7 @@ describe.skipIf(prometheus === '')('deploy/k6-operator/gate.ts against a real Pr
       '1h',
       stats,
     );
-    const results = Object.fromEntries((await evaluate(server.url, checks)).map((r) => [r.threshold, [r.value, r.ok]]));
+    const results = Object.fromEntries((await evaluate(prom.url, checks)).map((r) => [r.threshold, [r.value, r.ok]]));
     expect(results).toEqual({
       'sse_ttfe: p(95)<500': [expect.closeTo(0.435, 9), true], // max(0.29, 0.435) s < 0.5 s
       'sse_stream_success: rate>0.99': [0.5, false], // min(2/3, 2/4)
@@ -140,7 +149,7 @@ describe.skipIf(prometheus === '')('deploy/k6-operator/gate.ts against a real Pr
       'sse_errors{error_type:timeout}: count<2': [2, false],
       'sse_streams_opened: count>=109': [109, true], // 9 stream + 100 burst, both generators
     });
-    const none = await evaluate(server.url, gateChecks({ sse_ttfe: ['p(95)<500'] }, 'no-such-run', '1h', stats));
+    const none = await evaluate(prom.url, gateChecks({ sse_ttfe: ['p(95)<500'] }, 'no-such-run', '1h', stats));
     expect(none[0]).toMatchObject({ value: null, ok: false });
   });
 
@@ -148,7 +157,7 @@ describe.skipIf(prometheus === '')('deploy/k6-operator/gate.ts against a real Pr
     const dir = mkdtempSync(join(tmpdir(), 'sse-bench-gate-'));
     try {
       const run = (file: string): Promise<CommandResult> =>
-        runCommand(process.execPath, ['--import', 'tsx', 'deploy/k6-operator/gate.ts', '--prometheus', server.url, '--testid', FIXTURE_TESTID, '--window', '1h', '--thresholds', file], process.env, 20_000);
+        runCommand(process.execPath, ['--import', 'tsx', 'deploy/k6-operator/gate.ts', '--prometheus', prom.url, '--testid', FIXTURE_TESTID, '--window', '1h', '--thresholds', file], process.env, 20_000);
       writeFileSync(join(dir, 'pass.json'), JSON.stringify({ sse_ttfe: ['p(99)<450'], sse_stream_success: ['rate>0.4'] }));
       writeFileSync(join(dir, 'fail.json'), JSON.stringify({ sse_ttfe: ['p(99)<440'] }));
       const pass = await run(join(dir, 'pass.json'));
