@@ -10,7 +10,7 @@ import { ERROR_TYPES, type ErrorType } from './error-types.ts';
 import { EXTENSION_EVENT_METRIC, METRICS } from './metric-defs.ts';
 import type { Figures } from './report-fields.ts';
 import { metricValue, subMetricsByTag, type SummaryData } from './summary-data.ts';
-import { isReportOnly } from './thresholds.ts';
+import { isReportOnly, parseThresholdExpression } from './thresholds.ts';
 
 /** A threshold k6 evaluated: the metric key it is on, its expression, and whether it held. */
 export interface ThresholdResult {
@@ -99,8 +99,7 @@ export function errorsByType(data: SummaryData): Record<ErrorType, number> {
 
 /** `p(95)<500` → `p(95)`; `rate>0.99` → `rate`; `null` when the expression has no aggregation. */
 export function thresholdAggregation(expression: string): string | null {
-  const match = /^\s*([a-z]+(?:\(\s*[\d.]+\s*\))?)\s*(?:<=|>=|<|>|===|==|!=)/.exec(expression);
-  return match?.[1]?.replace(/\s+/g, '') ?? null;
+  return parseThresholdExpression(expression)?.aggregation ?? null;
 }
 
 /** The thresholds that gate the run (report-only ones left out), sorted by metric then expression. */

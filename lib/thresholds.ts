@@ -81,8 +81,32 @@ const AGGREGATIONS: Readonly<Record<ThresholdKind, readonly string[]>> = {
 };
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_]*)(?:\{([^{}]*)\})?$/;
-// k6 parses `p(N)` with Go's ParseFloat on what is between the parentheses: no spaces there.
-const EXPRESSION = /^\s*(count|rate|value|avg|min|max|med|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|===|==|!=|<|>)\s*-?\d+(?:\.\d+)?\s*$/;
+const EXPRESSION = /^\s*(count|rate|value|avg|min|max|med|p\((\s*)(\d+(?:\.\d+)?)(\s*)\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+/** A threshold expression taken apart: `p(95)<500` → aggregation `p(95)`, percentile 95, `<`, 500. */
+export interface ThresholdExpression {
+  /** `count`, `rate`, `value`, `avg`, `min`, `max`, `med` or `p(N)` (written without spaces). */
+  readonly aggregation: string;
+  readonly percentile: number | null;
+  readonly op: string;
+  readonly limit: number;
+  /** `p( 95 )`: spaces inside the parentheses, which k6 rejects ("malformed percentile value"). */
+  readonly spacedPercentile: boolean;
+}
+
+/** The one parser of k6 threshold expressions (validation, reports, the distributed gate); `null` when it is none. */
+export function parseThresholdExpression(expression: string): ThresholdExpression | null {
+  const m = EXPRESSION.exec(expression);
+  if (m === null) return null;
+  const [, word = '', before = '', percentile, after = '', op = '', limit = ''] = m;
+  return {
+    aggregation: percentile === undefined ? word : `p(${percentile})`,
+    percentile: percentile === undefined ? null : Number(percentile),
+    op,
+    limit: Number(limit),
+    spacedPercentile: before !== '' || after !== '',
+  };
+}
 
 function fail(source: string, message: string): never {
   throw new ConfigError('THRESHOLDS', `${source}: ${message}`);
@@ -106,16 +130,17 @@ function checkKey(key: string, source: string): ThresholdKind {
 }
 
 function checkExpression(key: string, kind: ThresholdKind, expression: string, source: string): void {
-  const match = EXPRESSION.exec(expression);
-  if (match === null) {
+  const parsed = parseThresholdExpression(expression);
+  // k6 parses `p(N)` with Go's ParseFloat on what is between the parentheses: no spaces there.
+  if (parsed === null || parsed.spacedPercentile) {
     fail(source, `"${key}": "${expression}" is not a threshold expression; expected <aggregation> <operator> <number>, e.g. p(95)<500 or rate>0.99`);
   }
-  const [, aggregation = '', percentile] = match;
-  const method = percentile !== undefined ? 'p(N)' : aggregation;
+  const { aggregation, percentile } = parsed;
+  const method = percentile !== null ? 'p(N)' : aggregation;
   if (!AGGREGATIONS[kind].includes(method)) {
     fail(source, `"${key}": "${expression}" uses ${aggregation}, which a ${kind} metric has not; accepted: ${AGGREGATIONS[kind].join(', ')}`);
   }
-  if (percentile !== undefined && Number(percentile) > 100) fail(source, `"${key}": "${expression}": a percentile is between 0 and 100`);
+  if (percentile !== null && percentile > 100) fail(source, `"${key}": "${expression}": a percentile is between 0 and 100`);
 }
 
 function checkSpec(key: string, kind: ThresholdKind, spec: unknown, source: string): ThresholdSpec {

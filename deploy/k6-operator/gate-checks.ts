@@ -15,6 +15,8 @@
  * Sub-metric keys (`sse_errors{error_type:timeout}`) become label matchers.
  */
 import { EXTENSION_EVENT_METRIC, METRIC_LIST, type MetricKind } from '../../lib/metric-defs.ts';
+import { parseMetricKey } from '../../lib/summary-data.ts';
+import { parseThresholdExpression } from '../../lib/thresholds.ts';
 
 export interface GateCheck {
   readonly threshold: string;
@@ -38,34 +40,21 @@ const KINDS = new Map<string, { kind: MetricKind; isTime: boolean }>([
   [EXTENSION_EVENT_METRIC, { kind: 'counter', isTime: false }],
 ]);
 
-/** `sse_errors{error_type:timeout}` → name and label matchers. */
-function parseMetricKey(key: string): { name: string; labels: [string, string][] } {
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\{(.*)\})?$/.exec(key.trim());
-  if (m === null) throw new Error(`threshold key ${JSON.stringify(key)} is not metric or metric{tag:value}`);
-  const labels = (m[2] ?? '')
-    .split(',')
-    .filter((p) => p.trim() !== '')
-    .map((p): [string, string] => {
-      const i = p.indexOf(':');
-      if (i < 0) throw new Error(`threshold key ${key}: sub-metric selector ${p} is not tag:value`);
-      return [p.slice(0, i).trim(), p.slice(i + 1).trim()];
-    });
-  return { name: m[1] ?? '', labels };
-}
-
 /** The PromQL check for one threshold expression on one metric key. */
 export function gateCheck(key: string, expression: string, testid: string, window: string, trendStats: readonly string[]): GateCheck {
-  const { name, labels } = parseMetricKey(key);
+  const { metric: name, tags } = parseMetricKey(key);
   const def = KINDS.get(name);
   if (def === undefined) throw new Error(`${key}: not a metric of lib/metric-defs.ts`);
-  const e = /^\s*(avg|min|max|med|count|rate|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(expression);
-  if (e === null) throw new Error(`${key}: cannot gate on ${JSON.stringify(expression)} (expected e.g. p(95)<500, rate>0.99, count<10)`);
-  const [, stat = '', op = '', limitText = ''] = e;
-  const selector = `{${[['testid', testid], ...labels].map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+  const e = parseThresholdExpression(expression);
+  if (e === null || e.aggregation === 'value') {
+    throw new Error(`${key}: cannot gate on ${JSON.stringify(expression)} (expected e.g. p(95)<500, rate>0.99, count<10)`);
+  }
+  const { aggregation: stat, op } = e;
+  const selector = `{${[['testid', testid], ...Object.entries(tags)].map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
   const last = (series: string): string => `last_over_time(${series}${selector}[${window}])`;
   const worst = op.startsWith('<') ? 'max' : 'min';
   let query: string;
-  let limit = Number(limitText);
+  let limit = e.limit;
   if (def.kind === 'counter') {
     if (stat !== 'count') throw new Error(`${key}: only count can be gated for a counter across generators, not ${stat}`);
     query = `sum(${last(`k6_${name}_total`)})`;
