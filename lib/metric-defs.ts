@@ -58,3 +58,12 @@ export const COMMON_TAGS = ['scenario', 'target'] as const;
 
 /** The extension's own counter: never define a metric with this name. */
 export const EXTENSION_EVENT_METRIC = 'sse_event';
+
+/**
+ * Every metric a run of the suite records that dashboards and gates read: the suite's own
+ * plus the extension's `sse_event` (recorded by xk6-sse, so not created by lib/metrics.ts).
+ */
+export const RECORDED_METRICS: readonly MetricDef[] = [
+  ...METRIC_LIST,
+  def(EXTENSION_EVENT_METRIC, 'counter', false, 'events dispatched by xk6-sse, keep-alives included'),
+];

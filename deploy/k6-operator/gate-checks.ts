@@ -14,7 +14,7 @@
  * - rate `rate`                 → the worst generator (min for `>`, max for `<`)
  * Sub-metric keys (`sse_errors{error_type:timeout}`) become label matchers.
  */
-import { EXTENSION_EVENT_METRIC, METRIC_LIST, type MetricKind } from '../../lib/metric-defs.ts';
+import { RECORDED_METRICS } from '../../lib/metric-defs.ts';
 import { parseMetricKey } from '../../lib/summary-data.ts';
 import { parseThresholdExpression } from '../../lib/thresholds.ts';
 
@@ -35,10 +35,7 @@ const OPS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
   '!=': (a, b) => a !== b,
 };
 
-const KINDS = new Map<string, { kind: MetricKind; isTime: boolean }>([
-  ...METRIC_LIST.map((m) => [m.name, { kind: m.kind, isTime: m.isTime }] as const),
-  [EXTENSION_EVENT_METRIC, { kind: 'counter', isTime: false }],
-]);
+const KINDS = new Map(RECORDED_METRICS.map((m) => [m.name, m]));
 
 /** The PromQL check for one threshold expression on one metric key. */
 export function gateCheck(key: string, expression: string, testid: string, window: string, trendStats: readonly string[]): GateCheck {

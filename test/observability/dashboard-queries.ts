@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { MetricKind } from '../../lib/metric-defs.ts';
-import { RECORDED_METRICS } from './k6-run-fixture.ts';
+import { RECORDED_METRICS } from '../../lib/metric-defs.ts';
 
 export interface DashboardQuery {
   readonly panel: string;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateK6 } from '../../cli/k6-locate.ts';
 import { startMockServer, type MockServer } from '../../mock/server.ts';
 import { runK6, type K6Run } from '../e2e/run-k6.ts';
-import { RECORDED_METRICS } from './k6-run-fixture.ts';
+import { RECORDED_METRICS } from '../../lib/metric-defs.ts';
 
 const k6 = await locateK6();
 if (!k6.ok) console.warn(`SKIP execution-segment: ${k6.problem} (${k6.fix})`);

@@ -11,7 +11,7 @@
  *   → active streams per minute: 5, 5, 2 (opened 9, closed 7)
  * Noise that the scenario filter must drop: 100 `burst` streams opened at 10 s, never closed.
  */
-import { METRICS, METRIC_LIST, EXTENSION_EVENT_METRIC, type MetricKind } from '../../lib/metric-defs.ts';
+import { METRICS, RECORDED_METRICS, EXTENSION_EVENT_METRIC, type MetricKind } from '../../lib/metric-defs.ts';
 
 export interface FixtureSample {
   readonly metric: string;
@@ -27,10 +27,6 @@ export interface FixtureSample {
 export const FIXTURE_TESTID = 't1';
 
 /** Every metric a run records: the suite's (lib/metric-defs.ts) and the extension's `sse_event` counter. */
-export const RECORDED_METRICS: readonly { readonly name: string; readonly kind: MetricKind; readonly isTime: boolean }[] = [
-  ...METRIC_LIST.map((m) => ({ name: m.name, kind: m.kind, isTime: m.isTime })),
-  { name: EXTENSION_EVENT_METRIC, kind: 'counter', isTime: false },
-];
 
 const defsByName = new Map(RECORDED_METRICS.map((m) => [m.name, m]));
 
