@@ -9,6 +9,7 @@
  * Sub-metrics that thresholds define (e.g. `sse_errors{error_type:timeout}`) appear as
  * their own entries.
  */
+import { isRecord } from '../lib/summary-data.ts';
 
 export interface RestMetric {
   readonly type: string;
@@ -27,10 +28,6 @@ export class RestResponseError extends Error {
     super(message);
     this.name = 'RestResponseError';
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Validates and indexes a `/v1/metrics` body. Malformed entries are an error, not skipped. */
