@@ -105,15 +105,17 @@ const endsWith = (buf: Uint8Array, n: number, tail: Uint8Array): boolean => {
   return true;
 };
 
+/** When the last token is due, in ms from the response headers (the closing events come with it). */
+const lastTokenDue = (spec: LoadSpec): number => spec.ttftMs + Math.max(0, spec.tokens - 1) * spec.intervalMs;
+
 /**
  * The plateau, in ms from the start of runLoad: after the last stream started and got going,
  * before the first one ended (whole 100 ms buckets).
  */
 export function plateauWindow(spec: LoadSpec): { fromMs: number; toMs: number } {
-  const lastTokenOffset = spec.ttftMs + Math.max(0, spec.tokens - 1) * spec.intervalMs;
   return {
     fromMs: Math.ceil((spec.rampMs + spec.ttftMs + 200) / BUCKET_MS) * BUCKET_MS,
-    toMs: Math.floor((lastTokenOffset - 200) / BUCKET_MS) * BUCKET_MS,
+    toMs: Math.floor((lastTokenDue(spec) - 200) / BUCKET_MS) * BUCKET_MS,
   };
 }
 
@@ -133,7 +135,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let failed = 0;
   let open = 0;
   let peakOpen = 0;
-  const lastTokenOffset = spec.ttftMs + Math.max(0, spec.tokens - 1) * spec.intervalMs;
+  const lastTokenOffset = lastTokenDue(spec);
 
   const request = Buffer.from(
     `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\n` +

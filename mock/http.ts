@@ -26,7 +26,7 @@ const OPENAI_TYPES: Record<number, string> = {
   429: 'rate_limit_error',
 };
 
-export function errorBody(dialect: Dialect, e: HttpError): string {
+function errorBody(dialect: Dialect, e: HttpError): string {
   if (dialect === 'openai') {
     return JSON.stringify({ error: { message: e.message, type: OPENAI_TYPES[e.status] ?? 'server_error', code: e.code } });
   }

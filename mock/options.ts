@@ -72,17 +72,26 @@ function oneOf<T extends string>(
   return { name, scope, kind: { type: 'enum', accepted }, default: def, description, set: (o, v) => set(o, v as T) };
 }
 
-const int = (name: string, def: string, max: number, unit: string, description: string, set: (o: MockOptions, v: number) => void): KnobDef => ({
+const int = (name: string, scope: KnobScope, def: string, max: number, unit: string, description: string, set: (o: MockOptions, v: number) => void): KnobDef => ({
   name,
-  scope: 'request',
+  scope,
   kind: { type: 'int', min: 0, max, unit },
   default: def,
   description,
   set: (o, v) => set(o, Number(v)),
 });
 
-const ms = (name: string, def: string, max: number, description: string, set: (o: MockOptions, v: number) => void): KnobDef =>
-  int(name, def, max, 'ms', description, set);
+const ms = (name: string, scope: KnobScope, def: string, max: number, description: string, set: (o: MockOptions, v: number) => void): KnobDef =>
+  int(name, scope, def, max, 'ms', description, set);
+
+const str = (name: string, scope: KnobScope, def: string, description: string, set: (o: MockOptions, v: string) => void): KnobDef => ({
+  name,
+  scope,
+  kind: { type: 'string' },
+  default: def,
+  description,
+  set: (o, v) => set(o, String(v)),
+});
 
 const faultRateKnobs: KnobDef[] = FAULTS.map((f) => ({
   name: `fault-${f.name.replace(/_/g, '-')}`,
@@ -104,48 +113,33 @@ export const KNOBS: readonly KnobDef[] = [
     default: '5001',
     description: "Port to listen on (Dify's API port; 0 = any free port).",
   },
-  {
-    name: 'api-key',
-    scope: 'server',
-    kind: { type: 'string' },
-    default: '',
-    description: 'When set, every API request needs `Authorization: Bearer <key>` (401 otherwise). Never logged.',
-    set: (o, v) => (o.apiKey = String(v)),
-  },
-  ms('ttfe-ms', '20', 600_000, 'Delay from the request to the first event (time to first event).', (o, v) => (o.ttfeMs = v)),
+  str('api-key', 'server', '', 'When set, every API request needs `Authorization: Bearer <key>` (401 otherwise). Never logged.', (o, v) => (o.apiKey = v)),
+  ms('ttfe-ms', 'request', '20', 600_000, 'Delay from the request to the first event (time to first event).', (o, v) => (o.ttfeMs = v)),
   ms(
     'ttft-ms',
+    'request',
     '200',
     600_000,
     'Delay from the request to the first token event (time to first token); never earlier than the first event.',
     (o, v) => (o.ttftMs = v),
   ),
-  int('tokens', '50', 100_000, 'count', 'Tokens per answer: one `text_chunk` / `message` / delta event each.', (o, v) => (o.tokens = v)),
-  ms('token-interval-ms', '20', 60_000, 'Interval between two token events.', (o, v) => (o.tokenIntervalMs = v)),
+  int('tokens', 'request', '50', 100_000, 'count', 'Tokens per answer: one `text_chunk` / `message` / delta event each.', (o, v) => (o.tokens = v)),
+  ms('token-interval-ms', 'request', '20', 60_000, 'Interval between two token events.', (o, v) => (o.tokenIntervalMs = v)),
   oneOf('jitter', 'request', JITTER_KINDS, 'none', 'Extra random delay added to each token interval: `uniform` in [0, jitter-ms), `exponential` with mean jitter-ms.', (o, v) => (o.jitter = v)),
-  ms('jitter-ms', '0', 60_000, 'Scale of the jitter.', (o, v) => (o.jitterMs = v)),
-  ms('ping-interval-ms', '10000', 3_600_000, 'Interval of `event: ping` keep-alives on Dify streams (0 = none).', (o, v) => (o.pingIntervalMs = v)),
-  {
-    name: 'seed',
-    scope: 'request',
-    kind: { type: 'string' },
-    default: '',
-    description:
-      'Random seed (any text). Empty: a random one per server. With a server seed, streams differ by their start order; the same `X-Mock-Seed` always gives the same ids, text, jitter and fault draws.',
-    set: (o, v) => (o.seed = String(v)),
-  },
-  {
-    name: 'model',
-    scope: 'request',
-    kind: { type: 'string' },
-    default: 'mock-gpt',
-    description: 'Model name reported by the OpenAI endpoints.',
-    set: (o, v) => (o.model = String(v)),
-  },
+  ms('jitter-ms', 'request', '0', 60_000, 'Scale of the jitter.', (o, v) => (o.jitterMs = v)),
+  ms('ping-interval-ms', 'request', '10000', 3_600_000, 'Interval of `event: ping` keep-alives on Dify streams (0 = none).', (o, v) => (o.pingIntervalMs = v)),
+  str(
+    'seed',
+    'request',
+    '',
+    'Random seed (any text). Empty: a random one per server. With a server seed, streams differ by their start order; the same `X-Mock-Seed` always gives the same ids, text, jitter and fault draws.',
+    (o, v) => (o.seed = v),
+  ),
+  str('model', 'request', 'mock-gpt', 'Model name reported by the OpenAI endpoints.', (o, v) => (o.model = v)),
   oneOf<FaultName | 'none'>('fault', 'request', ['none', ...FAULT_NAMES], 'none', 'Inject this fault into every request (per request: `X-Mock-Fault: reset`). Overrides the probabilities.', (o, v) => (o.fault = v)),
   ...faultRateKnobs,
-  int('reset-after-events', '5', 1_000_000, 'count', 'Events sent before the `reset` fault destroys the socket.', (o, v) => (o.resetAfterEvents = v)),
-  int('retry-after-s', '1', 86_400, 's', '`Retry-After` seconds sent with the `http_429` fault.', (o, v) => (o.retryAfterS = v)),
+  int('reset-after-events', 'request', '5', 1_000_000, 'count', 'Events sent before the `reset` fault destroys the socket.', (o, v) => (o.resetAfterEvents = v)),
+  int('retry-after-s', 'request', '1', 86_400, 's', '`Retry-After` seconds sent with the `http_429` fault.', (o, v) => (o.retryAfterS = v)),
   oneOf(
     'scheduler',
     'server',
@@ -154,15 +148,14 @@ export const KNOBS: readonly KnobDef[] = [
     'Event timing: `tick` = one timer and a min-heap per server, `timers` = one Node timer per stream (kept for benchmarking the mock itself: it costs more per event and accepts connections late under load).',
     (o, v) => (o.scheduler = v),
   ),
-  {
-    name: 'tick-slice-ms',
-    scope: 'server',
-    kind: { type: 'int', min: 0, max: 1_000, unit: 'ms' },
-    default: '1',
-    description:
-      'With `--scheduler tick`: a wake-up that has written events this long lets the event loop accept connections and read requests before it carries on (0 = never: new connections wait while the server is busy).',
-    set: (o, v) => (o.tickSliceMs = Number(v)),
-  },
+  ms(
+    'tick-slice-ms',
+    'server',
+    '1',
+    1_000,
+    'With `--scheduler tick`: a wake-up that has written events this long lets the event loop accept connections and read requests before it carries on (0 = never: new connections wait while the server is busy).',
+    (o, v) => (o.tickSliceMs = v),
+  ),
   oneOf(
     'chunk-writer',
     'server',
@@ -203,7 +196,7 @@ function describeKind(kind: KnobKind): string {
 }
 
 /** Parses one raw value; `source` names where it came from (a flag, env var or header) for the error. */
-export function parseKnobValue(knob: KnobDef, raw: string, source: string): number | string {
+function parseKnobValue(knob: KnobDef, raw: string, source: string): number | string {
   const kind = knob.kind;
   const fail = (): never => {
     throw new MockOptionError(`${source}: expected ${describeKind(kind)}, got ${JSON.stringify(raw)}`);

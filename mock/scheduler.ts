@@ -139,13 +139,13 @@ function createTickScheduler(sliceMs: number, clock: () => number): Scheduler {
     resume = null;
     armedFor = Infinity;
     const now = clock();
-    const yieldAt = sliceMs > 0 ? now + sliceMs : Infinity;
+    const yieldAt = now + sliceMs;
     // Fire everything due within the timer's 1 ms resolution: waiting another wake-up would only add lateness.
     for (let top = heap[0]; top && top.due <= now + 0.5; top = heap[0]) {
       remove(top);
       const next = top.fire(now);
       if (next >= 0) push(top, next);
-      if (clock() >= yieldAt) {
+      if (sliceMs > 0 && clock() >= yieldAt) {
         resume = setImmediate(tick); // the earliest due tasks stay first in the heap
         return;
       }

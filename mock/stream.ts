@@ -157,10 +157,25 @@ export class SseStream {
     return socket.write(`${bytes.toString(16)}\r\n${text}\r\n`, done);
   }
 
-  private end(now: number) {
+  /** The events after the last token: the script's end, or what the fault puts in its place. */
+  private terminalEvents(now: number): string[] {
+    const { script, fault } = this;
+    if (fault === 'no_terminal') return [];
     let answer = '';
     for (let i = 0; i < this.tokenIndex; i++) answer += TOKENS[this.picks[i] ?? 0];
-    return { answer, tokens: this.tokenIndex, elapsedS: (now - this.t0) / 1000, nowS: Math.floor(Date.now() / 1000) };
+    const end = { answer, tokens: this.tokenIndex, elapsedS: (now - this.t0) / 1000, nowS: Math.floor(Date.now() / 1000) };
+    return fault === 'error_event' ? script.error(end) : fault === 'workflow_failed' ? script.failed(end) : script.finish(end);
+  }
+
+  /** `events` joined, counted in this.events; stops where the `reset` fault cuts the stream (`resetAt`, else -1). */
+  private take(events: readonly string[], resetAt: number): string {
+    let out = '';
+    for (const e of events) {
+      if (this.events === resetAt) break;
+      out += e;
+      this.events++;
+    }
+    return out;
   }
 
   /** Writes everything due by `now`; returns the next due time, or -1 when nothing is left to schedule. */
@@ -169,29 +184,25 @@ export class SseStream {
     const { o, script, fault } = this;
     const limit = now + EARLY_MS;
     const resetAt = fault === 'reset' ? o.resetAfterEvents : -1;
+    const events0 = this.events;
     let out = '';
-    let blocks = 0;
+    let pings = 0;
     let ascii = this.asciiTokens; // until a non-token event joins
     while (this.nextPingDue <= limit) {
       out += script.ping;
-      blocks++;
+      pings++;
       this.nextPingDue += o.pingIntervalMs;
     }
-    let terminal: string[] | null = null;
+    let terminal = false;
     if (this.phase === Phase.BeforeStart && this.startDue <= limit) {
       this.phase = Phase.Tokens;
       ascii = false;
-      for (const e of script.start()) {
-        if (this.events === resetAt) break;
-        out += e;
-        blocks++;
-        this.events++;
-      }
+      out += this.take(script.start(), resetAt);
     }
     while (this.phase === Phase.Tokens && this.events !== resetAt && this.nextTokenDue <= limit) {
       if (this.tokenIndex === this.stopAt) {
-        const end = this.end(now);
-        terminal = fault === 'no_terminal' ? [] : fault === 'error_event' ? script.error(end) : fault === 'workflow_failed' ? script.failed(end) : script.finish(end);
+        terminal = true;
+        out += this.take(this.terminalEvents(now), resetAt);
         break;
       }
       const k = pickToken(this.rng);
@@ -200,22 +211,13 @@ export class SseStream {
       if (this.tokenIndex === 0 && fault === 'invalid_json') e = e.replace(/}\n\n$/, '\n\n');
       if (this.tokenIndex === 0 && fault === 'unknown_field') e = `mock_unknown: 1\n${e}`;
       out += e;
-      blocks++;
       this.events++;
       this.tokenIndex++;
       if (this.tokenIndex < this.stopAt || fault === 'error_event' || fault === 'workflow_failed') {
         this.nextTokenDue += o.tokenIntervalMs + jitterMs(o, this.rng);
       }
     }
-    if (terminal) {
-      for (const e of terminal) {
-        if (this.events === resetAt) break;
-        out += e;
-        blocks++;
-        this.events++;
-      }
-    }
-    this.reg.stats.eventsSent += blocks;
+    this.reg.stats.eventsSent += pings + this.events - events0;
     if (this.events === resetAt) {
       this.reset(out);
       return -1;
