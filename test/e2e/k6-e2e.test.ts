@@ -4,10 +4,10 @@
  * is found (K6_BIN or PATH) — as on machines where k6 cannot be installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createParser } from 'eventsource-parser';
 import { locateK6 } from '../../cli/k6-locate.ts';
 import { freeAddress } from '../../cli/k6-run.ts';
 import { startMockServer, type MockServer } from '../../mock/server.ts';
+import { sseRequest } from '../../mock/sse-test-client.ts';
 import type { MockOptions } from '../../mock/options.ts';
 import type { ErrorType } from '../../lib/error-types.ts';
 import { runK6 } from './run-k6.ts';
@@ -36,15 +36,8 @@ async function withMock<T>(options: Partial<MockOptions>, fn: (mock: MockServer)
 
 /** Events one stream of the mock carries, counted by a spec-compliant parser (ping excluded when disabled). */
 async function eventsInOneStream(mock: MockServer): Promise<number> {
-  const res = await fetch(`${mock.url}/v1/workflows/run`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ inputs: { question: 'count' }, response_mode: 'streaming', user: 'e2e' }),
-  });
-  let count = 0;
-  const parser = createParser({ onEvent: () => (count += 1) });
-  parser.feed(await res.text());
-  return count;
+  const body = { inputs: { question: 'count' }, response_mode: 'streaming', user: 'e2e' };
+  return (await sseRequest(`${mock.url}/v1/workflows/run`, { body })).events.length;
 }
 
 function run(baseUrl: string, vars: Record<string, string> = {}) {
