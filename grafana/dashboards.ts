@@ -101,10 +101,16 @@ export const PANELS: readonly PanelSpec[] = [
     series: percentiles(METRICS.streamDuration),
   },
   {
-    title: 'Inter-event time',
-    description: METRICS.interEventTime.description,
+    title: 'Longest gap per stream (stalls)',
+    description: METRICS.gapMax.description,
     unit: 'time',
-    series: percentiles(METRICS.interEventTime),
+    series: percentiles(METRICS.gapMax),
+  },
+  {
+    title: 'Mean gap per stream',
+    description: METRICS.gapMean.description,
+    unit: 'time',
+    series: percentiles(METRICS.gapMean),
   },
   {
     title: 'Success rate',

@@ -34,6 +34,10 @@ describe('loadConfig defaults', () => {
       thresholds: 'default',
       reportsDir: 'reports',
       load: { vus: null, iterations: null, durationMs: null, rate: null },
+      slo: { ttfeMs: null, ttftMs: null, tpotMs: null },
+      interEventSamples: false,
+      dataBytes: false,
+      jsonCheck: 'structural',
     });
   });
 

@@ -6,6 +6,8 @@
  */
 
 import {
+  BOOLEAN_VALUES,
+  JSON_CHECK_MODES,
   METHOD_NAMES,
   PROFILE_NAMES,
   SCENARIO_NAMES,
@@ -14,6 +16,7 @@ import {
   THRESHOLD_SET_NAMES,
   envVarDef,
   type EnvVarName,
+  type JsonCheckMode,
   type ProfileName,
   type ScenarioName,
   type TargetName,
@@ -66,7 +69,24 @@ export interface Config {
   readonly reportsDir: string;
   /** VUS / ITERATIONS / DURATION / RATE; absent = none (Config literals in tests may leave it out). */
   readonly load?: LoadOverrides;
+  /** SLO_TTFE / SLO_TTFT / SLO_TPOT in ms (`null` = no limit); absent = none. Feed `sse_goodput`. */
+  readonly slo?: StreamSlo;
+  /** INTER_EVENT_SAMPLES: one `sse_inter_event_time` sample per event (absent = false). */
+  readonly interEventSamples?: boolean;
+  /** DATA_BYTES: count `sse_data_bytes` with k6/encoding (absent = false). */
+  readonly dataBytes?: boolean;
+  /** JSON_CHECK (absent = structural). */
+  readonly jsonCheck?: JsonCheckMode;
 }
+
+/** Per-stream limits of `sse_goodput`, in milliseconds; `null` = no limit. */
+export interface StreamSlo {
+  readonly ttfeMs: number | null;
+  readonly ttftMs: number | null;
+  readonly tpotMs: number | null;
+}
+
+export const NO_SLO: StreamSlo = { ttfeMs: null, ttftMs: null, tpotMs: null };
 
 /** A bad setting: the message names the variable and the accepted values. */
 export class ConfigError extends Error {
@@ -295,5 +315,13 @@ export function loadConfig(env: Env): Config {
       durationMs: duration?.ms ?? null,
       rate: positiveInteger(env, 'RATE'),
     },
+    slo: {
+      ttfeMs: positiveDuration(env, 'SLO_TTFE')?.ms ?? null,
+      ttftMs: positiveDuration(env, 'SLO_TTFT')?.ms ?? null,
+      tpotMs: positiveDuration(env, 'SLO_TPOT')?.ms ?? null,
+    },
+    interEventSamples: oneOf(env, 'INTER_EVENT_SAMPLES', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) === 'true',
+    dataBytes: oneOf(env, 'DATA_BYTES', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) === 'true',
+    jsonCheck: oneOf(env, 'JSON_CHECK', JSON_CHECK_MODES, 'mode', (v) => v.toLowerCase()),
   };
 }

@@ -25,6 +25,13 @@ export type ThresholdSetName = (typeof THRESHOLD_SET_NAMES)[number];
 /** HTTP methods the generic target may use (METHOD). */
 export const METHOD_NAMES = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
+/** Values of the on/off settings (INTER_EVENT_SAMPLES, DATA_BYTES). */
+export const BOOLEAN_VALUES = ['true', 'false'] as const;
+
+/** How content events are checked for valid JSON (JSON_CHECK). */
+export const JSON_CHECK_MODES = ['structural', 'full'] as const;
+export type JsonCheckMode = (typeof JSON_CHECK_MODES)[number];
+
 /** What a target uses when ENDPOINT / TERMINAL_EVENTS are unset. */
 export interface TargetDefaults {
   readonly endpoint: string;
@@ -126,6 +133,39 @@ export const ENV_VARS = [
     name: 'TERMINAL_EVENTS',
     default: '',
     description: `Comma-separated event names that end a stream (\`[DONE]\` = OpenAI's \`data: [DONE]\`). Unset, per TARGET: ${perTarget((d) => d.terminalEvents.join(','))}: generic ends when the server closes or after MAX_EVENTS; after a chatflow's \`message_end\` the client reads on to its \`workflow_finished\`.`,
+  },
+  {
+    name: 'SLO_TTFE',
+    default: '',
+    description:
+      'Go duration: per-stream time-to-first-event limit for `sse_goodput` (a stream counts as goodput when it succeeded and met every SLO_* limit). Unset: no TTFE limit. The capacity sweep sets it from its `--slo`.',
+  },
+  { name: 'SLO_TTFT', default: '', description: 'Go duration: per-stream time-to-first-token limit for `sse_goodput`; a stream without a content event fails it. Unset: no TTFT limit.' },
+  {
+    name: 'SLO_TPOT',
+    default: '',
+    description: 'Go duration: per-stream limit on the mean time per output token after the first (`llm_time_per_output_token`) for `sse_goodput`. Unset: no TPOT limit.',
+  },
+  {
+    name: 'INTER_EVENT_SAMPLES',
+    default: 'false',
+    description:
+      '`true`: also record one `sse_inter_event_time` sample per event (the full gap distribution). k6 keeps every Trend sample until the end of the test: ~40–54 bytes per event (a 1-hour run at 20,000 events/s holds ~3 GB). Default: per-stream gap figures only (`sse_stream_gap_mean`, `sse_stream_gap_max`).',
+    accepted: BOOLEAN_VALUES,
+  },
+  {
+    name: 'DATA_BYTES',
+    default: 'false',
+    description:
+      '`true`: count `sse_data_bytes` (exact UTF-8 bytes of event data, one sample per stream) with k6\'s native `k6/encoding`, ~2 µs per event in k6. Default: not counted; the data volume in reports is k6\'s own `data_received` (bytes on the wire), free.',
+    accepted: BOOLEAN_VALUES,
+  },
+  {
+    name: 'JSON_CHECK',
+    default: 'structural',
+    description:
+      '`structural`: events whose fields matter (ends, errors, usage, node times) are fully parsed; content events (the bulk of a stream) get a structural check (JSON object delimiters) instead of `JSON.parse`. `full`: `JSON.parse` every event (~11–14 µs per event in k6), catching malformed JSON inside content events too.',
+    accepted: JSON_CHECK_MODES,
   },
   {
     name: 'PWD',

@@ -27,7 +27,7 @@ describe('dashboard files', () => {
     const titles = BACKENDS.map((b) => readDashboard(DASHBOARD_FILES[b]).panels.map((p) => p.title));
     expect(titles[0]).toEqual(titles[1]);
     expect(titles[0]).toEqual(
-      expect.arrayContaining(['Active streams', 'Connections/s', 'Events/s', 'TTFE', 'TTFT', 'Stream duration', 'Inter-event time', 'Success rate', 'Errors by type', 'Dify node time by node type', 'Tokens/s']),
+      expect.arrayContaining(['Active streams', 'Connections/s', 'Events/s', 'TTFE', 'TTFT', 'Stream duration', 'Longest gap per stream (stalls)', 'Mean gap per stream', 'Success rate', 'Errors by type', 'Dify node time by node type', 'Tokens/s']),
     );
   });
 
@@ -100,7 +100,7 @@ describe('every metric a panel queries exists in lib/metric-defs.ts', () => {
 
   it('the panels cover the time trends at p50/p95/p99 and the active-streams counters', () => {
     const prom = dashboardQueries(readDashboard(DASHBOARD_FILES.prometheus)).map((q) => q.text).join('\n');
-    for (const m of [METRICS.ttfe, METRICS.ttft, METRICS.streamDuration, METRICS.interEventTime]) {
+    for (const m of [METRICS.ttfe, METRICS.ttft, METRICS.streamDuration, METRICS.gapMax, METRICS.gapMean]) {
       for (const p of PANEL_PERCENTILES) expect(prom).toContain(`k6_${m.name}_p${p}`);
     }
     expect(prom).toContain(`sum (k6_${METRICS.streamsOpened.name}_total`);

@@ -58,7 +58,8 @@ function ended(s: ReturnType<typeof sampleMaker>, atS: number, ok: boolean, ttfe
     s(M.ttfe.name, atS + 0.002, ttfeMs),
     s(M.ttft.name, atS + 0.004, ttfeMs + 50),
     s(M.streamDuration.name, atS + 0.005, 2000),
-    s(M.interEventTime.name, atS + 0.006, 40),
+    s(M.gapMean.name, atS + 0.006, 40),
+    s(M.gapMax.name, atS + 0.0065, 90),
     s(M.difyWorkflowElapsed.name, atS + 0.007, 1500),
   ];
   if (errorType !== undefined) out.push(s(M.errors.name, atS + 0.003, 1, { error_type: errorType }));

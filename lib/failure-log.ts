@@ -1,0 +1,45 @@
+/**
+ * Why streams fail, in one line: the k6 warning a VU logs the first time each `error_type`
+ * occurs in it (lib/sse-session.ts), and the parser the bench CLI uses to collect those lines
+ * from k6's log into its failures table. One format, defined here.
+ *
+ *   sse-bench failure error_type=http_4xx: status 401: {"code": "unauthorized", …}
+ *
+ * The reason is bounded (REASON_MAX characters, one line) and never holds the API key.
+ * Pure: no k6 import.
+ */
+import { ERROR_TYPES, type ErrorType } from './error-types.ts';
+import { REDACTED } from './redact.ts';
+
+export const FAILURE_LOG_PREFIX = 'sse-bench failure error_type=';
+/** Longest reason logged (the issue: the first 200 bytes of a body, plus its status). */
+export const REASON_MAX = 240;
+
+/** A reason fit for a log line: one line, at most REASON_MAX characters, the key replaced. */
+export function boundedReason(reason: string, apiKey: string): string {
+  let text = reason.replace(/\s+/g, ' ').trim();
+  if (apiKey !== '') text = text.split(apiKey).join(REDACTED);
+  return text.length > REASON_MAX ? `${text.slice(0, REASON_MAX - 1)}…` : text;
+}
+
+/** The message of the warning (k6 adds its own `level=warning` framing). */
+export function failureLogMessage(type: ErrorType, reason: string, apiKey: string): string {
+  return `${FAILURE_LOG_PREFIX}${type}: ${boundedReason(reason, apiKey) || '(no detail)'}`;
+}
+
+export interface FailureLogEntry {
+  readonly errorType: ErrorType;
+  readonly reason: string;
+}
+
+/** Reads a message written by failureLogMessage back; `null` for any other text. */
+export function parseFailureLogMessage(message: string): FailureLogEntry | null {
+  const at = message.indexOf(FAILURE_LOG_PREFIX);
+  if (at < 0) return null;
+  const rest = message.slice(at + FAILURE_LOG_PREFIX.length);
+  const colon = rest.indexOf(': ');
+  if (colon < 0) return null;
+  const type = rest.slice(0, colon);
+  if (!(ERROR_TYPES as readonly string[]).includes(type)) return null;
+  return { errorType: type as ErrorType, reason: rest.slice(colon + 2) };
+}
