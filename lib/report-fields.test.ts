@@ -32,6 +32,8 @@ describe('formatFigure', () => {
     expect(formatFigure(figureDef('connectionRate'), 2.6)).toBe('2.60 conn/sec');
     expect(formatFigure(figureDef('eventThroughput'), 49.4)).toBe('49.40 events/sec');
     expect(formatFigure(figureDef('successRate'), 97.6)).toBe('97.60%');
+    expect(formatFigure(figureDef('goodputRate'), 0.976)).toBe('97.60%'); // a 0–1 fraction
+    expect(formatFigure(figureDef('goodputPerSecond'), 3.2)).toBe('3.20 streams/sec');
     expect(formatFigure(figureDef('totalEvents'), 2964)).toBe('2964');
     expect(formatFigure(figureDef('eventsPerStreamAvg'), 19.5)).toBe('19.50');
     expect(formatFigure(figureDef('dataBytes'), 1_234_567)).toBe('1.23 MB');

@@ -5,11 +5,12 @@
  * CLI's final block, the HTML report and `npm run compare`. Pure data and formatting.
  *
  * Values: times in milliseconds, rates per second of test run, `%` figures in percent
- * (0–100, not 0–1), bytes as a plain count. A figure is `null` when the run produced no
+ * (0–100, not 0–1), `fraction` figures as k6 gives rates (0–1, shown as a percentage),
+ * bytes as a plain count. A figure is `null` when the run produced no
  * sample it can be computed from (e.g. no TTFT without content events).
  */
 
-export type FigureUnit = 'ms' | '/s' | '%' | 'count' | 'bytes' | 'tokens/s';
+export type FigureUnit = 'ms' | '/s' | '%' | 'fraction' | 'count' | 'bytes' | 'tokens/s';
 export type Better = 'lower' | 'higher' | 'none';
 /** Report sections, in display order. */
 export const FIGURE_SECTIONS = ['Final Metrics', 'Overall Rates', 'Latency', 'Streams', 'LLM'] as const;
@@ -52,11 +53,13 @@ const FIGURES = [
   fig('connectionRate', 'Connection Rate', '/s', 'higher', 'Overall Rates', 'total connections / test run duration', 'conn/sec'),
   fig('eventThroughput', 'Event Throughput', '/s', 'higher', 'Overall Rates', 'total events / test run duration', 'events/sec'),
   fig('requestsPerSecond', 'Requests per Second', '/s', 'higher', 'Overall Rates', '`http_reqs` rate (the extension counts a stream when it ends)', 'req/sec'),
+  fig('goodputPerSecond', 'Goodput', '/s', 'higher', 'Overall Rates', '`sse_goodput` passes / test run duration (streams that succeeded within every SLO_* limit)', 'streams/sec'),
   // Latency.
   fig('ttfeMedMs', 'TTFE p50', 'ms', 'lower', 'Latency', '`sse_ttfe` med'),
   fig('ttfeP95Ms', 'TTFE p95', 'ms', 'lower', 'Latency', '`sse_ttfe` p(95)'),
   fig('ttfeP99Ms', 'TTFE p99', 'ms', 'lower', 'Latency', '`sse_ttfe` p(99)'),
   fig('ttftAvgMs', 'Average TTFT', 'ms', 'lower', 'Latency', '`sse_ttft` avg (first content event)'),
+  fig('ttftMedMs', 'TTFT p50', 'ms', 'lower', 'Latency', '`sse_ttft` med'),
   fig('ttftP95Ms', 'TTFT p95', 'ms', 'lower', 'Latency', '`sse_ttft` p(95)'),
   fig('openTimeP95Ms', 'Open Time p95', 'ms', 'lower', 'Latency', '`sse_open_time` p(95) (request start → headers)'),
   // Streams.
@@ -67,6 +70,7 @@ const FIGURES = [
   fig('eventsPerStreamAvg', 'Events per Stream', 'count', 'none', 'Streams', '`sse_events_per_stream` avg'),
   fig('dataBytes', 'Event Data', 'bytes', 'none', 'Streams', '`sse_data_bytes` count'),
   fig('successRate', 'Success Rate', '%', 'higher', 'Streams', '`sse_stream_success` rate × 100'),
+  fig('goodputRate', 'Goodput Rate', 'fraction', 'higher', 'Streams', '`sse_goodput` rate (0–1: share of streams that succeeded within every SLO_* limit)'),
   fig('failedStreams', 'Failed Streams', 'count', 'lower', 'Streams', '`sse_errors` count (one per failed stream)'),
   fig('streamsOpenAtEnd', 'Streams Open at End', 'count', 'lower', 'Streams', '`sse_streams_opened` − `sse_streams_closed` (cut off by the end of the test)'),
   fig('droppedIterations', 'Dropped Iterations', 'count', 'lower', 'Streams', '`dropped_iterations` count (arrival-rate profiles: load the run could not start)'),
@@ -85,6 +89,12 @@ export type Figures = Record<FigureKey, number | null>;
 /** Every derived figure, in display order. */
 export const REPORT_FIGURES: readonly FigureDef[] = FIGURES;
 export const FIGURE_KEYS: readonly FigureKey[] = FIGURES.map((f) => f.key);
+
+/**
+ * Figures added after `sse-bench/report@1` was first written: a report from an older
+ * sse-bench has no key for them, and reads back with them `null` (as "no sample").
+ */
+export const LATER_FIGURES: ReadonlySet<FigureKey> = new Set<FigureKey>(['goodputPerSecond', 'ttftMedMs', 'goodputRate']);
 
 /** The definition of one figure (throws on an unknown key: a programming error). */
 export function figureDef(key: FigureKey): FigureDef {
@@ -106,7 +116,8 @@ export function humanBytes(bytes: number): string {
 }
 
 /**
- * A figure as printed in reports: `42.5 ms` (`62.50 s` from 10 s up), `2.60 conn/sec`, `99.50%`, `2964`,
+ * A figure as printed in reports: `42.5 ms` (`62.50 s` from 10 s up), `2.60 conn/sec`, `99.50%` (a `%`
+ * figure 99.5 or a `fraction` 0.995), `2964`,
  * `1.23 MB`, `31.4 tokens/s`; `n/a` when the figure is null.
  */
 export function formatFigure(def: FigureDef, value: number | null): string {
@@ -119,6 +130,8 @@ export function formatFigure(def: FigureDef, value: number | null): string {
       return `${value.toFixed(2)} ${def.unitText}`;
     case '%':
       return `${value.toFixed(2)}%`;
+    case 'fraction':
+      return `${(value * 100).toFixed(2)}%`;
     case 'count':
       return Number.isInteger(value) ? String(value) : value.toFixed(2);
     case 'bytes':

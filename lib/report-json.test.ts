@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reportSettings } from './redact.ts';
 import { REPORT_SCHEMA, ReportFormatError, buildReport, parseReportJson, renderReportJson } from './report-json.ts';
+import { LATER_FIGURES } from './report-fields.ts';
 import { FIXTURE_API_KEY, k6Summary, testConfig } from './summary-data.fixture.ts';
 
 const AT = new Date(Date.UTC(2026, 10, 27, 23, 9, 33, 456));
@@ -44,6 +45,14 @@ describe('renderReportJson / parseReportJson', () => {
     expect(t.endsWith('}\n')).toBe(true);
     expect(t).not.toContain(FIXTURE_API_KEY);
     expect(parseReportJson(t, 'reports/benchmark_20261127_230933.json')).toEqual(JSON.parse(JSON.stringify(report())));
+  });
+
+  it('reads a report written before the later figures existed: those figures are null, the others as written', () => {
+    const value = JSON.parse(text()) as { figures: Record<string, unknown> };
+    for (const key of LATER_FIGURES) delete value.figures[key];
+    const back = parseReportJson(JSON.stringify(value), 'reports/old.json');
+    expect([...LATER_FIGURES].map((k) => back.figures[k])).toEqual([null, null, null]);
+    expect(back.figures.ttfeP95Ms).toBe(48.25);
   });
 
   it('names the file for text that is not JSON', () => {

@@ -7,7 +7,7 @@
  */
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
 import type { ReportSettings } from './redact.ts';
-import { FIGURE_KEYS, RATINGS, rateFigures, type Figures, type Ratings } from './report-fields.ts';
+import { FIGURE_KEYS, LATER_FIGURES, RATINGS, rateFigures, type Figures, type Ratings } from './report-fields.ts';
 import { isRecord, summaryDataProblem, type SummaryData } from './summary-data.ts';
 import { computeFigures, errorsByType, thresholdResults, type ThresholdResult } from './summary-figures.ts';
 
@@ -93,6 +93,10 @@ export function parseReportJson(text: string, source: string): ReportJson {
   if (!isRecord(figures)) return fail('figures', 'expected an object');
   for (const key of FIGURE_KEYS) {
     const figure = figures[key];
+    if (figure === undefined && LATER_FIGURES.has(key)) {
+      figures[key] = null; // a report from before the figure existed
+      continue;
+    }
     if (figure === undefined) fail(`figures.${key}`, 'missing');
     if (figure !== null && (typeof figure !== 'number' || !Number.isFinite(figure))) fail(`figures.${key}`, 'expected a number or null');
   }

@@ -48,7 +48,9 @@ describe('renderTextReport', () => {
       '  Connection Rate:               4.00 conn/sec',
       '  Event Throughput:              80.00 events/sec',
       '  Requests per Second:           4.00 req/sec',
+      '  Goodput:                       3.20 streams/sec',
     ]);
+    expect(all).toContain('  Goodput Rate:                  80.00%'); // a 0–1 fraction shown as a percentage
   });
 
   it('shows stream duration, inter-event latency and the rest', () => {

@@ -20,10 +20,12 @@ describe('computeFigures', () => {
       connectionRate: 4, // 250 / 62.5 s
       eventThroughput: 80, // 5000 / 62.5 s
       requestsPerSecond: 4,
+      goodputPerSecond: 3.2, // 200 passes / 62.5 s
       ttfeMedMs: 41,
       ttfeP95Ms: 48.25,
       ttfeP99Ms: 97.3,
       ttftAvgMs: 88.5,
+      ttftMedMs: 85,
       ttftP95Ms: 110.5,
       openTimeP95Ms: 23.75,
       streamDurationAvgMs: 663.2,
@@ -33,6 +35,7 @@ describe('computeFigures', () => {
       eventsPerStreamAvg: 20,
       dataBytes: 1_234_567,
       successRate: 97.6,
+      goodputRate: 0.8,
       failedStreams: 6,
       streamsOpenAtEnd: 2,
       droppedIterations: 0,
@@ -56,8 +59,10 @@ describe('computeFigures', () => {
   });
 
   it('counts absent counters as 0 and absent trends and rates as null', () => {
-    const figures = computeFigures(without(k6Summary(), 'sse_event', 'sse_events_per_stream', 'sse_ttft', 'sse_stream_success', 'llm_output_tokens'));
+    const figures = computeFigures(without(k6Summary(), 'sse_event', 'sse_events_per_stream', 'sse_ttft', 'sse_stream_success', 'llm_output_tokens', 'sse_goodput'));
     expect(figures.totalEvents).toBe(0);
+    expect(figures.goodputRate).toBeNull();
+    expect(figures.goodputPerSecond).toBeNull(); // no sse_goodput recorded: not "0 streams/s"
     expect(figures.ttftAvgMs).toBeNull();
     expect(figures.successRate).toBeNull();
     expect(figures.outputTokens).toBe(0);

@@ -47,6 +47,12 @@ function percent(rate: number | null): number | null {
   return rate === null ? null : rate * 100;
 }
 
+/** Streams per second that met the SLO: `sse_goodput` passes over the run; `null` when the run recorded no `sse_goodput`. */
+function goodputPerSecond(data: SummaryData, durationMs: number): number | null {
+  const passes = metricValue(data, M.goodput.name, 'passes');
+  return passes === null ? null : perSecond(passes, durationMs);
+}
+
 /** Every figure of REPORT_FIGURES from one summary. */
 export function computeFigures(data: SummaryData): Figures {
   const durationMs = data.state.testRunDurationMs;
@@ -61,10 +67,12 @@ export function computeFigures(data: SummaryData): Figures {
     connectionRate: perSecond(connections, durationMs),
     eventThroughput: perSecond(events, durationMs),
     requestsPerSecond: metricValue(data, 'http_reqs', 'rate') ?? (durationMs > 0 ? 0 : null),
+    goodputPerSecond: goodputPerSecond(data, durationMs),
     ttfeMedMs: trend(M.ttfe.name, 'med'),
     ttfeP95Ms: trend(M.ttfe.name, 'p(95)'),
     ttfeP99Ms: trend(M.ttfe.name, 'p(99)'),
     ttftAvgMs: trend(M.ttft.name, 'avg'),
+    ttftMedMs: trend(M.ttft.name, 'med'),
     ttftP95Ms: trend(M.ttft.name, 'p(95)'),
     openTimeP95Ms: trend(M.openTime.name, 'p(95)'),
     streamDurationAvgMs: trend(M.streamDuration.name, 'avg'),
@@ -74,6 +82,7 @@ export function computeFigures(data: SummaryData): Figures {
     eventsPerStreamAvg: trend(M.eventsPerStream.name, 'avg'),
     dataBytes: count(data, M.dataBytes.name),
     successRate: percent(metricValue(data, M.streamSuccess.name, 'rate')),
+    goodputRate: metricValue(data, M.goodput.name, 'rate'),
     failedStreams: count(data, M.errors.name),
     streamsOpenAtEnd: connections - count(data, M.streamsClosed.name),
     droppedIterations: count(data, 'dropped_iterations'),

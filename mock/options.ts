@@ -34,6 +34,7 @@ export interface MockOptions {
   tickSliceMs: number;
   chunkWriter: ChunkWriter;
   stack: Stack;
+  maxConcurrency: number;
 }
 
 /** Where a knob applies: `listen` (host/port, not per request), `server` (flag/env only), `request` (also a header). */
@@ -139,6 +140,15 @@ export const KNOBS: readonly KnobDef[] = [
   oneOf<FaultName | 'none'>('fault', 'request', ['none', ...FAULT_NAMES], 'none', 'Inject this fault into every request (per request: `X-Mock-Fault: reset`). Overrides the probabilities.', (o, v) => (o.fault = v)),
   ...faultRateKnobs,
   int('reset-after-events', 'request', '5', 1_000_000, 'count', 'Events sent before the `reset` fault destroys the socket.', (o, v) => (o.resetAfterEvents = v)),
+  int(
+    'max-concurrency',
+    'request',
+    '0',
+    1_000_000,
+    'count',
+    'Capacity model: at most this many requests served at once (0 = no limit); later ones wait, in arrival order, for a free slot before their headers, so time to first event grows past it as behind a real server\'s queue. A client that leaves while waiting frees nothing. Per request: the limit that request is admitted under.',
+    (o, v) => (o.maxConcurrency = v),
+  ),
   int('retry-after-s', 'request', '1', 86_400, 's', '`Retry-After` seconds sent with the `http_429` fault.', (o, v) => (o.retryAfterS = v)),
   oneOf(
     'scheduler',
@@ -238,6 +248,7 @@ function emptyOptions(): MockOptions {
     tickSliceMs: 0,
     chunkWriter: 'socket',
     stack: 'node',
+    maxConcurrency: 0,
   };
 }
 

@@ -8,6 +8,7 @@ import { pickFault, type FaultName } from './faults.ts';
 import { genericOptions, genericScript } from './generic-sse.ts';
 import { HttpError, parseJsonObject, readBody, sendError, sendJson, type Dialect } from './http.ts';
 import { modelList, openaiChat } from './openai.ts';
+import { SlotGate } from './capacity.ts';
 import { applyRequestHeaders, defaultOptions, MockOptionError, type MockOptions } from './options.ts';
 import { createRng, hashSeed, type Rng } from './rng.ts';
 import { createScheduler, newTask, type Scheduler } from './scheduler.ts';
@@ -19,11 +20,14 @@ import { TOKENS, pickToken } from './text.ts';
 export type { MockStats } from './stats.ts';
 export type { MockOptions } from './options.ts';
 
+/** The counters, plus requests waiting for a slot of the capacity model (`--max-concurrency`). */
+export type ServerStats = MockStats & { waitingForSlot: number };
+
 export interface MockServer {
   /** `http://127.0.0.1:PORT` */
   url: string;
   port: number;
-  stats(): MockStats;
+  stats(): ServerStats;
   /** Stops accepting, ends open streams, resolves once every connection is closed. */
   close(): Promise<void>;
 }
@@ -35,7 +39,7 @@ interface Open {
 
 type Route =
   | { kind: 'api'; method: 'POST'; endpoint: Endpoint }
-  | { kind: 'get'; dialect: Dialect; auth: boolean; handle: (req: IncomingMessage, res: ServerResponse, query: string) => void };
+  | { kind: 'get'; dialect: Dialect; auth: boolean; handle: (req: IncomingMessage, res: ServerResponse, query: string) => void | Promise<void> };
 
 const allowed = (r: Route): string => (r.kind === 'api' ? 'POST' : 'GET');
 
@@ -48,6 +52,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   const scheduler: Scheduler = createScheduler(base.scheduler, base.tickSliceMs);
   const open = new Set<Open>();
   const reg: StreamRegistry = { stats, scheduler, open };
+  const gate = new SlotGate();
   let closing = false;
 
   const rngFor = (req: IncomingMessage, o: MockOptions): Rng =>
@@ -55,8 +60,38 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
 
   const statsJson = (): string => {
     const m = process.memoryUsage();
-    return JSON.stringify({ ...stats, memory: { rssBytes: m.rss, heapUsedBytes: m.heapUsed } });
+    return JSON.stringify({ ...stats, waitingForSlot: gate.waiting, memory: { rssBytes: m.rss, heapUsedBytes: m.heapUsed } });
   };
+
+  /**
+   * The capacity model: waits for a slot under `limit` (0 = none) before anything is sent,
+   * and holds it until the response closes. Resolves false when the client left (or the
+   * server shut down) while the request waited: it held nothing, so it frees nothing.
+   */
+  const admit = (res: ServerResponse, limit: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (res.closed) {
+        resolve(false);
+        return;
+      }
+      const waiting: Open = { shutdown: () => res.destroy() };
+      const admission = gate.acquire(limit, (slot) => {
+        open.delete(waiting);
+        if (res.closed || res.destroyed) {
+          slot.release();
+          resolve(false);
+          return;
+        }
+        res.once('close', () => slot.release());
+        resolve(true);
+      });
+      if (admission.granted) return;
+      open.add(waiting);
+      res.once('close', () => {
+        open.delete(waiting);
+        if (admission.cancel()) resolve(false);
+      });
+    });
 
   const routes = new Map<string, Route>([
     ['/v1/workflows/run', { kind: 'api', method: 'POST', endpoint: difyWorkflow }],
@@ -99,8 +134,9 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     new SseStream(res, script(ctx), o, ctx.rng, fault, reg, performance.now()).begin(headers);
   };
 
-  function generic(req: IncomingMessage, res: ServerResponse, query: string): void {
+  async function generic(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
     const o = genericOptions(applyRequestHeaders(base, req.headers), query);
+    if (!(await admit(res, o.maxConcurrency))) return;
     const rng = rngFor(req, o);
     const fault = pickFault(o.fault, o.faultRates, rng);
     if (preStreamFault(res, 'dify', fault, o)) return;
@@ -138,12 +174,13 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     const body = parseJsonObject(await readBody(req));
     const streaming = endpoint.validate(body);
     if (closing) throw new HttpError(503, 'service_unavailable', 'The mock server is shutting down.');
+    if (!(await admit(res, o.maxConcurrency))) return;
     const rng = rngFor(req, o);
     const fault = pickFault(o.fault, o.faultRates, rng);
     if (preStreamFault(res, endpoint.dialect, fault, o)) return;
     const ctx: ScriptContext = { rng, body, createdAtS: Math.floor(Date.now() / 1000), model: o.model };
     if (streaming) startStream(res, ctx, o, fault, endpoint.script);
-    else blocking(res, endpoint, ctx, o, fault, t0);
+    else blocking(res, endpoint, ctx, o, fault, o.maxConcurrency > 0 ? performance.now() : t0); // served from its admission
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -167,7 +204,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
         await api(req, res, route.endpoint, applyRequestHeaders(base, req.headers), t0);
       } else {
         req.resume();
-        route.handle(req, res, query);
+        await route.handle(req, res, query);
       }
     } catch (err) {
       if (res.headersSent || res.destroyed) return;
@@ -205,7 +242,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   return {
     url: `http://${hostPart}:${bound}`,
     port: bound,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, waitingForSlot: gate.waiting }),
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing = true;
