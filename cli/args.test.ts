@@ -4,7 +4,7 @@ import { BENCH_USAGE, CALIBRATE_USAGE, COMPARE_USAGE, parseBenchArgs, parseCalib
 
 describe('parseBenchArgs', () => {
   it('has the documented defaults', () => {
-    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, address: '', script: 'build/sse.js', help: false, k6Args: [] });
+    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, address: '', script: 'build/sse.js', help: false, k6Args: [], repeat: 1 });
   });
   it('reads flags and passes everything after -- to k6 unchanged', () => {
     expect(parseBenchArgs(['--interval', '2.5', '-q', '--dashboard', '--address', '127.0.0.1:7000', '--', '--vus', '5', '--quiet', '--', 'x'])).toEqual({
@@ -15,7 +15,9 @@ describe('parseBenchArgs', () => {
       script: 'build/sse.js',
       help: false,
       k6Args: ['--vus', '5', '--quiet', '--', 'x'],
+      repeat: 1,
     });
+    expect(parseBenchArgs(['--repeat', '3']).repeat).toBe(3);
   });
   it('names the bad flag and what it accepts', () => {
     expect(() => parseBenchArgs(['--interval', '0'])).toThrow(new UsageError('--interval: expected a positive number of seconds, got "0"'));
@@ -23,6 +25,8 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--address', 'localhost'])).toThrow('--address: expected host:port (e.g. 127.0.0.1:6565), got "localhost"');
     expect(() => parseBenchArgs(['--vus', '5'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--vus', '5'])).toThrow(/'--vus'/);
+    expect(() => parseBenchArgs(['--repeat', '0'])).toThrow(new UsageError('--repeat: expected a whole number of at least 1, got "0"'));
+    expect(() => parseBenchArgs(['--repeat', '2.5'])).toThrow('--repeat: expected a whole number of at least 1, got "2.5"');
     expect(() => parseBenchArgs(['run'])).toThrow('unexpected argument "run": k6 flags go after "--" (npm run bench -- -- --vus 5)');
   });
 });

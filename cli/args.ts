@@ -27,6 +27,8 @@ export interface BenchArgs {
   readonly help: boolean;
   /** Everything after `--`, passed to `k6 run` unchanged. */
   readonly k6Args: readonly string[];
+  /** Runs of the same configuration (--repeat); figures then reported as median and spread. */
+  readonly repeat: number;
 }
 
 export const DEFAULT_SCRIPT = 'build/sse.js';
@@ -39,7 +41,7 @@ function splitPassThrough(argv: readonly string[]): { own: string[]; rest: strin
 }
 
 /** util.parseArgs, strict, positionals allowed; its TypeError (Node's wording) rethrown as UsageError. */
-function parseStrict<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+export function parseStrict<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
     return parseArgs<{ args: string[]; options: O; allowPositionals: true }>({ args, options, allowPositionals: true });
   } catch (err) {
@@ -56,6 +58,14 @@ function positiveNumber(flag: string, raw: string | undefined, fallback: number)
   return n;
 }
 
+/** A whole number ≥ 1 (e.g. --repeat), or `fallback` when the flag is absent. */
+export function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag}: expected a whole number of at least 1, got "${raw}"`);
+  return n;
+}
+
 const ADDRESS_RE = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -66,6 +76,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     dashboard: { type: 'boolean' },
     address: { type: 'string' },
     script: { type: 'string' },
+    repeat: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (positionals.length > 0) {
@@ -83,6 +94,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     script: values.script ?? DEFAULT_SCRIPT,
     help: values.help ?? false,
     k6Args: rest,
+    repeat: positiveInteger('--repeat', values.repeat, 1),
   };
 }
 
@@ -100,6 +112,8 @@ Options:
   --dashboard        k6's web dashboard (http://127.0.0.1:5665), exported to reports/
   --address <h:p>    address of k6's REST API (default: a free port on 127.0.0.1)
   --script <path>    k6 script (default ${DEFAULT_SCRIPT})
+  --repeat <n>       run the same configuration n times; every figure then as median and min–max,
+                     also written to reports/repeat_<timestamp>.json (default 1)
   -h, --help         this text
   -- <flags>         everything after -- goes to "k6 run" (e.g. -- --vus 5 --duration 30s)
 

@@ -29,8 +29,10 @@ case "$1" in
        echo "running (fake k6)"; echo "level=info msg=from-k6-stderr" >&2
        # wait (at most 20 s) until the test's REST server has answered two polls
        i=0; while [ -n "$FAKE_K6_GATE" ] && [ ! -f "$FAKE_K6_GATE" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done
-       [ -n "$FAKE_K6_REPORT" ] && cp "$FAKE_K6_REPORT" "$REPORTS_DIR/benchmark_20261127_110000.json"
-       [ -n "$FAKE_K6_REPORT" ] && echo "text report" > "$REPORTS_DIR/benchmark_20261127_110000.txt"
+       # one report per run: benchmark_20261127_110000, then …_110001, …
+       n=$(ls "$REPORTS_DIR" | grep -c '^benchmark_.*json$')
+       [ -n "$FAKE_K6_REPORT" ] && cp "$FAKE_K6_REPORT" "$REPORTS_DIR/benchmark_20261127_11000$n.json"
+       [ -n "$FAKE_K6_REPORT" ] && echo "text report" > "$REPORTS_DIR/benchmark_20261127_11000$n.txt"
        exit "$FAKE_K6_EXIT" ;;
   *) exit 64 ;;
 esac
@@ -151,6 +153,22 @@ describe('runBench with a stand-in k6', () => {
     const r = await bench(['--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_EXIT: '0', FAKE_K6_REPORT: '', FAKE_K6_GATE: '' });
     expect(r.code).toBe(0);
     expect(r.err.at(-1)).toBe(`bench: k6 wrote no JSON report into ${reports} (k6 exit code 0); no HTML report`);
+  });
+
+  it('--repeat 3: three runs, each with its reports, then the median and spread of every figure', { timeout: 30_000 }, async () => {
+    const r = await bench(['--repeat', '3', '-q', '--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_GATE: '' });
+    expect(r.code).toBe(99); // the runs' k6 exit code (a threshold failed)
+    expect(r.out.filter((l) => /^bench: run \d of 3$/.test(l))).toEqual(['bench: run 1 of 3', 'bench: run 2 of 3', 'bench: run 3 of 3']);
+    expect(r.out.filter((l) => l.includes('FINAL BENCHMARK RESULTS'))).toHaveLength(3);
+    const block = r.out.at(-1) ?? '';
+    expect(block).toMatch(/^REPEATED RUNS: 3 of 3 with a report; median and spread of each figure\n/);
+    expect(block).toMatch(/\nTTFE p95 +77\.0 ms {2}77\.0 ms\n/); // report-b's TTFE p95 in each run
+    const summaryPath = /Summary: (.*repeat_\d{8}_\d{6}\.json)$/.exec(block)?.[1] ?? '';
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { schema: string; reports: string[]; exitCodes: number[]; figures: { ttfeP95Ms: unknown } };
+    expect(summary.schema).toBe('sse-bench/repeat@1');
+    expect(summary.reports.map((p) => p.slice(reports.length + 1))).toEqual(['benchmark_20261127_110000.json', 'benchmark_20261127_110001.json', 'benchmark_20261127_110002.json']);
+    expect(summary.exitCodes).toEqual([99, 99, 99]);
+    expect(summary.figures.ttfeP95Ms).toEqual({ median: 77, min: 77, max: 77, n: 3 });
   });
 
   it('stops at the preflight with exit code 2 and never runs k6', async () => {

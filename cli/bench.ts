@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: preflight, then `k6 run build/sse.js` with the live block every
- * --interval seconds (from k6's REST API), then the final block and the HTML report.
+ * --interval seconds (from k6's REST API), then the final block and the HTML report
+ * (`--repeat N`: N such runs, then every figure's median and spread, cli/bench-repeat.ts).
  * The exit code is k6's (99 when a threshold failed), 2 for a failed preflight or bad flag.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { consoleIo, type Io, runAsMain } from './main-guard.ts';
 import { EXIT_PREFLIGHT, formatPreflightError, httpProbe, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
 import { finishReports, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 import { loadChartJs } from './html-report.ts';
+import { type RepeatedRun, runRepeated } from './bench-repeat.ts';
 
 export const realPreflightDeps: PreflightDeps = {
   locateK6,
@@ -79,43 +81,48 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
     const reportsDir = pre.config.reportsDir;
     const dir = reportsDir === '' ? '.' : reportsDir;
     mkdirSync(dir, { recursive: true }); // k6 does not create it
-    const before = listJsonReports(dir);
-    const address = args.address !== '' ? args.address : await freeAddress();
-    const dash = args.dashboard ? dashboardEnv(reportsDir, reportStamp(new Date(deps.now()))) : null;
     for (const note of pre.notes) io.out(`bench: ${note}`);
-    io.out(`bench: k6 ${pre.k6.version} (${pre.k6.bin}), live metrics from http://${address}/v1/metrics every ${args.intervalSec} s`);
-    if (dash) io.out('bench: k6 web dashboard at http://127.0.0.1:5665 (K6_WEB_DASHBOARD_PORT to change)');
+    const runOnce = async (): Promise<RepeatedRun> => {
+      const before = listJsonReports(dir);
+      const address = args.address !== '' ? args.address : await freeAddress();
+      const dash = args.dashboard ? dashboardEnv(reportsDir, reportStamp(new Date(deps.now()))) : null;
+      io.out(`bench: k6 ${pre.k6.version} (${pre.k6.bin}), live metrics from http://${address}/v1/metrics every ${args.intervalSec} s`);
+      if (dash) io.out('bench: k6 web dashboard at http://127.0.0.1:5665 (K6_WEB_DASHBOARD_PORT to change)');
 
-    const run = await runK6({
-      bin: pre.k6.bin,
-      args: k6RunArgs(args, address),
-      env: { ...deps.env, ...pre.env, ...(dash?.env ?? {}) },
-      address,
-      intervalMs: args.intervalSec * 1000,
-      now: deps.now,
-      onFigures: (f) => {
-        if (!args.quiet) io.out(deps.isTTY ? overwriteLines(renderLiveBlock(f)) : renderLiveLine(f));
-      },
-      inheritOutput: deps.isTTY,
-      stdout: io.out,
-      stderr: io.err,
-    });
-    const { code, poller } = run;
-    const gen = generatorVerdict(run);
-    const jsonPath = newJsonReport(dir, before);
-    if (jsonPath === '') {
-      io.err(`bench: k6 wrote no JSON report into ${dir} (k6 exit code ${code}); no HTML report`);
-      return code;
-    }
-    try {
-      const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs());
-      const exportPath = dash && existsSync(dash.exportPath) ? dash.exportPath : '';
-      io.out('');
-      io.out(renderFinalBlock(done.report, gen, done.files, exportPath));
-    } catch (err) {
-      io.err(`bench: could not finish the reports from ${jsonPath}: ${(err as Error).message}`);
-    }
-    return code;
+      const run = await runK6({
+        bin: pre.k6.bin,
+        args: k6RunArgs(args, address),
+        env: { ...deps.env, ...pre.env, ...(dash?.env ?? {}) },
+        address,
+        intervalMs: args.intervalSec * 1000,
+        now: deps.now,
+        onFigures: (f) => {
+          if (!args.quiet) io.out(deps.isTTY ? overwriteLines(renderLiveBlock(f)) : renderLiveLine(f));
+        },
+        inheritOutput: deps.isTTY,
+        stdout: io.out,
+        stderr: io.err,
+      });
+      const { code, poller } = run;
+      const gen = generatorVerdict(run);
+      const jsonPath = newJsonReport(dir, before);
+      if (jsonPath === '') {
+        io.err(`bench: k6 wrote no JSON report into ${dir} (k6 exit code ${code}); no HTML report`);
+        return { code, report: null, jsonPath };
+      }
+      try {
+        const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs());
+        const exportPath = dash && existsSync(dash.exportPath) ? dash.exportPath : '';
+        io.out('');
+        io.out(renderFinalBlock(done.report, gen, done.files, exportPath));
+        return { code, report: done.report, jsonPath };
+      } catch (err) {
+        io.err(`bench: could not finish the reports from ${jsonPath}: ${(err as Error).message}`);
+        return { code, report: null, jsonPath };
+      }
+    };
+    if (args.repeat === 1) return (await runOnce()).code;
+    return await runRepeated(args.repeat, runOnce, dir, io, deps.now);
   } finally {
     if (pre.mock) {
       await pre.mock.close();

@@ -15,6 +15,7 @@ import { freeAddress, generatorVerdict, runK6 } from './k6-run.ts';
 import { EXIT_PREFLIGHT } from './preflight.ts';
 import { consoleIo, type Io, runAsMain } from './main-guard.ts';
 import { newJsonReport } from './run-reports.ts';
+import { alignTable } from './text-table.ts';
 
 export interface StepResult {
   readonly vus: number;
@@ -58,9 +59,7 @@ export function renderCalibrationTable(steps: readonly StepResult[], toleranceMs
     s.cpuPeakShare === null ? 'n/a' : `${Math.round(s.cpuPeakShare * 100)}%`,
     stepWithin(s, toleranceMs) ? 'ok' : s.saturated ? 'over (saturated)' : 'over',
   ]);
-  const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all.map((r) => r.map((c, i) => c.padStart(i === r.length - 1 ? 0 : (widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+  return alignTable([head, ...rows], ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']);
 }
 
 export function renderVerdict(best: StepResult | null, args: CalibrateArgs): string {
