@@ -96,7 +96,8 @@ function settingsTable(report: ReportJson): string {
   return `<table>${rows}</table>`;
 }
 
-const STYLE = `
+/** The page style, shared with the sweep's knee chart page (cli/sweep-html.ts). */
+export const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2433}
 header{background:#1d2433;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.8}
 main{padding:20px 28px;max-width:1400px}
@@ -110,14 +111,28 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px 
 .muted{color:#7a8294}code{font-size:12.5px}a{color:#2457c5}
 `;
 
-/** Draws the charts from #report-data and sets body[data-charts-drawn]. Runs in the page. */
-const PAGE_SCRIPT = `
-(function () {
-  var d = JSON.parse(document.getElementById('report-data').textContent);
+/** Page-script prelude: static charts, and `charts` to push each Chart into. */
+export const CHARTS_PRELUDE = `
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.font.family = 'system-ui, sans-serif';
-  var charts = [];
+  var charts = [];`;
+
+/** Page-script ending: counts the canvases of `charts` with painted pixels into body[data-charts-drawn] (the screenshot tests read it). */
+export const COUNT_DRAWN_CHARTS = `
+  var drawn = 0;
+  charts.forEach(function (c) {
+    var px = c.ctx.getImageData(0, 0, c.canvas.width, c.canvas.height).data, n = 0;
+    for (var i = 3; i < px.length; i += 4) if (px[i] !== 0) n++;
+    if (n > 500) drawn++;
+  });
+  document.body.setAttribute('data-charts-total', String(charts.length));
+  document.body.setAttribute('data-charts-drawn', String(drawn));`;
+
+/** Draws the charts from #report-data and sets body[data-charts-drawn]. Runs in the page. */
+const PAGE_SCRIPT = `
+(function () {
+  var d = JSON.parse(document.getElementById('report-data').textContent);${CHARTS_PRELUDE}
   function mmss(t) { t = Math.round(t); return Math.floor(t / 60) + ':' + String(t % 60).padStart(2, '0'); }
   function line(id, label, values, color, yTitle) {
     var el = document.getElementById(id);
@@ -146,14 +161,7 @@ const PAGE_SCRIPT = `
     charts.push(new Chart(errs, { type: 'bar', data: { labels: d.errorTypes, datasets: [{ label: 'failed streams', data: d.errorCounts, backgroundColor: '#c62828' }] },
       options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } } }));
   }
-  var drawn = 0;
-  charts.forEach(function (c) {
-    var px = c.ctx.getImageData(0, 0, c.canvas.width, c.canvas.height).data, n = 0;
-    for (var i = 3; i < px.length; i += 4) if (px[i] !== 0) n++;
-    if (n > 500) drawn++;
-  });
-  document.body.setAttribute('data-charts-total', String(charts.length));
-  document.body.setAttribute('data-charts-drawn', String(drawn));
+${COUNT_DRAWN_CHARTS}
 })();
 `;
 

@@ -51,10 +51,20 @@ export interface K6RunOptions {
   readonly inheritOutput: boolean;
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
+  /**
+   * A bound on the run: after this long k6 gets SIGINT (it stops and still writes its
+   * summary), and SIGKILL if it is still running STOP_GRACE_MS later. Absent: no bound.
+   */
+  readonly stopAfterMs?: number;
 }
+
+/** How long a k6 told to stop (SIGINT) may take to write its summary before it is killed. */
+export const STOP_GRACE_MS = 30_000;
 
 export interface K6RunResult {
   readonly code: number;
+  /** k6 was stopped by `stopAfterMs`. */
+  readonly timedOut?: boolean;
   readonly poller: LivePoller;
   /** Cores available to the generator (the denominator of its CPU share). */
   readonly cores: number;
@@ -75,6 +85,16 @@ export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
   const onSigterm = (): void => void child.kill('SIGTERM');
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  let timedOut = false;
+  let kill: NodeJS.Timeout | undefined;
+  const bound =
+    o.stopAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGINT');
+          kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        }, o.stopAfterMs);
   try {
     const cores = availableCores();
     const cpu = child.pid !== undefined && process.platform === 'linux' ? new CpuWatch(child.pid, cores) : null;
@@ -82,8 +102,10 @@ export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
     const forwarded = child.stdout && child.stderr ? Promise.all([forwardLines(child.stdout, o.stdout), forwardLines(child.stderr, o.stderr)]) : Promise.resolve();
     const code = await exited;
     await Promise.all([poller.stop(), forwarded]);
-    return { code, poller, cores };
+    return { code, poller, cores, timedOut };
   } finally {
+    clearTimeout(bound);
+    clearTimeout(kill);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
   }
