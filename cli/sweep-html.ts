@@ -1,6 +1,6 @@
 /**
  * `<REPORTS_DIR>/sweep_YYYYMMDD_HHMMSS.html`: the knee chart of a capacity sweep — TTFE and
- * TTFT p95 (left axis, ms) and goodput and achieved streams/s (right axis) against the offered
+ * TTFT p95 (left axis, ms, logarithmic) and goodput and achieved streams/s (right axis) against the offered
  * load, each latency SLO as a dashed line, saturated steps marked, the answer as a vertical
  * line — and the per-step table with links to each step's own reports. Rendered offline the
  * way the run report is (cli/html-report.ts: Chart.js inlined, same style, the same
@@ -33,7 +33,9 @@ export function kneeChartData(r: SweepReport) {
     if (e === null || !e.op.startsWith('<') || !latencyNames.has(parseMetricKey(s.metric).metric)) return [];
     return [{ label: `SLO ${sloLabel(s)}`, points: [{ x: lo, y: e.limit }, { x: hi, y: e.limit }] }];
   });
-  const top = Math.max(1, ...[...ttfe, ...ttft].map((p) => p.y ?? 0), ...sloLines.map((l) => l.points[0]?.y ?? 0)) * 1.1;
+  // The latency axis is logarithmic (a knee jumps by orders of magnitude): the answer's line spans the plotted values.
+  const plotted = [...[...ttfe, ...ttft].map((p) => p.y ?? 0), ...sloLines.map((l) => l.points[0]?.y ?? 0)].filter((y) => y > 0);
+  const [bottom, top] = plotted.length === 0 ? [1, 10] : [Math.min(...plotted) / 2, Math.max(...plotted) * 2];
   const best = 'vus' in r.maxSustainable ? r.maxSustainable.vus : r.maxSustainable.rate;
   return {
     unit: r.loadUnit,
@@ -43,7 +45,7 @@ export function kneeChartData(r: SweepReport) {
     streams: series((s) => s.figures.connectionRate),
     saturated: steps.filter((s) => s.generatorSaturated).map((s) => ({ x: s.load, y: s.figures.ttfeP95Ms })),
     sloLines,
-    answer: best === null ? null : { label: `max sustainable: ${best} ${r.loadUnit}`, points: [{ x: best, y: 0 }, { x: best, y: top }] },
+    answer: best === null ? null : { label: `max sustainable: ${best} ${r.loadUnit}`, points: [{ x: best, y: bottom }, { x: best, y: top }] },
   };
 }
 
@@ -66,7 +68,7 @@ const PAGE_SCRIPT = `
     data: { datasets: sets },
     options: { scales: {
       x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'offered load (' + d.unit + ')' } },
-      y: { beginAtZero: true, title: { display: true, text: 'ms' } },
+      y: { type: 'logarithmic', title: { display: true, text: 'ms (log scale)' } },
       y2: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'streams/s' } }
     } }
   }));${COUNT_DRAWN_CHARTS}
