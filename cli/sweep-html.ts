@@ -11,7 +11,7 @@ import { figureDef, formatFigure } from '../lib/report-fields.ts';
 import { parseMetricKey } from '../lib/summary-data.ts';
 import { parseThresholdExpression } from '../lib/thresholds.ts';
 import { CHARTS_PRELUDE, COUNT_DRAWN_CHARTS, escapeHtml, scriptJson, STYLE } from './html-report.ts';
-import { observedText, type SweepReport, type SweepStep } from './sweep-report.ts';
+import { checkedSlos, observedText, type SweepReport, type SweepStep } from './sweep-report.ts';
 import { sloLabel } from './sweep-slo.ts';
 
 interface Point {
@@ -77,12 +77,18 @@ const PAGE_SCRIPT = `
 
 function stepRows(r: SweepReport): string {
   const best = 'vus' in r.maxSustainable ? r.maxSustainable.vus : r.maxSustainable.rate;
+  const checked = checkedSlos(r);
   const ms = (v: number | null): string => formatFigure(figureDef('ttfeP95Ms'), v);
   return [...r.steps]
     .sort((a, b) => a.load - b.load || a.index - b.index)
     .map((s) => {
       const f = s.figures;
-      const checks = s.checks.map((c) => `<td class="${c.ok ? 'ok' : 'bad'}">${c.ok ? '✓' : '✗'} ${escapeHtml(c.note ?? observedText(c.metric, c.observed))}</td>`).join('');
+      const checks = checked
+        .map((_, i) => {
+          const c = s.checks[i];
+          return c === undefined ? '<td>n/a</td>' : `<td class="${c.ok ? 'ok' : 'bad'}">${c.ok ? '✓' : '✗'} ${escapeHtml(c.note ?? observedText(c.metric, c.observed))}</td>`;
+        })
+        .join('');
       const verdict = s.interrupted ? 'interrupted' : s.runs === 0 ? 'no report' : s.pass ? 'pass' : 'fail';
       const links = s.reports.map((p, i) => `<a href="${escapeHtml(p.replace(/\.json$/, '.html'))}">${s.reports.length > 1 ? `run ${i + 1}` : 'report'}</a>`).join(' ');
       return (
@@ -100,7 +106,7 @@ const EXTRA_STYLE = `.ok{color:#13795b}.bad{color:#c62828}tr.best td{background:
 .tall{position:relative;height:420px}.steps td,.steps th{padding:4px 12px 4px 0;white-space:nowrap}`;
 
 export function renderSweepHtml(r: SweepReport, chartJs: string): string {
-  const heads = (r.steps[0]?.checks ?? r.slo).map((c) => `<th>${escapeHtml(sloLabel(c))}</th>`).join('');
+  const heads = checkedSlos(r).map((c) => `<th>${escapeHtml(sloLabel(c))}</th>`).join('');
   const limited = r.maxSustainable.limitedBy;
   const banner =
     limited === 'generator'

@@ -271,10 +271,16 @@ function verdictText(s: SweepStep): string {
 
 const ms = (v: number | null): string => (v === null ? 'n/a' : formatFigure(figureDef('ttfeP95Ms'), v));
 
+/** What each step checked: its SLOs (open model: plus dropped iterations), from a step that has a report. */
+export function checkedSlos(r: Pick<SweepReport, 'steps' | 'slo'>): readonly Slo[] {
+  return r.steps.find((s) => s.checks.length > 0)?.checks ?? r.slo;
+}
+
 /** The per-step table, in load order (steps run in search order). */
 export function renderSweepTable(r: Pick<SweepReport, 'steps' | 'loadUnit' | 'slo' | 'maxSustainable'>): string {
   const best = 'vus' in r.maxSustainable ? r.maxSustainable.vus : r.maxSustainable.rate;
-  const sloHeads = (r.steps[0]?.checks ?? r.slo.map((s) => ({ ...s, ok: false, observed: null }))).map(sloLabel);
+  const checked = checkedSlos(r);
+  const sloHeads = checked.map(sloLabel);
   const head = [r.loadUnit, 'streams/s', 'events/s', 'TTFE p50', 'TTFE p95', 'TTFT p50', 'TTFT p95', 'success', 'goodput', 'gen CPU', ...sloHeads, 'step', ''];
   const rows = [...r.steps]
     .sort((a, b) => a.load - b.load || a.index - b.index)
@@ -291,7 +297,10 @@ export function renderSweepTable(r: Pick<SweepReport, 'steps' | 'loadUnit' | 'sl
         f.successRate === null ? 'n/a' : formatFigure(figureDef('successRate'), f.successRate),
         goodputText(f),
         s.cpuPeakShare === null ? 'n/a' : `${Math.round(s.cpuPeakShare * 100)}%`,
-        ...s.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.note ?? observedText(c.metric, c.observed)}`),
+        ...checked.map((_, i) => {
+          const c = s.checks[i];
+          return c === undefined ? 'n/a' : `${c.ok ? '✓' : '✗'} ${c.note ?? observedText(c.metric, c.observed)}`;
+        }),
         verdictText(s),
         s.load === best && !s.interrupted ? '◀ max sustainable' : '',
       ];

@@ -199,6 +199,7 @@ describe('npm run sweep (k6 runs stood in)', () => {
     expect(r.code).toBe(1);
     expect(r.plans.map((p) => p.load)).toEqual([10, 20]);
     expect(r.out).toContain('stopped: step 2 wrote no report (see k6\'s messages above): best so far 10 VUs (4.0 streams/s) within the SLO');
+    expect(r.out).toMatch(/\n 20 +n\/a .* n\/a +no report\n/); // no figures, no SLO verdict: the columns still line up
   });
 
   it('rejects SCENARIOS with burst for the closed model, bad flags, and shows --help', async () => {

@@ -79,7 +79,15 @@ interface Outcome {
 }
 
 /** The search loop: ask for a load, run it (N times with --repeat), record the step, until done. */
-async function searchSteps(args: SweepArgs, pre: PreflightResult, deps: SweepDeps, dirs: { base: string; sweep: string }, plan: Omit<StepPlan, 'load' | 'reportsDir'>, unit: string): Promise<Outcome> {
+async function searchSteps(
+  args: SweepArgs,
+  pre: PreflightResult,
+  deps: SweepDeps,
+  dirs: { base: string; sweep: string },
+  plan: Omit<StepPlan, 'load' | 'reportsDir'>,
+  unit: string,
+  chartJs: string,
+): Promise<Outcome> {
   let stop = false;
   const onSigint = (): void => {
     stop = true;
@@ -91,7 +99,7 @@ async function searchSteps(args: SweepArgs, pre: PreflightResult, deps: SweepDep
     env: { ...deps.env, ...pre.env },
     streamTimeoutMs: pre.config.streamTimeoutMs,
     baseDir: dirs.base,
-    chartJs: deps.chartJs(),
+    chartJs,
     now: deps.now,
     io: deps.io,
     stopRequested: () => stop,
@@ -172,14 +180,15 @@ export async function runSweep(argv: readonly string[], deps: SweepDeps): Promis
         `SLO ${args.slos.map(sloLabel).join(', ')}${limits === '' ? '' : ` (per stream: ${limits})`}, k6 ${pre.k6.version}`,
     );
     const plan = { mode: args.mode, stepSec: args.stepSec, script: args.script, thresholdsPath, streamSlo, scenarios: scenarios.join(',') };
-    const out = await searchSteps(args, pre, deps, { base, sweep: sweepDir }, plan, unit);
+    const chartJs = deps.chartJs();
+    const out = await searchSteps(args, pre, deps, { base, sweep: sweepDir }, plan, unit, chartJs);
 
     const report = buildSweepReport(ctx, out.steps, out.result, out.stopReason, new Date(deps.now()));
     const jsonPath = join(base, `sweep_${stamp}.json`);
     const htmlPath = join(base, `sweep_${stamp}.html`);
     const scrub = (text: string): string => scrubText(text, pre.config.apiKey);
     writeFileSync(jsonPath, scrub(renderSweepJson(report)));
-    writeFileSync(htmlPath, scrub(renderSweepHtml(report, deps.chartJs())));
+    writeFileSync(htmlPath, scrub(renderSweepHtml(report, chartJs)));
     const bars = renderKneeBars(report);
     io.out('');
     io.out(renderSweepTable(report));
