@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseReportJson, type ReportJson } from '../lib/report-json.ts';
+import { findChromium, runChromium } from './headless-chromium.ts';
 import { escapeHtml, loadChartJs, renderHtmlReport, scriptJson } from './html-report.ts';
 import type { SeriesPoint } from './live-block.ts';
 
@@ -46,30 +46,20 @@ describe('renderHtmlReport', () => {
   });
 });
 
-/** Debian's chromium (the .ci/run image must install the `chromium` package). */
-function findChromium(): string {
-  for (const c of [process.env.CHROMIUM_BIN ?? '', '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (c !== '' && existsSync(c)) return c;
-  return '';
-}
 const chromium = findChromium();
 if (chromium === '') console.warn('SKIPPED: HTML screenshot tests need Chromium (Debian package `chromium`, or CHROMIUM_BIN)');
 
-function runChromium(args: string[], profile: string): Promise<string> {
-  const base = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${join(dir, profile)}`];
-  return new Promise((resolve, reject) => {
-    execFile(chromium, [...base, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
+const runBrowser = (args: string[], profile: string): Promise<string> => runChromium(chromium, args, join(dir, profile));
 
 describe.skipIf(chromium === '')('HTML report in headless Chromium', () => {
   it('draws every chart (pixels painted on each canvas) and screenshots a non-blank page', { timeout: 120_000 }, async () => {
     const page = join(dir, 'report.html');
     writeFileSync(page, renderHtmlReport({ report: reportB, series, intervalSec: 5, siblings: [] }, chartJs));
-    const dom = await runChromium(['--dump-dom', `file://${page}`], 'p1');
+    const dom = await runBrowser(['--dump-dom', `file://${page}`], 'p1');
     // 4 time series (active, conn/s, events/s, CPU) + latency distribution + errors.
     expect(dom).toMatch(/<body data-charts-drawn="6" data-charts-total="6">/);
     const png = join(dir, 'report.png');
-    await runChromium([`--screenshot=${png}`, '--window-size=1200,2000', `file://${page}`], 'p2');
+    await runBrowser([`--screenshot=${png}`, '--window-size=1200,2000', `file://${page}`], 'p2');
     const bytes = readFileSync(png);
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     expect(statSync(png).size).toBeGreaterThan(50_000); // a blank 1200x2000 page compresses to a few kB
@@ -78,6 +68,6 @@ describe.skipIf(chromium === '')('HTML report in headless Chromium', () => {
   it('draws the one chart of a run without samples or errors', { timeout: 60_000 }, async () => {
     const page = join(dir, 'quiet.html');
     writeFileSync(page, renderHtmlReport({ report: reportA, series: [], intervalSec: 5, siblings: [] }, chartJs));
-    expect(await runChromium(['--dump-dom', `file://${page}`], 'p3')).toMatch(/<body data-charts-drawn="1" data-charts-total="1">/);
+    expect(await runBrowser(['--dump-dom', `file://${page}`], 'p3')).toMatch(/<body data-charts-drawn="1" data-charts-total="1">/);
   });
 });

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findChromium, runChromium } from './headless-chromium.ts';
 import { loadChartJs } from './html-report.ts';
 import { kneeChartData, renderSweepHtml } from './sweep-html.ts';
 import { parseSweepJson, type SweepReport } from './sweep-report.ts';
@@ -55,27 +55,18 @@ describe('renderSweepHtml', () => {
   });
 });
 
-function findChromium(): string {
-  for (const c of [process.env.CHROMIUM_BIN ?? '', '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (c !== '' && existsSync(c)) return c;
-  return '';
-}
 const chromium = findChromium();
 if (chromium === '') console.warn('SKIPPED: sweep knee-chart screenshot test needs Chromium (Debian package `chromium`, or CHROMIUM_BIN)');
 
-function runChromium(args: string[], profile: string): Promise<string> {
-  const base = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${join(dir, profile)}`];
-  return new Promise((resolve, reject) => {
-    execFile(chromium, [...base, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
+const runBrowser = (args: string[], profile: string): Promise<string> => runChromium(chromium, args, join(dir, profile));
 
 describe.skipIf(chromium === '')('the knee chart in headless Chromium', () => {
   it('draws the chart (pixels painted on its canvas) and screenshots a non-blank page', { timeout: 120_000 }, async () => {
     const page = join(dir, 'sweep.html');
     writeFileSync(page, renderSweepHtml(recorded, loadChartJs()));
-    expect(await runChromium(['--dump-dom', `file://${page}`], 'p1')).toMatch(/<body data-charts-drawn="1" data-charts-total="1">/);
+    expect(await runBrowser(['--dump-dom', `file://${page}`], 'p1')).toMatch(/<body data-charts-drawn="1" data-charts-total="1">/);
     const png = join(dir, 'sweep.png');
-    await runChromium([`--screenshot=${png}`, '--window-size=1200,900', `file://${page}`], 'p2');
+    await runBrowser([`--screenshot=${png}`, '--window-size=1200,900', `file://${page}`], 'p2');
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
     expect(statSync(png).size).toBeGreaterThan(30_000); // a blank page compresses to a few kB
   });

@@ -74,11 +74,17 @@ async function start(maxConcurrency: number): Promise<MockServer> {
   return server;
 }
 
+/** A server with one slot, held by a stalled stream until the test destroys `holder`. */
+async function oneSlotTaken(): Promise<{ s: MockServer; holder: Client }> {
+  const s = await start(1);
+  const holder = open(s, STALL);
+  await holder.headers;
+  return { s, holder };
+}
+
 describe('--max-concurrency', () => {
   it('a request past the limit gets no headers until a slot frees, then the whole stream', async () => {
-    const s = await start(1);
-    const holder = open(s, STALL);
-    await holder.headers;
+    const { s, holder } = await oneSlotTaken();
     const queued = open(s);
     await until('the second request waits', () => s.stats().waitingForSlot === 1);
     expect(queued.hasHeaders()).toBe(false);
@@ -91,9 +97,7 @@ describe('--max-concurrency', () => {
   });
 
   it('serves in arrival order', async () => {
-    const s = await start(1);
-    const holder = open(s, STALL);
-    await holder.headers;
+    const { s, holder } = await oneSlotTaken();
     const order: number[] = [];
     const queued: Client[] = [];
     for (const i of [0, 1, 2]) {
@@ -109,9 +113,7 @@ describe('--max-concurrency', () => {
   });
 
   it('waiters that leave free nothing they did not hold: the holder keeps the only slot', async () => {
-    const s = await start(1);
-    const holder = open(s, STALL);
-    await holder.headers;
+    const { s, holder } = await oneSlotTaken();
     const leavers = Array.from({ length: 20 }, () => open(s));
     await until('20 waiting', () => s.stats().waitingForSlot === 20);
     for (const l of leavers) l.req.destroy();
@@ -147,9 +149,7 @@ describe('--max-concurrency', () => {
   });
 
   it('close() ends waiting requests too', async () => {
-    const s = await start(1);
-    const holder = open(s, STALL);
-    await holder.headers;
+    const { s, holder } = await oneSlotTaken();
     const waiting = open(s);
     await until('one waiting', () => s.stats().waitingForSlot === 1);
     const closed = new Promise<void>((resolve) => waiting.req.once('close', () => resolve()));
@@ -179,9 +179,7 @@ describe('abandoned waiters leak nothing', () => {
   }
 
   it(`${BATCH * BATCHES} waiters that leave: queue empty, slot still held, heap back near its baseline`, { timeout: 60_000 }, async () => {
-    const s = await start(1);
-    const holder = open(s, STALL);
-    await holder.headers;
+    const { s, holder } = await oneSlotTaken();
     await batch(s); // warm up code paths and pools before the baseline
     const baseline = heapAfterGc();
     for (let i = 0; i < BATCHES; i++) await batch(s);
