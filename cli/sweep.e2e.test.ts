@@ -37,7 +37,13 @@ describe.skipIf(!k6.ok || !hasBuild)('npm run sweep with real k6', () => {
     try {
       code = await runSweep(['--slo', 'sse_ttfe:p(95)<200', '--start', '20', '--max', '80', '--step-duration', '8s'], {
         // The mock needs no key; a non-default BASE_URL makes the preflight ask for one.
-        env: { ...process.env, BASE_URL: mock.url, API_KEY: 'e2e-mock-key', DIFY_API_KEY: '', TARGET: '', ENDPOINT: '', SCENARIOS: '', THRESHOLDS: '', REPORTS_DIR: dir },
+        env: {
+          ...process.env,
+          BASE_URL: mock.url,
+          API_KEY: 'e2e-mock-key',
+          ...Object.fromEntries(['DIFY_API_KEY', 'TARGET', 'ENDPOINT', 'SCENARIOS', 'THRESHOLDS', 'PROFILE', 'VUS', 'ITERATIONS', 'DURATION', 'RATE'].map((n) => [n, ''])),
+          REPORTS_DIR: dir,
+        },
         io: { out: (l) => out.push(l), err: (l) => err.push(l) },
         preflight: realPreflightDeps,
         now: Date.now,
