@@ -3,12 +3,14 @@
  * or `k6 run --vus N --duration D build/sse.js` (the `default` export = `stream`).
  *
  * Init context (per VU): config → options/thresholds → questions (SharedArray, read once)
- * → target → metrics → one stream session per scenario. A bad setting throws here,
+ * → target → metrics → failure log → one stream session per scenario. A bad setting throws here,
  * before any load is sent.
  */
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
-import { loadConfig } from '../lib/config.ts';
+import { loadConfig, NO_SLO } from '../lib/config.ts';
+import { utf8ByteLength } from '../lib/data-bytes.ts';
+import { failureLogger } from '../lib/failure-log.ts';
 import { createHandleSummary } from '../lib/handle-summary.ts';
 import { createMetrics, metricsSink } from '../lib/metrics.ts';
 import { buildOptions, REQUESTS_PER_ITERATION } from '../lib/profiles.ts';
@@ -25,8 +27,15 @@ export const options = buildOptions(config, loadThresholds(config, readFile));
 const questions = new SharedArray('questions', () => loadQuestions(config, readFile));
 const target = createTarget(config);
 const sink = metricsSink(createMetrics());
-const runStream = createSession(target.stream, sink);
-const runBurst = createSession(target.burst, sink);
+const settings = {
+  gapSamples: config.interEventSamples === true,
+  dataBytes: config.dataBytes === true ? utf8ByteLength : null,
+  slo: config.slo ?? NO_SLO,
+};
+// The first failure of each error type in this VU is logged with its reason (k6 warning).
+const onFailure = failureLogger(config.apiKey, (message) => console.warn(message));
+const runStream = createSession(target.stream, settings, sink, onFailure);
+const runBurst = createSession(target.burst, settings, sink, onFailure);
 const burstRequests = REQUESTS_PER_ITERATION.burst;
 
 function currentUser(): string {
