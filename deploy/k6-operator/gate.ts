@@ -1,6 +1,7 @@
 /**
  * Gates a distributed run on the series every generator pushed to Prometheus (see
- * gate-checks.ts for how each threshold is combined across generators). Exits like k6:
+ * gate-checks.ts for how each threshold is combined across generators: merged native
+ * histograms when the run wrote them, else the worst generator's trend stats). Exits like k6:
  * 0 = all thresholds pass, 99 = a threshold crossed, 1 = usage or query error.
  *
  *   npx tsx deploy/k6-operator/gate.ts --prometheus http://prometheus:9090 --testid run-42 [--thresholds default] [--window 6h]
@@ -33,7 +34,8 @@ async function main(): Promise<number> {
   const checks = gateChecks(loadThresholdsFile(values.thresholds), values.testid, values.window, stats);
   const results = await evaluate(values.prometheus, checks);
   for (const r of results) {
-    console.log(`${r.ok ? '✓' : '✗'} ${r.threshold}  (${r.value ?? 'no data'} ${r.op} ${r.limit})  ${r.query}`);
+    const verdict = r.value === null ? 'no data' : `${r.value} ${r.op} ${r.limit}, ${r.source ?? ''}`;
+    console.log(`${r.ok ? '✓' : '✗'} ${r.threshold}  (${verdict})  ${r.shown}`);
   }
   const failed = results.filter((r) => !r.ok).length;
   console.log(failed === 0 ? `all ${results.length} thresholds pass across generators` : `${failed} of ${results.length} thresholds crossed`);
