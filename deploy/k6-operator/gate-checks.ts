@@ -22,7 +22,7 @@ import { RECORDED_METRICS } from '../../lib/metric-defs.ts';
 import { rwCounterName, rwNativeHistogramName, rwRateName, rwTrendStatName } from '../../lib/prometheus-rw.ts';
 import { parseMetricKey } from '../../lib/summary-data.ts';
 import { parseThresholdExpression } from '../../lib/thresholds.ts';
-import { describeMerged, lastPushQuery, MERGED, mergedExpr, type LastPush } from './gate-native.ts';
+import { describeMerged, earlierPushQuery, lastPushes, laterPushesQuery, MERGED, mergedExpr, visiblePushQuery, type LastPush } from './gate-native.ts';
 
 /** Where a check's value comes from; `sources` are tried in order, the first with data decides. */
 export type GateSource =
@@ -127,36 +127,58 @@ interface VectorItem {
   metric: Record<string, string>;
   value: [number, string];
 }
+/** A raw range-vector series: float samples and/or native histograms, as [time s, …]. */
+interface MatrixItem {
+  metric: Record<string, string>;
+  values?: [number, string][];
+  histograms?: [number, unknown][];
+}
 
-/** One instant query (POST: a merged-histogram query can be long). */
-async function instant(prometheusUrl: string, query: string): Promise<VectorItem[]> {
-  const res = await fetch(`${prometheusUrl.replace(/\/$/, '')}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query }) }).catch((err: unknown) => {
+/** One query evaluated at `atS` (POST: a merged-histogram query can be long). */
+async function query<T>(prometheusUrl: string, expr: string, atS: number): Promise<T[]> {
+  const res = await fetch(`${prometheusUrl.replace(/\/$/, '')}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr, time: atS.toFixed(3) }) }).catch((err: unknown) => {
     throw new Error(`cannot query ${prometheusUrl}: ${err instanceof Error ? err.message : String(err)}`);
   });
-  const body = (await res.json()) as { status: string; error?: string; data?: { result: VectorItem[] } };
-  if (body.status !== 'success') throw new Error(`${query}: ${body.error ?? res.status}`);
+  const body = (await res.json()) as { status: string; error?: string; data?: { result: T[] } };
+  if (body.status !== 'success') throw new Error(`${expr}: ${body.error ?? res.status}`);
   return body.data?.result ?? [];
 }
 
+const pushesOf = (items: readonly VectorItem[]): LastPush[] => items.map((r) => ({ labels: r.metric, atS: Number(r.value[1]) }));
+
+/** Each series' last push within the window (gate-native.ts, steps 1–3). */
+async function findLastPushes(prometheusUrl: string, histogram: string, selector: string, window: string, nowS: number): Promise<LastPush[]> {
+  const visible = pushesOf(await query<VectorItem>(prometheusUrl, visiblePushQuery(selector), nowS));
+  const earlier = pushesOf(await query<VectorItem>(prometheusUrl, earlierPushQuery(selector, window), nowS));
+  const { known, unsure } = lastPushes(visible, earlier);
+  for (const push of unsure) {
+    const [raw] = await query<MatrixItem>(prometheusUrl, laterPushesQuery(histogram, push, nowS), nowS);
+    const times = [...(raw?.histograms ?? []), ...(raw?.values ?? [])].map(([t]) => t);
+    known.push({ labels: push.labels, atS: Math.max(push.atS, ...times) });
+  }
+  return known;
+}
+
 /** A source's value and what was evaluated, or null when the run wrote none of its series. */
-async function answer(prometheusUrl: string, source: GateSource): Promise<{ value: number; shown: string } | null> {
+async function answer(prometheusUrl: string, source: GateSource, nowS: number): Promise<{ value: number; shown: string } | null> {
   if (source.kind === 'instant') {
-    const first = (await instant(prometheusUrl, source.query))[0];
+    const first = (await query<VectorItem>(prometheusUrl, source.query, nowS))[0];
     return first === undefined ? null : { value: Number(first.value[1]), shown: source.query };
   }
-  const pushes: LastPush[] = (await instant(prometheusUrl, lastPushQuery(source.selector, source.window))).map((r) => ({ labels: r.metric, atS: Number(r.value[1]) }));
+  const histogram = source.selector.slice(0, source.selector.indexOf('{'));
+  const pushes = await findLastPushes(prometheusUrl, histogram, source.selector, source.window, nowS);
   if (pushes.length === 0) return null;
-  const name = source.selector.slice(0, source.selector.indexOf('{'));
-  const first = (await instant(prometheusUrl, source.template.split(MERGED).join(mergedExpr(name, pushes))))[0];
+  const first = (await query<VectorItem>(prometheusUrl, source.template.split(MERGED).join(mergedExpr(histogram, pushes)), nowS))[0];
   return first === undefined ? null : { value: Number(first.value[1]), shown: source.template.split(MERGED).join(describeMerged(source.selector, pushes.length)) };
 }
 
-export async function evaluate(prometheusUrl: string, checks: readonly GateCheck[]): Promise<CheckResult[]> {
+/** Evaluates every check at `nowS` (seconds; default: now), each from the first of its sources with data. */
+export async function evaluate(prometheusUrl: string, checks: readonly GateCheck[], nowS: number = Date.now() / 1000): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const c of checks) {
     let result: CheckResult = { ...c, value: null, ok: false, source: null, shown: c.noData };
     for (const source of c.sources) {
-      const a = await answer(prometheusUrl, source);
+      const a = await answer(prometheusUrl, source, nowS);
       if (a === null) continue;
       result = { ...c, value: a.value, ok: OPS[c.op]?.(a.value, c.limit) ?? false, source: source.label, shown: a.shown };
       break;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
 import { gateCheck, gateChecks, NATIVE_LABEL, STATS_LABEL } from '../../deploy/k6-operator/gate-checks.ts';
-import { describeMerged, lastPushQuery, MERGED, mergedExpr } from '../../deploy/k6-operator/gate-native.ts';
+import { describeMerged, earlierPushQuery, lastPushes, laterPushesQuery, MERGED, mergedExpr, visiblePushQuery } from '../../deploy/k6-operator/gate-native.ts';
 
 const stats = PROMETHEUS_TREND_STATS.split(',');
 
@@ -69,10 +69,20 @@ describe('gate checks: k6 thresholds as PromQL over every generator', () => {
 });
 
 describe('the whole run’s merged native histogram (gate-native.ts)', () => {
-  it('finds each series’ last push within the lookback, else from a per-minute subquery over the window', () => {
-    expect(lastPushQuery('k6_sse_ttfe_seconds{testid="r"}', '6h')).toBe(
-      'timestamp(k6_sse_ttfe_seconds{testid="r"}) or max_over_time(timestamp(k6_sse_ttfe_seconds{testid="r"})[6h:1m])',
-    );
+  it('finds last pushes: visible ones exactly, the others from a per-minute subquery, checked against their raw samples', () => {
+    const sel = 'k6_sse_ttfe_seconds{testid="r"}';
+    expect(visiblePushQuery(sel)).toBe('timestamp(k6_sse_ttfe_seconds{testid="r"})');
+    expect(earlierPushQuery(sel, '6h')).toBe('max_over_time(timestamp(k6_sse_ttfe_seconds{testid="r"})[6h:1m])');
+    const g1 = { instance_id: '1', testid: 'r' };
+    const g2 = { instance_id: '2', testid: 'r' };
+    // generator 1 is still visible (its subquery time is older); generator 2 is not: check it
+    expect(lastPushes([{ labels: g1, atS: 1000.95 }], [{ labels: { testid: 'r', instance_id: '1' }, atS: 960 }, { labels: g2, atS: 900.5 }])).toEqual({
+      known: [{ labels: g1, atS: 1000.95 }],
+      unsure: [{ labels: g2, atS: 900.5 }],
+    });
+    // every raw sample from the subquery's push up to now, at least a second
+    expect(laterPushesQuery('k6_sse_ttfe_seconds', { labels: g2, atS: 900.5 }, 1000)).toBe('k6_sse_ttfe_seconds{instance_id="2", testid="r"}[101s]');
+    expect(laterPushesQuery('k6_sse_ttfe_seconds', { labels: g2, atS: 1000 }, 1000)).toBe('k6_sse_ttfe_seconds{instance_id="2", testid="r"}[1s]');
   });
 
   it('sums every series at its own last push, with exact, escaped label matchers', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../lib/metric-defs.ts';
 import { bucketGrowth, K6_NATIVE_HISTOGRAM_SCHEMA, rwNativeHistogramName, rwStatSuffix, rwTrendStatName } from '../../lib/prometheus-rw.ts';
 import type { FixtureSample } from './k6-run-fixture.ts';
-import { bucketIndex, bucketUpperBound, K6_ZERO_THRESHOLD, k6FlushNativeHistograms, k6FlushNativeRun, NativeHistogram, pickSchema } from './native-histogram.ts';
+import { bucketIndex, bucketUpperBound, K6_ZERO_THRESHOLD, k6FlushNativeHistograms, k6FlushNativeRun, k6StaleMarkers, NativeHistogram, pickSchema, STALE_NAN } from './native-histogram.ts';
 import { decodeWriteRequest, encodeWriteRequest } from './prom-remote-write.ts';
 import { compress } from 'snappyjs';
 
@@ -88,6 +88,21 @@ describe('k6’s native-histogram pushes', () => {
     const unitless = k6FlushNativeHistograms([sample('llm_tokens_per_second', false, 1, 40)], 0, 5000);
     expect(unitless[0]?.labels[0]).toEqual(['__name__', 'k6_llm_tokens_per_second']);
     expect(unitless[0]?.histograms?.[0]).toMatchObject({ sum: 40, positiveSpans: [{ offset: bucketIndex(40, 3), length: 1 }] });
+  });
+
+  it('stale markers: one StaleNaN sample per series, 1 ms after the stop, bit for bit through the encoder', () => {
+    const series = k6FlushNativeRun([sample('sse_ttfe', true, 1, 100)], 0, 5000);
+    const markers = k6StaleMarkers(series, 7000);
+    expect(markers).toEqual([{ labels: series[0]?.labels, samples: [{ value: STALE_NAN, timestampMs: 7001 }] }]);
+    // DataView keeps a NaN's payload (a Float64Array built from a number may quiet it)
+    const bits = (v: number): bigint => {
+      const view = new DataView(new ArrayBuffer(8));
+      view.setFloat64(0, v, true);
+      return view.getBigUint64(0, true);
+    };
+    expect(bits(STALE_NAN)).toBe(0x7ff0000000000002n);
+    // on the wire: field 1 (double) of Sample, little-endian 0x7ff0000000000002
+    expect(Buffer.from(encodeWriteRequest(markers)).toString('hex')).toContain('09020000000000f07f');
   });
 
   it('a native run pushes counters as usual and no trend-stat gauge', () => {

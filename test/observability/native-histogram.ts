@@ -149,3 +149,13 @@ export function k6FlushNativeRun(samples: readonly FixtureSample[], t0Ms: number
     ...k6FlushNativeHistograms(samples, t0Ms, pushIntervalMs),
   ];
 }
+
+/** Prometheus' staleness marker: a NaN with this exact bit pattern (value.StaleNaN). */
+export const STALE_NAN = new DataView(new BigUint64Array([0x7ff0000000000002n]).buffer).getFloat64(0, true);
+
+/**
+ * What k6 sends at the end with K6_PROMETHEUS_RW_STALE_MARKERS=true: for every series it
+ * pushed, one float sample StaleNaN at the stop time + 1 ms (histogram series included).
+ */
+export const k6StaleMarkers = (series: readonly PromSeries[], stopMs: number): PromSeries[] =>
+  series.map((s) => ({ labels: s.labels, samples: [{ value: STALE_NAN, timestampMs: stopMs + 1 }] }));

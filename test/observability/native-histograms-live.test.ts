@@ -20,7 +20,8 @@ import { bucketGrowth, K6_NATIVE_HISTOGRAM_SCHEMA, PROMETHEUS_NATIVE_HISTOGRAM_F
 import { dashboardQueries, expandFilters, findQuery, readDashboard, type Filters } from './dashboard-queries.ts';
 import type { FixtureSample } from './k6-run-fixture.ts';
 import { findBinary, startPrometheus, type LocalServer } from './local-servers.ts';
-import { bucketIndex, bucketUpperBound, k6FlushNativeRun } from './native-histogram.ts';
+import { earlierPushQuery } from '../../deploy/k6-operator/gate-native.ts';
+import { bucketIndex, bucketUpperBound, k6FlushNativeRun, k6StaleMarkers } from './native-histogram.ts';
 import { k6FlushSeries, k6Percentile, remoteWrite } from './prom-remote-write.ts';
 
 const prometheus = findBinary('prometheus');
@@ -28,6 +29,10 @@ if (prometheus === '') console.warn('SKIP native-histograms-live: no `prometheus
 
 const NATIVE_RUN = 'nh';
 const GAUGE_RUN = 'nh-gauges';
+/** The native run's TTFE again, ended by k6's stale markers (K6_PROMETHEUS_RW_STALE_MARKERS=true). */
+const STALE_RUN = 'nh-stale';
+/** The native run's TTFE again, ended 30 s ago: its series are still within Prometheus' lookback. */
+const RECENT_RUN = 'nh-recent';
 const PUSH_MS = 5000;
 const SCHEMA = K6_NATIVE_HISTOGRAM_SCHEMA;
 
@@ -110,6 +115,15 @@ describe.skipIf(prometheus === '')('native histograms of two generators in a rea
     // the same TTFE samples from generators without native histograms: trend-stat gauges
     const gauges = generatorSamples(METRICS.ttfe, GAUGE_RUN);
     for (const samples of [gauges.g1, gauges.g2]) await remoteWrite(write, k6FlushSeries(samples, t0, PUSH_MS, PROMETHEUS_TREND_STATS));
+    // and as native histograms ended by stale markers, and from a run that ended 30 s ago
+    const stale = generatorSamples(METRICS.ttfe, STALE_RUN);
+    for (const samples of [stale.g1, stale.g2]) {
+      const series = k6FlushNativeRun(samples, t0, PUSH_MS);
+      await remoteWrite(write, series);
+      await remoteWrite(write, k6StaleMarkers(series, t0 + 119_950));
+    }
+    const recent = generatorSamples(METRICS.ttfe, RECENT_RUN);
+    for (const samples of [recent.g1, recent.g2]) await remoteWrite(write, k6FlushNativeRun(samples, t0 + 450_000, PUSH_MS));
   }, 30_000);
   afterAll(async () => server?.stop());
 
@@ -147,6 +161,27 @@ describe.skipIf(prometheus === '')('native histograms of two generators in a rea
     expect(worst / k6Percentile(union, 0.95)).toBeGreaterThan(15);
     // and the dashboard's gauge panel shows that same worst generator at the end
     expect(await scalarAt(panelExpr('TTFE', 'B', only(GAUGE_RUN)), 121)).toBeCloseTo(worst, 9);
+  });
+
+  it('the gate finds every series’ last push: long ended, ended by stale markers, or still within the lookback', async () => {
+    const nowS = (t0 + 600_000) / 1000;
+    const p95 = async (testid: string): Promise<number | null> =>
+      (await evaluate(url(), gateChecks({ sse_ttfe: ['p(95)<500'] }, testid, '1h', []), nowS))[0]?.value ?? null;
+    const reference = await p95(NATIVE_RUN);
+    expect(reference).not.toBeNull();
+    // after a stale marker the per-minute subquery alone sees an earlier push (the last is at 119.95 s)
+    const earlier = await instant(earlierPushQuery(`k6_sse_ttfe_seconds{testid="${STALE_RUN}"}`, '1h'), 600);
+    const lastPushS = (t0 + 119_950) / 1000;
+    expect(earlier).toHaveLength(2);
+    for (const r of earlier) {
+      // the last minute step before the marker (where it falls depends on the wall clock; never
+      // within the 1 ms between push and marker: steps are whole minutes, the push is at x.950 s)
+      expect(Number(r.value[1])).toBeLessThan(lastPushS);
+      expect(Number(r.value[1])).toBeGreaterThanOrEqual(lastPushS - 60);
+    }
+    // the raw samples after it give the last one: the same whole run as without markers
+    expect(await p95(STALE_RUN)).toBe(reference);
+    expect(await p95(RECENT_RUN)).toBe(reference);
   });
 
   it('whole-run median, p99 and mean from the merged histogram', async () => {
