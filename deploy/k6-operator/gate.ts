@@ -8,11 +8,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
+import { validateThresholds, type Thresholds } from '../../lib/thresholds.ts';
 import { evaluate, gateChecks } from './gate-checks.ts';
 
-function loadThresholdsFile(spec: string): Record<string, string[]> {
+/** A bundled set by name or a JSON file, checked as the script checks THRESHOLDS. */
+function loadThresholdsFile(spec: string): Thresholds {
   const path = spec.includes('/') || spec.endsWith('.json') ? spec : new URL(`../../thresholds/${spec}.json`, import.meta.url).pathname;
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, string[]>;
+  return validateThresholds(JSON.parse(readFileSync(path, 'utf8')) as unknown, path);
 }
 
 async function main(): Promise<number> {
@@ -22,7 +25,7 @@ async function main(): Promise<number> {
       testid: { type: 'string' },
       thresholds: { type: 'string', default: 'default' },
       window: { type: 'string', default: '6h' },
-      'trend-stats': { type: 'string', default: process.env.K6_PROMETHEUS_RW_TREND_STATS ?? 'p(50),p(95),p(99),avg,min,max' },
+      'trend-stats': { type: 'string', default: process.env.K6_PROMETHEUS_RW_TREND_STATS ?? PROMETHEUS_TREND_STATS },
       help: { type: 'boolean' },
     },
   });

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../cli/k6-locate.ts';
 import { PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
 import { gateCheck, gateChecks, NATIVE_LABEL, STATS_LABEL } from '../../deploy/k6-operator/gate-checks.ts';
 import { describeMerged, earlierPushQuery, lastPushes, laterPushesQuery, MERGED, mergedExpr, visiblePushQuery } from '../../deploy/k6-operator/gate-native.ts';
@@ -60,6 +64,19 @@ describe('gate checks: k6 thresholds as PromQL over every generator', () => {
     expect(() => gateCheck('sse_stream_success', 'count>1', 'r', '6h', stats)).toThrow('gated on rate');
     expect(() => gateCheck('http_req_failed', 'rate<0.01', 'r', '6h', stats)).toThrow('not a metric of lib/metric-defs.ts');
     expect(() => gateCheck('sse_ttfe', 'p95 under 500', 'r', '6h', stats)).toThrow('cannot gate on');
+  });
+
+  it('the CLI checks the threshold file with the script’s validation before querying (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sse-bench-gate-'));
+    try {
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({ sse_ttfe: ['p95<500'] }));
+      // port 9 (discard): never reached, the file is refused first
+      const r = await runCommand(process.execPath, ['--import', 'tsx', 'deploy/k6-operator/gate.ts', '--prometheus', 'http://127.0.0.1:9', '--testid', 'r', '--thresholds', join(dir, 'bad.json')], process.env, 20_000);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('"sse_ttfe": "p95<500" is not a threshold expression');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('expands every expression of every key, including k6’s object form', () => {
