@@ -26,6 +26,12 @@ export class DifyApiError extends Error {
   }
 }
 
+/** A request that got no HTTP answer (refused, DNS, timeout): status 0 with fetch's cause. */
+export function noAnswer(method: string, path: string, err: unknown): DifyApiError {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return new DifyApiError(method, path, 0, cause?.code ?? (err as Error).name, cause?.message ?? (err as Error).message);
+}
+
 export type AuthMode = 'cookie' | 'bearer';
 export type PasswordEncoding = 'base64' | 'plain';
 
@@ -94,8 +100,7 @@ export class DifyConsole {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new DifyApiError(method, path, 0, cause?.code ?? (err as Error).name, cause?.message ?? (err as Error).message);
+      throw noAnswer(method, path, err);
     }
     for (const c of res.headers.getSetCookie()) await this.jar.setCookie(c, url, { ignoreError: true });
     this.version = res.headers.get('x-version') ?? this.version;

@@ -4,7 +4,7 @@
  * `workflow_finished` with eventsource-parser; it reports the first event and the answer.
  */
 import { createParser } from 'eventsource-parser';
-import { DifyApiError, isObj, str } from './dify-console-client.ts';
+import { DifyApiError, isObj, noAnswer, str } from './dify-console-client.ts';
 import { type Step, StepFailure } from './dify-setup-steps.ts';
 
 export const VERIFY_QUESTION = 'What is a server-sent event stream?';
@@ -66,8 +66,7 @@ export const verifyStep: Step = {
         signal: AbortSignal.timeout(ctx.verifyTimeoutMs),
       });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new DifyApiError('POST', PATH, 0, cause?.code ?? (err as Error).name, cause?.message ?? (err as Error).message);
+      throw noAnswer('POST', PATH, err);
     }
     if (!res.ok || !(res.headers.get('content-type') ?? '').includes('text/event-stream') || res.body === null) {
       const text = await res.text();

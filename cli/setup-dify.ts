@@ -112,8 +112,6 @@ export async function runSetupDify(argv: readonly string[], deps: SetupDeps): Pr
       deps.io.out(SETUP_USAGE);
       return 0;
     }
-    const problem = passwordProblem(args, deps.isTTY);
-    if (problem !== '') throw new UsageError(problem);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     deps.io.err(`setup:dify: ${err.message}\n(npm run setup:dify -- --help for usage)`);
@@ -137,6 +135,11 @@ export async function runSetupDify(argv: readonly string[], deps: SetupDeps): Pr
     return EXIT_FAILED;
   }
 
+  const problem = passwordProblem(args, deps.isTTY);
+  if (problem !== '') {
+    deps.io.err(`setup:dify: ${problem}\n(npm run setup:dify -- --help for usage)`);
+    return EXIT_USAGE;
+  }
   const email = args.email !== '' ? args.email : (prev?.email ?? '');
   const password = args.password !== '' ? args.password : await deps.prompt(`Dify admin password for ${email}: `);
   const secrets = new Set<string>([password, Buffer.from(password, 'utf8').toString('base64')]);
