@@ -236,6 +236,15 @@ describe('setup step', () => {
     expect(f.db.admin?.email).toBe(EMAIL);
   });
 
+  it('takes already_setup (403) from a Dify set up meanwhile as done', async () => {
+    const f = await fake({ admin: { email: EMAIL, password: PASSWORD } });
+    f.failNext('GET /console/api/setup', 200, { step: 'not_started' }); // another client finishes setup between the check and the POST
+    const r = await run(f, statePathIn());
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('[1/8] setup: Dify was set up meanwhile (already_setup); no admin created');
+    expect(f.calls.filter((c) => c === 'POST /console/api/setup')).toHaveLength(1);
+  });
+
   it('checks the password rule before creating the admin', async () => {
     const f = await fake();
     const r = await run(f, statePathIn(), [], { env: { DIFY_ADMIN_PASSWORD: 'lettersonly' } });
