@@ -9,6 +9,7 @@
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import { loadConfig, NO_SLO } from '../lib/config.ts';
+import { readOrNull, withDifyState } from '../lib/dify-state.ts';
 import { utf8ByteLength } from '../lib/data-bytes.ts';
 import { failureLogger } from '../lib/failure-log.ts';
 import { createHandleSummary } from '../lib/handle-summary.ts';
@@ -22,7 +23,8 @@ import { loadThresholds } from '../lib/thresholds.ts';
 
 const readFile = (path: string): string => open(path);
 
-const config = loadConfig(__ENV);
+// API_KEY / BASE_URL from `npm run setup:dify`'s state file when unset (lib/dify-state.ts).
+const config = loadConfig(withDifyState(__ENV, readOrNull(readFile)));
 export const options = buildOptions(config, loadThresholds(config, readFile));
 const questions = new SharedArray('questions', () => loadQuestions(config, readFile));
 const target = createTarget(config);
