@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { runtime } from '../test/doubles/runtime.ts';
 import { endRun, requests, setServer, startRun } from '../test/k6-harness.ts';
 import { loadConfig } from './config.ts';
-import { createMetrics, metricsSink } from './metrics.ts';
+import { createSuiteMetrics } from './metric-create.ts';
+import { K6_METRIC_FACTORY, metricsSink } from './metrics.ts';
 import { createSession } from './sse-session.ts';
 import { NO_SETTINGS } from './stream-tracker.ts';
 import { createTarget } from './targets.ts';
@@ -22,7 +23,7 @@ let failures: [string, string][] = [];
 function session(env: Record<string, string>) {
   const target = createTarget(loadConfig(env));
   failures = [];
-  const run = createSession(target.stream, NO_SETTINGS, metricsSink(createMetrics()), (type, reason) => failures.push([type, reason]));
+  const run = createSession(target.stream, NO_SETTINGS, metricsSink(createSuiteMetrics(K6_METRIC_FACTORY)), (type, reason) => failures.push([type, reason]));
   runtime().phase = 'vu';
   return { run, target };
 }
@@ -86,7 +87,7 @@ describe("k6's throw option (--throw): sse.open throws on a connection failure",
       throw new Error('bug in an interpreter');
     };
     const buggy = { interpret, detail: false, needsTerminal: true };
-    const run = createSession(buggy, NO_SETTINGS, metricsSink(createMetrics()), () => {
+    const run = createSession(buggy, NO_SETTINGS, metricsSink(createSuiteMetrics(K6_METRIC_FACTORY)), () => {
       throw new Error('no failure expected');
     });
     runtime().phase = 'vu';
