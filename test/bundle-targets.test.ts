@@ -16,6 +16,7 @@ import {
   timedBlocks,
   type Run,
 } from './k6-harness.ts';
+import { FIXTURE_API_KEY, k6Summary } from '../lib/summary-data.fixture.ts';
 
 beforeAll(() => {
   ensureBuilt();
@@ -361,5 +362,15 @@ describe('init context', () => {
     expect(Object.keys(vu.options?.scenarios ?? {}).sort()).toEqual(['burst', 'stream']);
     expect(typeof vu.module['default']).toBe('function');
     expect(typeof vu.module['handleSummary']).toBe('function');
+  });
+
+  test('handleSummary (its report code loaded only then) writes stdout and the three reports, without the key', async () => {
+    const run = startRun();
+    const vu = await run.loadVu({ env: { TARGET: 'dify-workflow', API_KEY: FIXTURE_API_KEY, REPORTS_DIR: 'out' } });
+    const outputs = (vu.module['handleSummary'] as (d: unknown) => Record<string, string>)(k6Summary());
+    expect(Object.keys(outputs).sort()).toEqual(['out/benchmark_20260101_000000.json', 'out/benchmark_20260101_000000.txt', 'out/benchmark_20260101_000000.xml', 'stdout']);
+    expect(outputs['stdout']).toContain('sse_ttfe');
+    expect(JSON.parse(outputs['out/benchmark_20260101_000000.json']!).schema).toMatch(/^sse-bench\/report@/);
+    for (const text of Object.values(outputs)) expect(text).not.toContain(FIXTURE_API_KEY);
   });
 });
