@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseReportJson, type ReportJson } from '../lib/report-json.ts';
+import { findChromium, runChromium as runChromiumIn } from '../test/chromium.ts';
 import { escapeHtml, loadChartJs, renderHtmlReport, scriptJson } from './html-report.ts';
 import type { SeriesPoint } from './live-block.ts';
 
@@ -77,19 +77,10 @@ describe('renderHtmlReport', () => {
 });
 
 /** Debian's chromium (the .ci/run image must install the `chromium` package). */
-function findChromium(): string {
-  for (const c of [process.env.CHROMIUM_BIN ?? '', '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (c !== '' && existsSync(c)) return c;
-  return '';
-}
 const chromium = findChromium();
 if (chromium === '') console.warn('SKIPPED: HTML screenshot tests need Chromium (Debian package `chromium`, or CHROMIUM_BIN)');
 
-function runChromium(args: string[], profile: string): Promise<string> {
-  const base = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${join(dir, profile)}`];
-  return new Promise((resolve, reject) => {
-    execFile(chromium, [...base, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
+const runChromium = (args: string[], profile: string): Promise<string> => runChromiumIn(chromium, args, join(dir, profile));
 
 describe.skipIf(chromium === '')('HTML report in headless Chromium', () => {
   it('draws every chart (pixels painted on each canvas) and screenshots a non-blank page', { timeout: 120_000 }, async () => {
