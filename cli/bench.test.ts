@@ -196,7 +196,8 @@ describe('runBench with a stand-in k6', () => {
       `time="2026-11-27T11:00:01Z" level=warning msg=${JSON.stringify(`sse-bench failure error_type=${type}: ${reason}`)} source=console`;
     const lines = [failureLine('http_5xx', 'status 500: {"code": "internal_error"}'), failureLine('http_5xx', `status 500: key ${SECRET}`)];
     const r = await bench(['--interval', '0.2', '--address', `127.0.0.1:${port}`, '--script', script, '-q'], { FAKE_K6_FAILURE_LOG: lines.join('\n') }, true);
-    expect(r.err).toEqual(expect.arrayContaining(['level=info msg=from-k6-stderr', lines[0]])); // k6's log still reaches the user, on a terminal too
+    // k6's log still reaches the user on a terminal, each line erasing the progress bar it is written over
+    expect(r.err).toEqual(expect.arrayContaining(['\x1b[2Klevel=info msg=from-k6-stderr', `\x1b[2K${lines[0]}`]));
     const text = r.out.join('\n');
     expect(text).toContain(
       '🔎 Failure Reasons (from k6\'s log: the first failure of each type in each VU; count = log lines):\n' +

@@ -103,7 +103,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
         failures.line(line);
       },
       stderr: (line) => {
-        io.err(line);
+        io.err(deps.isTTY ? `\x1b[2K${line}` : line); // k6's log, over the progress bar it parks the cursor on
         failures.line(line);
       },
     }).finally(() => ended?.stop());
