@@ -49,7 +49,7 @@ export function parseStrict<O extends NonNullable<ParseArgsConfig['options']>>(a
   }
 }
 
-function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
+export function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) {
@@ -109,7 +109,8 @@ embedded mock server is started for the run.
 Options:
   --interval <s>     seconds between live blocks and time-series samples (default ${DEFAULT_INTERVAL_SEC})
   -q, --quiet        no live block (k6 output and the final block only)
-  --dashboard        k6's web dashboard (http://127.0.0.1:5665), exported to reports/
+  --dashboard        k6's web dashboard with an SSE tab (http://127.0.0.1:5665), exported to reports/;
+                     at the end k6 waits until the dashboard tab is closed
   --address <h:p>    address of k6's REST API (default: a free port on 127.0.0.1)
   --script <path>    k6 script (default ${DEFAULT_SCRIPT})
   --repeat <n>       run the same configuration n times; every figure then as median and min–max,

@@ -2,6 +2,7 @@
  * `npm run bench`: preflight, then `k6 run build/sse.js` with the live block every
  * --interval seconds (from k6's REST API), then the final block and the HTML report
  * (`--repeat N`: N such runs, then every figure's median and spread, cli/bench-repeat.ts).
+ * k6's log lines pass through; the failure reasons among them go into the reports.
  * The exit code is k6's (99 when a threshold failed), 2 for a failed preflight or bad flag.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -15,6 +16,9 @@ import { EXIT_PREFLIGHT, formatPreflightError, httpProbe, preflight, PreflightEr
 import { finishReports, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 import { loadChartJs } from './html-report.ts';
 import { type RepeatedRun, runRepeated } from './bench-repeat.ts';
+import { difyStateEnv } from './dify-state-env.ts';
+import { FailureCollector } from './failure-collector.ts';
+import { dashboardStartNote, END_OF_TEST_NOTE, fetchRunStatus, watchRunEnd, webDashboardRun } from './web-dashboard-run.ts';
 
 export const realPreflightDeps: PreflightDeps = {
   locateK6,
@@ -37,12 +41,6 @@ export interface BenchDeps {
 /** The `k6 run` command line: our REST address, no usage report, the user's flags, the script. */
 export function k6RunArgs(args: BenchArgs, address: string): string[] {
   return ['run', '--no-usage-report', '--address', address, ...args.k6Args, args.script];
-}
-
-/** Environment for k6's web dashboard and its HTML export. */
-export function dashboardEnv(reportsDir: string, stamp: string): { env: Record<string, string>; exportPath: string } {
-  const exportPath = `${reportsDir === '' ? '' : `${reportsDir}/`}k6-dashboard_${stamp}.html`;
-  return { env: { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_EXPORT: exportPath }, exportPath };
 }
 
 /**
@@ -69,8 +67,10 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
   }
 
   let pre;
+  let picked;
   try {
-    pre = await preflight(deps.env, args.script, deps.preflight);
+    picked = difyStateEnv(deps.env); // npm run setup:dify's key and URL when API_KEY is unset
+    pre = await preflight(picked.env, args.script, deps.preflight);
   } catch (err) {
     if (!(err instanceof PreflightError)) throw err;
     io.err(formatPreflightError(err));
@@ -81,18 +81,23 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
     const reportsDir = pre.config.reportsDir;
     const dir = reportsDir === '' ? '.' : reportsDir;
     mkdirSync(dir, { recursive: true }); // k6 does not create it
+    if (picked.note !== '') io.out(`bench: ${picked.note}`);
     for (const note of pre.notes) io.out(`bench: ${note}`);
     const runOnce = async (): Promise<RepeatedRun> => {
       const before = listJsonReports(dir);
       const address = args.address !== '' ? args.address : await freeAddress();
-      const dash = args.dashboard ? dashboardEnv(reportsDir, reportStamp(new Date(deps.now()))) : null;
+      const dash = args.dashboard ? webDashboardRun(reportsDir, reportStamp(new Date(deps.now())), deps.env) : null;
       io.out(`bench: k6 ${pre.k6.version} (${pre.k6.bin}), live metrics from http://${address}/v1/metrics every ${args.intervalSec} s`);
-      if (dash) io.out('bench: k6 web dashboard at http://127.0.0.1:5665 (K6_WEB_DASHBOARD_PORT to change)');
+      if (dash) io.out(dashboardStartNote(dash));
 
+      const failures = new FailureCollector(pre.config.apiKey);
+      const ended = dash
+        ? watchRunEnd({ intervalMs: 1000, fetchStatus: () => fetchRunStatus(address), onEnded: () => io.out(deps.isTTY ? overwriteLines(END_OF_TEST_NOTE) : END_OF_TEST_NOTE) })
+        : null;
       const run = await runK6({
         bin: pre.k6.bin,
         args: k6RunArgs(args, address),
-        env: { ...deps.env, ...pre.env, ...(dash?.env ?? {}) },
+        env: { ...picked.env, ...pre.env, ...(dash?.env ?? {}) },
         address,
         intervalMs: args.intervalSec * 1000,
         now: deps.now,
@@ -100,9 +105,15 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
           if (!args.quiet) io.out(deps.isTTY ? overwriteLines(renderLiveBlock(f)) : renderLiveLine(f));
         },
         inheritOutput: deps.isTTY,
-        stdout: io.out,
-        stderr: io.err,
-      });
+        stdout: (line) => {
+          io.out(line);
+          failures.line(line);
+        },
+        stderr: (line) => {
+          io.err(deps.isTTY ? `\x1b[2K${line}` : line); // k6's log, over the progress bar it parks the cursor on
+          failures.line(line);
+        },
+      }).finally(() => ended?.stop());
       const { code, poller } = run;
       const gen = generatorVerdict(run);
       const jsonPath = newJsonReport(dir, before);
@@ -111,7 +122,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
         return { code, report: null, jsonPath };
       }
       try {
-        const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs());
+        const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs(), failures.reasons);
         const exportPath = dash && existsSync(dash.exportPath) ? dash.exportPath : '';
         io.out('');
         io.out(renderFinalBlock(done.report, gen, done.files, exportPath));

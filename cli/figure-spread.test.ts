@@ -41,9 +41,9 @@ describe('figureSpreads', () => {
   });
 
   it('renders one row per figure that has a value', () => {
-    const table = renderSpreadTable(figureSpreads([run({ interEventAvgMs: null, interEventP95Ms: null }), run({ interEventAvgMs: null, interEventP95Ms: null })]), 2).split('\n');
+    const table = renderSpreadTable(figureSpreads([run({ gapMeanAvgMs: null, gapMaxP95Ms: null }), run({ gapMeanAvgMs: null, gapMaxP95Ms: null })]), 2).split('\n');
     expect(table[0]).toMatch(/^Figure +Median of 2 {2}Min – max/);
-    expect(table.some((l) => l.startsWith('Average Inter-event Latency'))).toBe(false);
+    expect(table.some((l) => l.startsWith('Average Inter-event Gap'))).toBe(false);
     expect(table.find((l) => l.startsWith('TTFE p95'))).toMatch(/^TTFE p95 +48\.3 ms {2}48\.3 ms$/); // equal runs: no ± part
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findChromium, runChromium } from './headless-chromium.ts';
+import { findChromium, runChromium } from '../test/chromium.ts';
 import { loadChartJs } from './html-report.ts';
 import { kneeChartData, renderSweepHtml } from './sweep-html.ts';
 import { parseSweepJson, type SweepReport } from './sweep-report.ts';

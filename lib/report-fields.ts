@@ -65,10 +65,11 @@ const FIGURES = [
   // Streams.
   fig('streamDurationAvgMs', 'Average Stream Duration', 'ms', 'lower', 'Streams', '`sse_stream_duration` avg (first → last event)'),
   fig('streamDurationP95Ms', 'Stream Duration p95', 'ms', 'lower', 'Streams', '`sse_stream_duration` p(95)'),
-  fig('interEventAvgMs', 'Average Inter-event Latency', 'ms', 'lower', 'Streams', '`sse_inter_event_time` avg'),
-  fig('interEventP95Ms', 'Inter-event Latency p95', 'ms', 'lower', 'Streams', '`sse_inter_event_time` p(95)'),
+  fig('gapMeanAvgMs', 'Average Inter-event Gap', 'ms', 'lower', 'Streams', '`sse_stream_gap_mean` avg (each stream\'s mean gap between events, averaged over streams)'),
+  fig('gapMaxP95Ms', 'Longest Gap p95', 'ms', 'lower', 'Streams', '`sse_stream_gap_max` p(95) (each stream\'s longest gap between events: stalls)'),
   fig('eventsPerStreamAvg', 'Events per Stream', 'count', 'none', 'Streams', '`sse_events_per_stream` avg'),
-  fig('dataBytes', 'Event Data', 'bytes', 'none', 'Streams', '`sse_data_bytes` count'),
+  fig('dataReceived', 'Data Received', 'bytes', 'none', 'Streams', "k6's `data_received` count: bytes on the wire, headers and SSE framing included (the seed's total data volume)"),
+  fig('dataBytes', 'Event Data', 'bytes', 'none', 'Streams', '`sse_data_bytes` count (UTF-8 bytes of event data; only with DATA_BYTES=true)'),
   fig('successRate', 'Success Rate', '%', 'higher', 'Streams', '`sse_stream_success` rate × 100'),
   fig('goodputRate', 'Goodput Rate', 'fraction', 'higher', 'Streams', '`sse_goodput` rate (0–1: share of streams that succeeded within every SLO_* limit)'),
   fig('failedStreams', 'Failed Streams', 'count', 'lower', 'Streams', '`sse_errors` count (one per failed stream)'),
@@ -94,7 +95,7 @@ export const FIGURE_KEYS: readonly FigureKey[] = FIGURES.map((f) => f.key);
  * Figures added after `sse-bench/report@1` was first written: a report from an older
  * sse-bench has no key for them, and reads back with them `null` (as "no sample").
  */
-export const LATER_FIGURES: ReadonlySet<FigureKey> = new Set<FigureKey>(['goodputPerSecond', 'ttftMedMs', 'goodputRate']);
+export const LATER_FIGURES: ReadonlySet<FigureKey> = new Set<FigureKey>(['goodputPerSecond', 'ttftMedMs', 'gapMeanAvgMs', 'gapMaxP95Ms', 'dataReceived', 'goodputRate']);
 
 /** The definition of one figure (throws on an unknown key: a programming error). */
 export function figureDef(key: FigureKey): FigureDef {

@@ -51,7 +51,8 @@ describe('renderReportJson / parseReportJson', () => {
     const value = JSON.parse(text()) as { figures: Record<string, unknown> };
     for (const key of LATER_FIGURES) delete value.figures[key];
     const back = parseReportJson(JSON.stringify(value), 'reports/old.json');
-    expect([...LATER_FIGURES].map((k) => back.figures[k])).toEqual([null, null, null]);
+    expect([...LATER_FIGURES].map((k) => back.figures[k])).toEqual([...LATER_FIGURES].map(() => null));
+    expect(LATER_FIGURES.size).toBe(6);
     expect(back.figures.ttfeP95Ms).toBe(48.25);
   });
 
@@ -77,10 +78,19 @@ describe('renderReportJson / parseReportJson', () => {
       'reports/old.json: thresholds[1]: expected { metric: string, expression: string, ok: boolean }',
     );
     expect(parseError((r) => (r['generatorSaturated'] = 'no'))).toBe('reports/old.json: generatorSaturated: expected a boolean');
+    expect(parseError((r) => (r['failureReasons'] = { timeout: { reasons: [{ reason: 1, count: 1 }], more: 0 } }))).toBe(
+      'reports/old.json: failureReasons.timeout.reasons[0]: expected { reason: string, count: number }',
+    );
     expect(parseError((r) => delete r['summary'])).toBe('reports/old.json: summary: expected an object');
     expect(parseError((r) => ((r['summary'] as { state: Record<string, unknown> }).state['testRunDurationMs'] = '62s'))).toBe(
       'reports/old.json: summary.state.testRunDurationMs: expected a number',
     );
+  });
+
+  it('reads back the failure reasons the bench CLI adds', () => {
+    const failureReasons = { timeout: { reasons: [{ reason: 'context deadline exceeded', count: 2 }], more: 1 } };
+    const back = parseReportJson(renderReportJson({ ...report(), failureReasons }), 'x.json');
+    expect(back.failureReasons).toEqual(failureReasons);
   });
 
   it('accepts null figures (no samples)', () => {

@@ -6,6 +6,7 @@
  * `parseReportJson` reads one back for `npm run compare`, strictly.
  */
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
+import { failureReasonsProblem, type FailureReasons } from './failure-reasons.ts';
 import type { ReportSettings } from './redact.ts';
 import { FIGURE_KEYS, LATER_FIGURES, RATINGS, rateFigures, type Figures, type Ratings } from './report-fields.ts';
 import { isRecord, summaryDataProblem, type SummaryData } from './summary-data.ts';
@@ -26,6 +27,8 @@ export interface ReportJson {
   readonly thresholds: readonly ThresholdResult[];
   /** Set by tools that measured the load generator itself (e.g. the bench CLI). */
   readonly generatorSaturated?: boolean;
+  /** Why streams failed, per error type, from k6's log; set by the bench CLI (lib/failure-reasons.ts). */
+  readonly failureReasons?: FailureReasons;
   /** k6's handleSummary data, unchanged except for secret scrubbing. */
   readonly summary: SummaryData;
 }
@@ -121,6 +124,8 @@ export function parseReportJson(text: string, source: string): ReportJson {
   if (value['generatorSaturated'] !== undefined && typeof value['generatorSaturated'] !== 'boolean') {
     fail('generatorSaturated', 'expected a boolean');
   }
+  const reasonsProblem = value['failureReasons'] === undefined ? null : failureReasonsProblem(value['failureReasons']);
+  if (reasonsProblem !== null) fail(reasonsProblem.field, reasonsProblem.problem);
   const problem = summaryDataProblem(value['summary']);
   if (problem !== null) fail(problem.field, problem.problem);
   return value as unknown as ReportJson; // every field the type promises was checked above

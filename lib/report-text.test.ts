@@ -57,8 +57,9 @@ describe('renderTextReport', () => {
     const all = lines();
     expect(all).toContain('  Average Stream Duration:       663 ms');
     expect(all).toContain('  Stream Duration p95:           799 ms');
-    expect(all).toContain('  Average Inter-event Latency:   33.1 ms');
-    expect(all).toContain('  Inter-event Latency p95:       51.3 ms');
+    expect(all).toContain('  Average Inter-event Gap:       33.1 ms');
+    expect(all).toContain('  Longest Gap p95:               141 ms');
+    expect(all).toContain('  Data Received:                 1.84 MB');
     expect(all).toContain('  Success Rate:                  97.60%');
     expect(all).toContain('  Test Duration:                 62.50 s');
     expect(all).toContain('  Average Tokens per Second:     31.4 tokens/s');
@@ -112,6 +113,19 @@ describe('renderTextReport', () => {
     expect(all).toContain('  Average TTFT:                  n/a');
     expect(all).toContain('  Success rate:                  n/a → n/a (no samples)');
     expect(all).toContain('✅ Thresholds: none configured (THRESHOLDS=none?)');
+  });
+
+  it('lists the failure reasons after the errors when the bench CLI collected them (and only then)', () => {
+    const withReasons = lines({ ...reportOf(), failureReasons: { http_5xx: { reasons: [{ reason: 'status 502: bad gateway', count: 2 }], more: 0 } } });
+    expect(section(withReasons, "🔎 Failure Reasons (from k6's log: the first failure of each type in each VU; count = log lines):")).toEqual([
+      "🔎 Failure Reasons (from k6's log: the first failure of each type in each VU; count = log lines):",
+      '  timeout (4 failed streams):',
+      "    (no reason in k6's log)",
+      '  http_5xx (2 failed streams):',
+      '    2 × status 502: bad gateway',
+    ]);
+    expect(withReasons.indexOf('  total:                         6')).toBeLessThan(withReasons.indexOf('  http_5xx (2 failed streams):'));
+    expect(lines().some((l) => l.startsWith('🔎'))).toBe(false);
   });
 
   it('ends with the rule and a newline, and never contains the key', () => {
