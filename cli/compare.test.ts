@@ -98,6 +98,17 @@ describe('runCompare', () => {
     expect(await runCompare([A, A, '--max-regression', '0%'], capture().io)).toBe(0); // identical runs
   });
 
+  it('reads a sse-bench/report@1 baseline (success rate in percent) and says it converted it', async () => {
+    const v1 = JSON.parse(readFileSync(A, 'utf8')) as { schema: string; figures: Record<string, number>; ratings: Record<string, { value: number }> };
+    v1.schema = 'sse-bench/report@1';
+    v1.figures['successRate'] = 100;
+    v1.ratings['successRate']!.value = 100;
+    const c = capture();
+    expect(await runCompare(['old.json', B], c.io, (p) => (p === 'old.json' ? JSON.stringify(v1) : readFileSync(B, 'utf8')))).toBe(0);
+    expect(c.out).toContain('note: old.json is a sse-bench/report@1 report: its success rate (percent) was read as a fraction, as in sse-bench/report@2');
+    expect(c.out.join('\n')).toMatch(/^Success Rate\s+100\.00%\s+98\.00%\s/m);
+  });
+
   it('exits 2 with a clear message for a missing file, a file that is not a report, and bad flags', async () => {
     let c = capture();
     expect(await runCompare(['/nonexistent/a.json', B], c.io)).toBe(2);
@@ -105,7 +116,7 @@ describe('runCompare', () => {
 
     c = capture();
     expect(await runCompare([A, 'x.json'], c.io, (p) => (p === A ? readFileSync(A, 'utf8') : '{"schema":"other"}'))).toBe(2);
-    expect(c.err[0]).toBe('compare: x.json: schema: expected "sse-bench/report@1", got "other" (is this a benchmark_*.json report from sse-bench?)');
+    expect(c.err[0]).toBe('compare: x.json: schema: expected "sse-bench/report@2" (or the older "sse-bench/report@1"), got "other" (is this a benchmark_*.json report from sse-bench?)');
 
     c = capture();
     expect(await runCompare([A, 'y.json'], c.io, (p) => (p === A ? readFileSync(A, 'utf8') : 'not json'))).toBe(2);

@@ -31,7 +31,8 @@ describe('formatFigure', () => {
     expect(formatFigure(figureDef('testDurationMs'), 62_500)).toBe('62.50 s');
     expect(formatFigure(figureDef('connectionRate'), 2.6)).toBe('2.60 conn/sec');
     expect(formatFigure(figureDef('eventThroughput'), 49.4)).toBe('49.40 events/sec');
-    expect(formatFigure(figureDef('successRate'), 97.6)).toBe('97.60%');
+    expect(formatFigure(figureDef('successRate'), 0.976)).toBe('97.60%'); // a fraction, shown in percent
+    expect(formatFigure(figureDef('successRate'), 1)).toBe('100.00%');
     expect(formatFigure(figureDef('totalEvents'), 2964)).toBe('2964');
     expect(formatFigure(figureDef('eventsPerStreamAvg'), 19.5)).toBe('19.50');
     expect(formatFigure(figureDef('dataBytes'), 1_234_567)).toBe('1.23 MB');
@@ -64,14 +65,14 @@ describe('ratings (the seed bands)', () => {
   });
   it('rates the success rate: > 99 %', () => {
     const success = ratingDef('successRate');
-    expect([100, 99.01, 99, 50].map((v) => rate(success, v))).toEqual(['Production Ready', 'Production Ready', 'Needs Improvement', 'Needs Improvement']);
+    expect([1, 0.9901, 0.99, 0.5].map((v) => rate(success, v))).toEqual(['Production Ready', 'Production Ready', 'Needs Improvement', 'Needs Improvement']);
     expect(rate(success, null)).toBeNull();
   });
   it('rates a run', () => {
     expect(rateFigures(computeFigures(k6Summary()))).toEqual({
       requestsPerSecond: { value: 4, label: 'Needs Improvement' },
       ttfe: { value: 48.25, label: 'Excellent' },
-      successRate: { value: 97.6, label: 'Needs Improvement' },
+      successRate: { value: 0.976, label: 'Needs Improvement' },
     });
   });
 });

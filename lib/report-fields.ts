@@ -4,12 +4,13 @@
  * seed's ratings. Used by the text, JSON and JUnit reports (lib/report-*.ts), the bench
  * CLI's final block, the HTML report and `npm run compare`. Pure data and formatting.
  *
- * Values: times in milliseconds, rates per second of test run, `%` figures in percent
- * (0–100, not 0–1), bytes as a plain count. A figure is `null` when the run produced no
- * sample it can be computed from (e.g. no TTFT without content events).
+ * Values: times in milliseconds, rates per second of test run, `fraction` figures as a
+ * fraction 0–1 (k6's convention for a Rate; shown as a percentage in text), bytes as a plain
+ * count. A figure is `null` when the run produced no sample it can be computed from (e.g. no
+ * TTFT without content events).
  */
 
-export type FigureUnit = 'ms' | '/s' | '%' | 'count' | 'bytes' | 'tokens/s';
+export type FigureUnit = 'ms' | '/s' | 'fraction' | 'count' | 'bytes' | 'tokens/s';
 export type Better = 'lower' | 'higher' | 'none';
 /** Report sections, in display order. */
 export const FIGURE_SECTIONS = ['Final Metrics', 'Overall Rates', 'Latency', 'Streams', 'LLM'] as const;
@@ -66,7 +67,7 @@ const FIGURES = [
   fig('interEventP95Ms', 'Inter-event Latency p95', 'ms', 'lower', 'Streams', '`sse_inter_event_time` p(95)'),
   fig('eventsPerStreamAvg', 'Events per Stream', 'count', 'none', 'Streams', '`sse_events_per_stream` avg'),
   fig('dataBytes', 'Event Data', 'bytes', 'none', 'Streams', '`sse_data_bytes` count'),
-  fig('successRate', 'Success Rate', '%', 'higher', 'Streams', '`sse_stream_success` rate × 100'),
+  fig('successRate', 'Success Rate', 'fraction', 'higher', 'Streams', '`sse_stream_success` rate, a fraction 0–1 (0.976 = 97.6 %)'),
   fig('failedStreams', 'Failed Streams', 'count', 'lower', 'Streams', '`sse_errors` count (one per failed stream)'),
   fig('streamsOpenAtEnd', 'Streams Open at End', 'count', 'lower', 'Streams', '`sse_streams_opened` − `sse_streams_closed` (cut off by the end of the test)'),
   fig('droppedIterations', 'Dropped Iterations', 'count', 'lower', 'Streams', '`dropped_iterations` count (arrival-rate profiles: load the run could not start)'),
@@ -106,7 +107,7 @@ export function humanBytes(bytes: number): string {
 }
 
 /**
- * A figure as printed in reports: `42.5 ms` (`62.50 s` from 10 s up), `2.60 conn/sec`, `99.50%`, `2964`,
+ * A figure as printed in reports: `42.5 ms` (`62.50 s` from 10 s up), `2.60 conn/sec`, `99.50%` (a fraction 0.995), `2964`,
  * `1.23 MB`, `31.4 tokens/s`; `n/a` when the figure is null.
  */
 export function formatFigure(def: FigureDef, value: number | null): string {
@@ -117,8 +118,8 @@ export function formatFigure(def: FigureDef, value: number | null): string {
       return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ms`;
     case '/s':
       return `${value.toFixed(2)} ${def.unitText}`;
-    case '%':
-      return `${value.toFixed(2)}%`;
+    case 'fraction':
+      return `${(value * 100).toFixed(2)}%`;
     case 'count':
       return Number.isInteger(value) ? String(value) : value.toFixed(2);
     case 'bytes':
@@ -185,7 +186,7 @@ const RATING_LIST = [
     key: 'successRate',
     title: 'Success rate',
     figure: 'successRate',
-    bands: [{ label: 'Production Ready', op: '>', bound: 99 }],
+    bands: [{ label: 'Production Ready', op: '>', bound: 0.99 }],
     otherwise: 'Needs Improvement',
     legend: 'Production Ready > 99%, else Needs Improvement',
   },

@@ -32,7 +32,7 @@ describe('computeFigures', () => {
       interEventP95Ms: 51.3,
       eventsPerStreamAvg: 20,
       dataBytes: 1_234_567,
-      successRate: 97.6,
+      successRate: 0.976, // k6's rate: a fraction 0–1
       failedStreams: 6,
       streamsOpenAtEnd: 2,
       droppedIterations: 0,

@@ -43,10 +43,6 @@ function totalEvents(data: SummaryData): number {
   return avg !== null && streams !== null ? Math.round(avg * streams) : 0;
 }
 
-function percent(rate: number | null): number | null {
-  return rate === null ? null : rate * 100;
-}
-
 /** Every figure of REPORT_FIGURES from one summary. */
 export function computeFigures(data: SummaryData): Figures {
   const durationMs = data.state.testRunDurationMs;
@@ -73,7 +69,7 @@ export function computeFigures(data: SummaryData): Figures {
     interEventP95Ms: trend(M.interEventTime.name, 'p(95)'),
     eventsPerStreamAvg: trend(M.eventsPerStream.name, 'avg'),
     dataBytes: count(data, M.dataBytes.name),
-    successRate: percent(metricValue(data, M.streamSuccess.name, 'rate')),
+    successRate: metricValue(data, M.streamSuccess.name, 'rate'),
     failedStreams: count(data, M.errors.name),
     streamsOpenAtEnd: connections - count(data, M.streamsClosed.name),
     droppedIterations: count(data, 'dropped_iterations'),
