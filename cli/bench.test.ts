@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dashboardEnv, k6RunArgs, realPreflightDeps, runBench } from './bench.ts';
+import { startMockServer } from '../mock/server.ts';
+import { dashboardEnv, k6RunArgs, k6SkipsTlsVerify, realPreflightDeps, runBench } from './bench.ts';
 import { parseBenchArgs } from './args.ts';
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -46,6 +47,7 @@ const oldK6 = writeFakeK6('k6-old', 'k6 v1.1.0 (go1.24.1, linux/amd64)');
 let server: Server;
 let port = 0;
 let metricRequests = 0;
+let probeRequests = 0;
 beforeAll(async () => {
   const t10 = readFileSync(fixture('rest-metrics-t10.json'));
   const t15 = readFileSync(fixture('rest-metrics-t15.json'));
@@ -55,7 +57,13 @@ beforeAll(async () => {
       if (metricRequests === 2) writeFileSync(join(reports, 'gate'), '');
       return;
     }
-    res.writeHead(404).end(); // the "target": reachable, not the mock, no /health route
+    if (req.method === 'POST' && req.url === '/v1/workflows/run') {
+      // the "target" of the preflight's probe request: a Dify workflow's first event
+      probeRequests++;
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: {"event":"workflow_started","task_id":"t","data":{}}\n\n');
+      return;
+    }
+    res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
@@ -69,6 +77,7 @@ let reports = '';
 let run = 0;
 beforeEach(() => {
   metricRequests = 0;
+  probeRequests = 0;
   reports = join(dir, `reports-${++run}`);
   mkdirSync(reports);
 });
@@ -159,6 +168,50 @@ describe('runBench with a stand-in k6', () => {
     expect(r.err.join('\n')).toMatch(/^preflight failed: k6 v1\.1\.0 is too old: this suite needs k6 >= 1\.2 with k6\/x\/sse\.\n {2}fix: /);
     expect(r.args).toEqual([]);
     expect(metricRequests).toBe(0);
+  });
+
+  it('runs against a keyless OpenAI-compatible server (the embedded mock) with no API key: exit 0', { timeout: 30_000 }, async () => {
+    const mock = await startMockServer({ port: 0, ttfeMs: 0, ttftMs: 0, tokens: 2, tokenIntervalMs: 0 });
+    try {
+      const r = await bench(['--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], {
+        BASE_URL: mock.url,
+        TARGET: 'openai-chat',
+        MODEL: 'gpt-4',
+        API_KEY: '',
+        FAKE_K6_EXIT: '0',
+        FAKE_K6_GATE: '',
+      });
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`bench: one probe request sent (POST ${mock.url}/v1/chat/completions): HTTP 200 text/event-stream, first event "chat.completion.chunk", as TARGET=openai-chat reads it`);
+      expect(r.args[0]).toBe('run');
+      expect(mock.stats().streamsStarted).toBe(1); // the probe; the stand-in k6 sends nothing
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('stops before the run when the server answers 401, having sent one request', async () => {
+    const mock = await startMockServer({ port: 0, apiKey: 'test-key-not-real' });
+    try {
+      const r = await bench(['--script', script], { BASE_URL: mock.url, API_KEY: '' });
+      expect(r.code).toBe(2);
+      expect(r.err.join('\n')).toMatch(/^preflight failed: the server wants a key: POST .* answered HTTP 401.*\n {2}fix: export API_KEY=.*\n\(one probe request was sent to the target; no load was run\)$/);
+      expect(r.args).toEqual([]); // k6 never ran
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('sends the probe to the target once per run', { timeout: 30_000 }, async () => {
+    await bench(['--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_EXIT: '0', FAKE_K6_GATE: '' });
+    expect(probeRequests).toBe(1);
+  });
+
+  it('tells the probe to skip TLS verification when k6 does', () => {
+    expect(k6SkipsTlsVerify(['--insecure-skip-tls-verify'])).toBe(true);
+    expect(k6SkipsTlsVerify(['--vus', '2', '--insecure-skip-tls-verify=true'])).toBe(true);
+    expect(k6SkipsTlsVerify(['--insecure-skip-tls-verify=false'])).toBe(false);
+    expect(k6SkipsTlsVerify([])).toBe(false);
   });
 
   it('exits 2 for a bad flag, 0 for --help', async () => {

@@ -10,14 +10,13 @@ import { locateK6 } from './k6-locate.ts';
 import { renderLiveBlock, renderLiveLine } from './live-block.ts';
 import { freeAddress, generatorVerdict, runK6 } from './k6-run.ts';
 import { consoleIo, type Io, runAsMain } from './main-guard.ts';
-import { EXIT_PREFLIGHT, formatPreflightError, httpProbe, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
+import { EXIT_PREFLIGHT, formatPreflightError, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
 import { finishReports, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 import { loadChartJs } from './html-report.ts';
 
 export const realPreflightDeps: PreflightDeps = {
   locateK6,
   fileExists: existsSync,
-  probe: httpProbe,
   startMock: async (host, port) => {
     const { startMockServer } = await import('../mock/server.ts');
     return startMockServer({ host, port });
@@ -30,6 +29,11 @@ export interface BenchDeps {
   readonly isTTY: boolean;
   readonly preflight: PreflightDeps;
   readonly now: () => number;
+}
+
+/** Whether the k6 flags turn TLS verification off (`--insecure-skip-tls-verify`, `=true`): the probe request does the same. */
+export function k6SkipsTlsVerify(k6Args: readonly string[]): boolean {
+  return k6Args.some((a) => a === '--insecure-skip-tls-verify' || /^--insecure-skip-tls-verify=(true|1)$/i.test(a));
 }
 
 /** The `k6 run` command line: our REST address, no usage report, the user's flags, the script. */
@@ -68,7 +72,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
 
   let pre;
   try {
-    pre = await preflight(deps.env, args.script, deps.preflight);
+    pre = await preflight(deps.env, args.script, deps.preflight, { insecureSkipTlsVerify: k6SkipsTlsVerify(args.k6Args) });
   } catch (err) {
     if (!(err instanceof PreflightError)) throw err;
     io.err(formatPreflightError(err));
