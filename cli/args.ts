@@ -4,6 +4,7 @@
  * Each parser returns plain options or throws UsageError naming the bad flag.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { REPORT_FIGURES, type FigureUnit } from '../lib/report-fields.ts';
 
 /** A bad flag or argument: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
@@ -111,7 +112,30 @@ export interface CompareArgs {
   readonly candidate: string;
   /** Fraction (0.1 for "10%"), or null when not given. */
   readonly maxRegression: number | null;
+  /** --noise: relative noise floor for every figure (fraction), or null for each figure's own. */
+  readonly noiseRelative: number | null;
+  /** --noise-abs KEY=VALUE: absolute noise floors by figure key or unit. */
+  readonly noiseAbsolute: Readonly<Record<string, number>>;
   readonly help: boolean;
+}
+
+const NOISE_UNITS: readonly FigureUnit[] = ['ms', '/s', 'fraction', 'count', 'bytes', 'tokens/s'];
+
+/** `--noise-abs ttfeP95Ms=5` / `--noise-abs ms=3`: a figure key or a unit, and a number ≥ 0 in its unit. */
+function parseNoiseAbs(raws: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const keys = REPORT_FIGURES.map((f) => f.key);
+  for (const raw of raws) {
+    const m = /^\s*([^=\s]+)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(raw);
+    const [, key = '', value = ''] = m ?? [];
+    if (!m || !(keys.includes(key) || (NOISE_UNITS as readonly string[]).includes(key))) {
+      throw new UsageError(
+        `--noise-abs: expected <figure or unit>=<number ≥ 0>, e.g. ttfeP95Ms=5 or ms=3, got "${raw}"; units: ${NOISE_UNITS.join(', ')}; figures: the keys of the JSON report's figures (docs/reports.md)`,
+      );
+    }
+    out[key] = Number(value);
+  }
+  return out;
 }
 
 /** "10%", "10" and "0.5%" are percentages; returns a fraction. */
@@ -124,25 +148,36 @@ export function parsePercent(flag: string, raw: string): number {
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const { values, positionals } = parseStrict([...argv], {
     'max-regression': { type: 'string' },
+    noise: { type: 'string' },
+    'noise-abs': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   const help = values.help ?? false;
   const raw = values['max-regression'];
   const maxRegression = raw === undefined ? null : parsePercent('--max-regression', raw);
-  if (help) return { baseline: '', candidate: '', maxRegression, help };
+  const noiseRelative = values.noise === undefined ? null : parsePercent('--noise', values.noise);
+  const noiseAbsolute = parseNoiseAbs(values['noise-abs'] ?? []);
+  const common = { maxRegression, noiseRelative, noiseAbsolute, help };
+  if (help) return { baseline: '', candidate: '', ...common };
   if (positionals.length !== 2) {
     throw new UsageError(`expected two report files (baseline and candidate), got ${positionals.length}`);
   }
-  return { baseline: positionals[0] ?? '', candidate: positionals[1] ?? '', maxRegression, help };
+  return { baseline: positionals[0] ?? '', candidate: positionals[1] ?? '', ...common };
 }
 
-export const COMPARE_USAGE = `Usage: npm run compare -- [--max-regression 10%] BASELINE.json CANDIDATE.json
+export const COMPARE_USAGE = `Usage: npm run compare -- [--max-regression 10%] [--noise 5%] [--noise-abs ms=2] BASELINE.json CANDIDATE.json
 
 Prints the key figures of two JSON reports (reports/benchmark_*.json) side by side
-with deltas; "✗ worse" marks a figure that moved in its bad direction, "✓ better" the other way.
+with deltas; "✗ worse" marks a figure that moved in its bad direction, "✓ better" the other way,
+but only beyond the figure's noise floor: a change must exceed both its relative and its absolute
+bound (defaults: latencies 5 % and 2 ms, rates 5 % and 0.05/s, tokens/s 5 % and 0.5, success
+rate 0.1 percentage point, counts any change; per figure in docs/reports.md).
 
 Options:
-  --max-regression <p>  exit 1 when a key figure (rate, latency, %) is worse than the baseline by more than p (e.g. 10%)
+  --max-regression <p>  exit 1 when a key figure (rate, latency, success rate) is worse than the baseline by more than p (e.g. 10%), beyond its noise floor
+  --noise <p>           relative noise floor for every figure (e.g. 2%, 0 = none)
+  --noise-abs <k>=<v>   absolute noise floor in the figure's unit, for a figure (ttfeP95Ms=5) or a unit
+                        (ms, /s, fraction, count, bytes, tokens/s); repeatable
   -h, --help            this text
 
 Exit code: 0, 1 when --max-regression is exceeded, 2 for a bad flag or an unreadable report.`;

@@ -51,7 +51,7 @@ export async function runCompare(argv: readonly string[], io: Io = consoleIo, re
     if (err instanceof UsageError && !/cannot read/.test(err.message)) io.err(`(npm run compare -- --help for usage)`);
     return 2;
   }
-  const rows = compareFigures(REPORT_FIGURES, a, b);
+  const rows = compareFigures(REPORT_FIGURES, a, b, { relative: args.noiseRelative, absolute: args.noiseAbsolute });
   io.out(renderCompareTable(rows, { a: args.baseline, b: args.candidate }, args.maxRegression));
   io.out('');
   io.out(renderErrorComparison(a.errorsByType, b.errorsByType));

@@ -16,6 +16,35 @@ export type Better = 'lower' | 'higher' | 'none';
 export const FIGURE_SECTIONS = ['Final Metrics', 'Overall Rates', 'Latency', 'Streams', 'LLM'] as const;
 export type FigureSection = (typeof FIGURE_SECTIONS)[number];
 
+/**
+ * How small a change of a figure between two runs is noise: `npm run compare` marks a change
+ * (and `--max-regression` counts it) only when it exceeds BOTH bounds — `relative` (a fraction
+ * of the baseline; any change from a baseline of 0 exceeds it) and `absolute` (in the figure's
+ * unit: ms, per second, a fraction 0–1…). Two runs of one machine differ by a few ms of p95 and
+ * a few % of throughput without any change to the target (docs/bench-cli.md).
+ */
+export interface NoiseFloor {
+  readonly relative: number;
+  readonly absolute: number;
+}
+
+/** The noise floor of each unit; a figure's own `noise` starts from its unit's. */
+export const NOISE_BY_UNIT: Readonly<Record<FigureUnit, NoiseFloor>> = {
+  ms: { relative: 0.05, absolute: 2 },
+  '/s': { relative: 0.05, absolute: 0.05 },
+  fraction: { relative: 0, absolute: 0.001 }, // 0.1 percentage point of success rate
+  count: { relative: 0, absolute: 0 }, // every stream counts
+  bytes: { relative: 0.05, absolute: 0 },
+  'tokens/s': { relative: 0.05, absolute: 0.5 },
+};
+
+/** Whether a change from `a` to `b` is beyond `floor` (both bounds exceeded). */
+export function exceedsNoise(floor: NoiseFloor, a: number, b: number): boolean {
+  const delta = Math.abs(b - a);
+  if (delta <= floor.absolute) return false;
+  return a === 0 ? delta > 0 : delta / Math.abs(a) > floor.relative;
+}
+
 export interface FigureDef {
   /** Stable camelCase identifier: the key in the JSON report's `figures`. */
   readonly key: string;
@@ -29,6 +58,8 @@ export interface FigureDef {
   readonly section: FigureSection;
   /** Where the value comes from, for docs and tooltips. */
   readonly description: string;
+  /** Changes within it are noise for `npm run compare` (NOISE_BY_UNIT unless set per figure). */
+  readonly noise: NoiseFloor;
 }
 
 function fig<K extends string>(
@@ -39,8 +70,9 @@ function fig<K extends string>(
   section: FigureSection,
   description: string,
   unitText: string = unit,
+  noise: NoiseFloor = NOISE_BY_UNIT[unit],
 ): FigureDef & { readonly key: K } {
-  return { key, label, unit, better, unitText, section, description };
+  return { key, label, unit, better, unitText, section, description, noise };
 }
 
 const FIGURES = [
@@ -127,6 +159,17 @@ export function formatFigure(def: FigureDef, value: number | null): string {
     case 'tokens/s':
       return `${value.toFixed(1)} tokens/s`;
   }
+}
+
+/** A noise floor in words, for docs and help: `5 % and 2 ms`, `0.1 percentage point`, `any change`. */
+export function noiseText(unit: FigureUnit, floor: NoiseFloor): string {
+  const parts: string[] = [];
+  if (floor.relative > 0) parts.push(`${+(floor.relative * 100).toFixed(3)} %`);
+  if (floor.absolute > 0) {
+    const abs = +floor.absolute.toPrecision(6);
+    parts.push(unit === 'fraction' ? `${+(floor.absolute * 100).toPrecision(6)} percentage point` : unit === 'count' || unit === 'bytes' ? String(abs) : `${abs} ${unit}`);
+  }
+  return parts.length === 0 ? 'any change' : parts.join(' and ');
 }
 
 /**
