@@ -227,7 +227,9 @@ export function parseCalibrateArgs(argv: readonly string[]): CalibrateArgs {
 export const CALIBRATE_USAGE = `Usage: npm run calibrate -- [--steps 10,25,50,...] [--step-duration 10] [--ttfe-ms 100] [--tolerance-ms 5]
 
 Runs a short ramp of k6 against the embedded mock server, which answers with a known
-time to first event, and reports the highest load at which this machine measures TTFE
-within the tolerance: trust heavier runs on this machine less.
+time to first event. The lightest step measures this machine's baseline error (TTFE p95
+minus the true TTFE); the ramp stops where the error grows beyond baseline + tolerance.
+Reports both: the baseline, and the highest load measured within it — trust heavier runs
+on this machine less.
 
 Needs k6 with k6/x/sse (exit 2 with the fix when missing).`;
