@@ -4,13 +4,14 @@ import { BENCH_USAGE, CALIBRATE_USAGE, COMPARE_USAGE, parseBenchArgs, parseCalib
 
 describe('parseBenchArgs', () => {
   it('has the documented defaults', () => {
-    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, address: '', script: 'build/sse.js', help: false, k6Args: [] });
+    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, k6Progress: false, address: '', script: 'build/sse.js', help: false, k6Args: [] });
   });
   it('reads flags and passes everything after -- to k6 unchanged', () => {
-    expect(parseBenchArgs(['--interval', '2.5', '-q', '--dashboard', '--address', '127.0.0.1:7000', '--', '--vus', '5', '--quiet', '--', 'x'])).toEqual({
+    expect(parseBenchArgs(['--interval', '2.5', '-q', '--dashboard', '--k6-progress', '--address', '127.0.0.1:7000', '--', '--vus', '5', '--quiet', '--', 'x'])).toEqual({
       intervalSec: 2.5,
       quiet: true,
       dashboard: true,
+      k6Progress: true,
       address: '127.0.0.1:7000',
       script: 'build/sse.js',
       help: false,

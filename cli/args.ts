@@ -21,6 +21,8 @@ export interface BenchArgs {
   readonly quiet: boolean;
   /** k6's web dashboard on, exported into the reports directory. */
   readonly dashboard: boolean;
+  /** Keep k6's once-a-second progress lines when the output is not a terminal (default: k6 --quiet there). */
+  readonly k6Progress: boolean;
   /** host:port for k6's REST API; '' = a free port on 127.0.0.1. */
   readonly address: string;
   /** k6 script to run. */
@@ -65,6 +67,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     interval: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     dashboard: { type: 'boolean' },
+    'k6-progress': { type: 'boolean' },
     address: { type: 'string' },
     script: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -80,6 +83,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     intervalSec: positiveNumber('--interval', values.interval, DEFAULT_INTERVAL_SEC),
     quiet: values.quiet ?? false,
     dashboard: values.dashboard ?? false,
+    k6Progress: values['k6-progress'] ?? false,
     address,
     script: values.script ?? DEFAULT_SCRIPT,
     help: values.help ?? false,
@@ -99,6 +103,8 @@ Options:
   --interval <s>     seconds between live blocks and time-series samples (default ${DEFAULT_INTERVAL_SEC})
   -q, --quiet        no live block (k6 output and the final block only)
   --dashboard        k6's web dashboard (http://127.0.0.1:5665), exported to reports/
+  --k6-progress      keep k6's progress lines when the output is not a terminal (CI logs,
+                     > file); by default k6 runs with --quiet there (the live lines report progress)
   --address <h:p>    address of k6's REST API (default: a free port on 127.0.0.1)
   --script <path>    k6 script (default ${DEFAULT_SCRIPT})
   -h, --help         this text

@@ -123,7 +123,8 @@ describe('runBench with a stand-in k6', () => {
     const r = await bench(['--interval', '0.2', '--address', `127.0.0.1:${port}`, '--script', script, '--', '--vus', '2']);
     if (process.env.SHOW_BENCH_OUTPUT) console.log([...r.out, '--- stderr ---', ...r.err].join('\n'));
     expect(r.code).toBe(99);
-    expect(r.args).toEqual(['run', '--no-usage-report', '--address', `127.0.0.1:${port}`, '--vus', '2', script]);
+    // not a terminal: k6 runs --quiet (no progress line every second in a CI log)
+    expect(r.args).toEqual(['run', '--no-usage-report', '--quiet', '--address', `127.0.0.1:${port}`, '--vus', '2', script]);
     expect(r.env).toMatch(/^K6_NO_USAGE_REPORT=true$/m);
     expect(r.out).toContain('running (fake k6)');
     expect(r.err).toContain('level=info msg=from-k6-stderr');
@@ -235,5 +236,18 @@ describe('runBench with a stand-in k6', () => {
 
   it('builds the k6 command line with --no-usage-report always', () => {
     expect(k6RunArgs(parseBenchArgs([]), '127.0.0.1:1234')).toEqual(['run', '--no-usage-report', '--address', '127.0.0.1:1234', 'build/sse.js']);
+  });
+
+  it('passes k6 --quiet when the output is not a terminal, unless --k6-progress (or -q after --) says otherwise', () => {
+    const line = (argv: string[], isTTY: boolean) => k6RunArgs(parseBenchArgs(argv), '127.0.0.1:1234', isTTY);
+    expect(line([], false)).toEqual(['run', '--no-usage-report', '--quiet', '--address', '127.0.0.1:1234', 'build/sse.js']);
+    expect(line([], true)).not.toContain('--quiet');
+    expect(line(['--k6-progress'], false)).not.toContain('--quiet');
+    expect(line(['--', '-q'], false)).toEqual(['run', '--no-usage-report', '--address', '127.0.0.1:1234', '-q', 'build/sse.js']);
+  });
+
+  it('a terminal run keeps k6\'s progress bars', { timeout: 30_000 }, async () => {
+    const r = await bench(['--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_EXIT: '0', FAKE_K6_GATE: '' }, true);
+    expect(r.args).not.toContain('--quiet');
   });
 });

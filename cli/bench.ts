@@ -36,9 +36,18 @@ export function k6SkipsTlsVerify(k6Args: readonly string[]): boolean {
   return k6Args.some((a) => a === '--insecure-skip-tls-verify' || /^--insecure-skip-tls-verify=(true|1)$/i.test(a));
 }
 
-/** The `k6 run` command line: our REST address, no usage report, the user's flags, the script. */
-export function k6RunArgs(args: BenchArgs, address: string): string[] {
-  return ['run', '--no-usage-report', '--address', address, ...args.k6Args, args.script];
+/**
+ * Whether k6 runs with `--quiet` (no progress lines): when the output is not a terminal —
+ * k6 would print a progress line every second into a CI log or a file, while the live lines
+ * already report progress — unless --k6-progress asks for them or the k6 flags say -q already.
+ */
+export function quietK6(args: BenchArgs, isTTY: boolean): boolean {
+  return !isTTY && !args.k6Progress && !args.k6Args.some((a) => a === '-q' || a === '--quiet' || a.startsWith('--quiet='));
+}
+
+/** The `k6 run` command line: our REST address, no usage report, --quiet off a terminal (quietK6), the user's flags, the script. */
+export function k6RunArgs(args: BenchArgs, address: string, isTTY = true): string[] {
+  return ['run', '--no-usage-report', ...(quietK6(args, isTTY) ? ['--quiet'] : []), '--address', address, ...args.k6Args, args.script];
 }
 
 /** Environment for k6's web dashboard and its HTML export. */
@@ -92,7 +101,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
 
     const run = await runK6({
       bin: pre.k6.bin,
-      args: k6RunArgs(args, address),
+      args: k6RunArgs(args, address, deps.isTTY),
       env: { ...deps.env, ...pre.env, ...(dash?.env ?? {}) },
       address,
       intervalMs: args.intervalSec * 1000,
