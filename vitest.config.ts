@@ -22,6 +22,7 @@ export default defineConfig({
       { find: /^k6\/metrics$/, replacement: doubles('k6-metrics.ts') },
       { find: /^k6\/data$/, replacement: doubles('k6-data.ts') },
       { find: /^k6\/execution$/, replacement: doubles('k6-execution.ts') },
+      { find: /^k6\/encoding$/, replacement: doubles('k6-encoding.ts') },
       { find: /^k6\/x\/sse$/, replacement: doubles('k6-x-sse.ts') },
     ],
   },

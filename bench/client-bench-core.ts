@@ -1,28 +1,35 @@
 /**
- * Arithmetic of `npm run bench:client`: CPU per 1,000 events and TTFE error of one k6 run,
- * and the ratio of build/sse.js to the bare reference script. Pure, so it is unit-tested.
+ * Arithmetic of `npm run bench:client`: CPU per 1,000 events, TTFE error and peak memory of one
+ * k6 run; the median and spread of repeated runs; the ratio of build/sse.js to the bare
+ * reference (build/bare.js); the idle-VU memory figure. Pure, so it is unit-tested.
  */
 
-/** What one k6 run left behind: its `--summary-export` JSON and the CPU its process used. */
+export type ClientScript = 'bare' | 'sse';
+
+/** What one k6 run left behind: its `--summary-export` JSON, the CPU its process used, its peak RSS. */
 export interface ClientRun {
-  readonly script: 'bare' | 'sse';
+  readonly script: ClientScript;
   readonly vus: number;
   /** user + system CPU seconds of the k6 process (bash `times`, children line). */
   readonly cpuSeconds: number;
+  /** Peak resident memory of the k6 process in kB (VmHWM), 0 when it could not be read. */
+  readonly maxRssKb: number;
   /** k6's `--summary-export` document. */
   readonly summary: unknown;
 }
 
 export interface ClientFigures {
-  readonly script: 'bare' | 'sse';
+  readonly script: ClientScript;
   readonly vus: number;
   readonly events: number;
   readonly eventsPerSecond: number;
   readonly cpuMsPer1000Events: number;
   readonly ttfeP50Ms: number;
   readonly ttfeP95Ms: number;
-  /** measured TTFE p50 − the TTFE the mock was told to produce. */
-  readonly ttfeErrorMs: number;
+  /** measured TTFE p50 / p95 − the TTFE the mock was told to produce. */
+  readonly ttfeP50ErrorMs: number;
+  readonly ttfeP95ErrorMs: number;
+  readonly maxRssMb: number;
 }
 
 type MetricValues = Record<string, number>;
@@ -46,6 +53,7 @@ export function clientFigures(run: ClientRun, mockTtfeMs: number): ClientFigures
   const ttfe = metric(run.summary, 'sse_ttfe');
   const count = stat(events, 'count', 'sse_event');
   const p50 = stat(ttfe, 'med', 'sse_ttfe');
+  const p95 = stat(ttfe, 'p(95)', 'sse_ttfe');
   return {
     script: run.script,
     vus: run.vus,
@@ -53,8 +61,10 @@ export function clientFigures(run: ClientRun, mockTtfeMs: number): ClientFigures
     eventsPerSecond: stat(events, 'rate', 'sse_event'),
     cpuMsPer1000Events: count === 0 ? Number.NaN : (run.cpuSeconds * 1000 * 1000) / count,
     ttfeP50Ms: p50,
-    ttfeP95Ms: stat(ttfe, 'p(95)', 'sse_ttfe'),
-    ttfeErrorMs: p50 - mockTtfeMs,
+    ttfeP95Ms: p95,
+    ttfeP50ErrorMs: p50 - mockTtfeMs,
+    ttfeP95ErrorMs: p95 - mockTtfeMs,
+    maxRssMb: run.maxRssKb / 1024,
   };
 }
 
@@ -67,20 +77,112 @@ export function parseBashTimes(output: string): number {
   return Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
 }
 
-/** The goal of issue 2: build/sse.js costs at most 1.2× the bare script per event. */
-export const COST_RATIO_GOAL = 1.2;
-
-export function costRatio(sse: ClientFigures, bare: ClientFigures): number {
-  return sse.cpuMsPer1000Events / bare.cpuMsPer1000Events;
+/**
+ * A bash script that runs `argv` (output discarded), polls its peak RSS (VmHWM: monotonic, so the
+ * last read is within 200 ms of the peak) from /proc, then prints `hwm_kb <n>` and bash `times`
+ * (whose last line is the CPU of the waited-for child, all of it) and exits with its code.
+ */
+export function measuredCommand(argv: readonly string[]): string {
+  const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return `${quoted} >/dev/null 2>&1 & pid=$!; hwm=0; while kill -0 $pid 2>/dev/null; do v=$(awk '/^VmHWM/{print $2}' /proc/$pid/status 2>/dev/null); [ -n "$v" ] && hwm=$v; sleep 0.2; done; wait $pid; rc=$?; echo "hwm_kb $hwm"; times; exit $rc`;
 }
 
-export function renderClientTable(rows: readonly ClientFigures[]): string {
-  const head = '| VUs | script | events | events/s | CPU ms / 1,000 events | TTFE p50 | TTFE p95 | TTFE error | cost vs bare |';
+/** The `hwm_kb <n>` line the bench's bash wrapper prints (peak RSS of k6, from /proc/<pid>/status). */
+export function parseHwmKb(output: string): number {
+  const m = /^hwm_kb (\d+)$/m.exec(output);
+  return m ? Number(m[1]) : 0;
+}
+
+/** Issue 9's goal: build/sse.js costs at most as much CPU per event as the bare reference. */
+export const COST_RATIO_GOAL = 1.0;
+/** Issue 9's goal for memory: each VU of build/sse.js holds at most this much more than one of the bare script. */
+export const VU_MEMORY_GOAL_MB = 0.25;
+
+/** Median and range of repeated measurements (the spread says which differences are noise). */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) throw new Error('spread of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+const FIELDS = ['cpuMsPer1000Events', 'eventsPerSecond', 'ttfeP50ErrorMs', 'ttfeP95ErrorMs', 'maxRssMb'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** The repeated runs of one script at one load, figure by figure. */
+export interface ClientSummary {
+  readonly script: ClientScript;
+  readonly vus: number;
+  readonly runs: number;
+  readonly figures: Readonly<Record<Field, Spread>>;
+  /** CPU per event against bare's, run by run (runs are paired in the order they alternated): median and range. */
+  readonly costVsBare: Spread | null;
+}
+
+/** Groups runs by script and VUs (in the order first seen); pairs sse run i with bare run i for the ratio. */
+export function summarise(rows: readonly ClientFigures[]): ClientSummary[] {
+  const keys: string[] = [];
+  const groups = new Map<string, ClientFigures[]>();
+  for (const r of rows) {
+    const key = `${r.vus}/${r.script}`;
+    if (!groups.has(key)) {
+      keys.push(key);
+      groups.set(key, []);
+    }
+    groups.get(key)!.push(r);
+  }
+  return keys.map((key) => {
+    const runs = groups.get(key)!;
+    const { script, vus } = runs[0]!;
+    const bare = groups.get(`${vus}/bare`) ?? [];
+    const ratios = script === 'sse' ? runs.flatMap((r, i) => (bare[i] ? [r.cpuMsPer1000Events / bare[i].cpuMsPer1000Events] : [])) : [];
+    const figures = Object.fromEntries(FIELDS.map((f) => [f, spread(runs.map((r) => r[f]))])) as Record<Field, Spread>;
+    return { script, vus, runs: runs.length, figures, costVsBare: ratios.length > 0 ? spread(ratios) : null };
+  });
+}
+
+function fmt(s: Spread, digits: number, signed = false): string {
+  const one = (v: number): string => `${signed && v >= 0 ? '+' : ''}${v.toFixed(digits)}`;
+  return s.min === s.max ? one(s.median) : `${one(s.median)} (${one(s.min)}…${one(s.max)})`;
+}
+
+/** One row per script and load: median (min…max) of each figure. */
+export function renderClientTable(summaries: readonly ClientSummary[]): string {
+  const head = '| VUs | script | runs | CPU ms / 1,000 events | cost vs bare | events/s | TTFE p50 error | TTFE p95 error | max RSS MB |';
   const sep = '|---:|---|---:|---:|---:|---:|---:|---:|---:|';
-  const lines = rows.map((r) => {
-    const bare = rows.find((b) => b.vus === r.vus && b.script === 'bare');
-    const ratio = r.script === 'sse' && bare ? `${costRatio(r, bare).toFixed(2)}×` : '';
-    return `| ${r.vus} | ${r.script} | ${r.events} | ${r.eventsPerSecond.toFixed(0)} | ${r.cpuMsPer1000Events.toFixed(1)} | ${r.ttfeP50Ms.toFixed(1)} ms | ${r.ttfeP95Ms.toFixed(1)} ms | ${r.ttfeErrorMs >= 0 ? '+' : ''}${r.ttfeErrorMs.toFixed(1)} ms | ${ratio} |`;
+  const lines = summaries.map((s) => {
+    const f = s.figures;
+    const ratio = s.costVsBare === null ? '' : `${fmt(s.costVsBare, 2)}×`;
+    return `| ${s.vus} | ${s.script} | ${s.runs} | ${fmt(f.cpuMsPer1000Events, 1)} | ${ratio} | ${fmt(f.eventsPerSecond, 0)} | ${fmt(f.ttfeP50ErrorMs, 1, true)} ms | ${fmt(f.ttfeP95ErrorMs, 1, true)} ms | ${fmt(f.maxRssMb, 0)} |`;
   });
   return [head, sep, ...lines].join('\n');
+}
+
+/** The verdicts of issue 9's goals, one line each. */
+export function verdicts(summaries: readonly ClientSummary[]): string[] {
+  const out: string[] = [];
+  for (const sse of summaries.filter((s) => s.script === 'sse')) {
+    const bare = summaries.find((s) => s.script === 'bare' && s.vus === sse.vus);
+    if (!bare || sse.costVsBare === null) continue;
+    const cpu = sse.costVsBare.median;
+    out.push(`${sse.vus} VUs: CPU per event ${cpu.toFixed(2)}× bare (goal ≤ ${COST_RATIO_GOAL.toFixed(1)}×): ${cpu <= COST_RATIO_GOAL ? 'met' : 'MISSED'}`);
+    const worse = (k: 'ttfeP50ErrorMs' | 'ttfeP95ErrorMs'): boolean => sse.figures[k].median > bare.figures[k].max;
+    const ttfeOk = !worse('ttfeP50ErrorMs') && !worse('ttfeP95ErrorMs');
+    out.push(
+      `${sse.vus} VUs: TTFE error p50 ${sse.figures.ttfeP50ErrorMs.median.toFixed(1)} / p95 ${sse.figures.ttfeP95ErrorMs.median.toFixed(1)} ms vs bare ${bare.figures.ttfeP50ErrorMs.median.toFixed(1)} / ${bare.figures.ttfeP95ErrorMs.median.toFixed(1)} ms (goal: no worse than bare's range): ${ttfeOk ? 'met' : 'MISSED'}`,
+    );
+  }
+  return out;
+}
+
+/** Idle VUs (init code and one refused request each): memory per VU of sse.js above bare.js. */
+export function idleVuMemoryMb(vus: number, sseKb: number, bareKb: number): number {
+  return (sseKb - bareKb) / 1024 / vus;
 }

@@ -42,7 +42,7 @@ function splitPassThrough(argv: readonly string[]): { own: string[]; rest: strin
 }
 
 /** util.parseArgs, strict, positionals allowed; its TypeError (Node's wording) rethrown as UsageError. */
-function parseStrict<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+export function parseStrict<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
     return parseArgs<{ args: string[]; options: O; allowPositionals: true }>({ args, options, allowPositionals: true });
   } catch (err) {
@@ -50,7 +50,7 @@ function parseStrict<O extends NonNullable<ParseArgsConfig['options']>>(args: st
   }
 }
 
-function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
+export function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) {

@@ -163,6 +163,21 @@ describe('runBench with a stand-in k6', () => {
     expect(r.err.at(-1)).toBe(`bench: k6 wrote no JSON report into ${reports} (k6 exit code 0); no HTML report`);
   });
 
+  it('takes the key and base URL from the setup:dify state file when API_KEY is unset, passing the key to k6 only in its environment', { timeout: 30_000 }, async () => {
+    const home = mkdtempSync(join(tmpdir(), 'bench-state-'));
+    mkdirSync(join(home, '.sse-bench'));
+    const stateKey = 'state-fixture-key-7c1d';
+    const base = `http://127.0.0.1:${port}`;
+    writeFileSync(join(home, '.sse-bench', 'dify.json'), JSON.stringify({ schema: 'sse-bench/dify-state@1', complete: true, baseUrl: base, apiKey: stateKey, appMode: 'workflow' }));
+    const r = await bench(['--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { API_KEY: '', BASE_URL: '', PWD: home, FAKE_K6_GATE: '' });
+    expect(r.code).toBe(99);
+    expect(r.out).toContain(`bench: API key and BASE_URL ${base} from ${home}/.sse-bench/dify.json (npm run setup:dify); API_KEY or DIFY_STATE=none overrides it`);
+    expect(r.env).toMatch(new RegExp(`^API_KEY=${stateKey}$`, 'm'));
+    expect(r.env).toMatch(new RegExp(`^BASE_URL=${base}$`, 'm'));
+    expect(r.args.join(' ')).not.toContain(stateKey);
+    for (const output of [r.out.join('\n'), r.err.join('\n')]) expect(output).not.toContain(stateKey);
+  });
+
   it('stops at the preflight with exit code 2 and never runs k6', async () => {
     const r = await bench(['--script', script], { K6_BIN: oldK6 });
     expect(r.code).toBe(2);

@@ -13,6 +13,7 @@ import { consoleIo, type Io, runAsMain } from './main-guard.ts';
 import { EXIT_PREFLIGHT, formatPreflightError, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
 import { finishReports, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 import { loadChartJs } from './html-report.ts';
+import { difyStateEnv } from './dify-state-env.ts';
 
 export const realPreflightDeps: PreflightDeps = {
   locateK6,
@@ -80,8 +81,10 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
   }
 
   let pre;
+  let picked;
   try {
-    pre = await preflight(deps.env, args.script, deps.preflight, { insecureSkipTlsVerify: k6SkipsTlsVerify(args.k6Args) });
+    picked = difyStateEnv(deps.env); // npm run setup:dify's key and URL when API_KEY is unset
+    pre = await preflight(picked.env, args.script, deps.preflight, { insecureSkipTlsVerify: k6SkipsTlsVerify(args.k6Args) });
   } catch (err) {
     if (!(err instanceof PreflightError)) throw err;
     io.err(formatPreflightError(err));
@@ -95,6 +98,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
     const before = listJsonReports(dir);
     const address = args.address !== '' ? args.address : await freeAddress();
     const dash = args.dashboard ? dashboardEnv(reportsDir, reportStamp(new Date(deps.now()))) : null;
+    if (picked.note !== '') io.out(`bench: ${picked.note}`);
     for (const note of pre.notes) io.out(`bench: ${note}`);
     io.out(`bench: k6 ${pre.k6.version} (${pre.k6.bin}), live metrics from http://${address}/v1/metrics every ${args.intervalSec} s`);
     if (dash) io.out('bench: k6 web dashboard at http://127.0.0.1:5665 (K6_WEB_DASHBOARD_PORT to change)');
@@ -102,7 +106,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
     const run = await runK6({
       bin: pre.k6.bin,
       args: k6RunArgs(args, address, deps.isTTY),
-      env: { ...deps.env, ...pre.env, ...(dash?.env ?? {}) },
+      env: { ...picked.env, ...pre.env, ...(dash?.env ?? {}) },
       address,
       intervalMs: args.intervalSec * 1000,
       now: deps.now,

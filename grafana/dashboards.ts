@@ -10,13 +10,18 @@
  *   (minus vu/iter/url, stored as fields), field `value` (ms for time trends). Every
  *   aggregate (sum, percentile) is computed over raw samples, so it is exact across
  *   load generators.
- * - Prometheus remote write: `k6_` + name; counters `_total`; rates `_rate`; trends one
- *   gauge per stat of K6_PROMETHEUS_RW_TREND_STATS (`_p50`, `_p95`, …), in seconds for
- *   time trends, cumulative since the generator started, one series per tag set and
- *   generator. Counters sum exactly across generators; trend percentiles cannot be
- *   merged, so panels show the worst generator (`max`).
+ * - Prometheus remote write (names: lib/prometheus-rw.ts): `k6_` + name; counters `_total`;
+ *   rates `_rate`; trends either one native histogram each (`k6_<name>_seconds`, with
+ *   K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true and Prometheus' native-histograms
+ *   feature) or one gauge per stat of K6_PROMETHEUS_RW_TREND_STATS (`_p50`, `_p95`, …);
+ *   in seconds for time trends, cumulative since the generator started, one series per
+ *   tag set and generator. Counters and histograms sum exactly across generators, so the
+ *   Prometheus dashboard has merged, windowed percentiles from the histograms; trend-stat
+ *   percentiles cannot be merged, so their panels (kept for Prometheus without the
+ *   feature) show the worst generator (`max`).
  */
 import { EXTENSION_EVENT_METRIC, METRICS, type MetricDef } from '../lib/metric-defs.ts';
+import { K6_RW_PREFIX, NATIVE_HISTOGRAM_ENV, PROMETHEUS_NATIVE_HISTOGRAM_FLAG, rwNativeHistogramName } from '../lib/prometheus-rw.ts';
 
 export type Backend = 'influxdb' | 'prometheus';
 export const BACKENDS: readonly Backend[] = ['influxdb', 'prometheus'];
@@ -49,6 +54,8 @@ export const DASHBOARD_FILES: Readonly<Record<Backend, string>> = {
 export type SeriesSpec =
   /** A trend's percentile (`by`: one line per value of that tag). */
   | { readonly kind: 'percentile'; readonly metric: MetricDef; readonly p: number; readonly by?: string }
+  /** Prometheus only: a trend's percentile over the rate window, from every generator's native histograms merged. */
+  | { readonly kind: 'mergedPercentile'; readonly metric: MetricDef; readonly p: number; readonly by?: string }
   /** A counter's increase per second, summed over every series (all generators). */
   | { readonly kind: 'perSecond'; readonly metric: string; readonly label: string; readonly by?: string }
   /** A counter's running total since the start of the run, summed over every series (all generators). */
@@ -92,6 +99,7 @@ export const PANELS: readonly PanelSpec[] = [
     unit: 'short',
     series: [{ kind: 'perSecond', metric: EXTENSION_EVENT_METRIC, label: 'events/s' }],
   },
+  { title: 'Open time', description: METRICS.openTime.description, unit: 'time', series: percentiles(METRICS.openTime) },
   { title: 'TTFE', description: METRICS.ttfe.description, unit: 'time', series: percentiles(METRICS.ttfe) },
   { title: 'TTFT', description: METRICS.ttft.description, unit: 'time', series: percentiles(METRICS.ttft) },
   {
@@ -149,6 +157,36 @@ export const PANELS: readonly PanelSpec[] = [
   },
 ];
 
+const isPercentile = (s: SeriesSpec): boolean => s.kind === 'percentile';
+const hasPercentiles = (spec: PanelSpec): boolean => spec.series !== 'activeStreams' && spec.series.some(isPercentile);
+
+/** Title suffix of the native-histogram twin of a trend panel. */
+export const MERGED_TITLE_SUFFIX = ' — merged';
+
+/**
+ * Prometheus only: every panel with trend percentiles again, its percentiles now of all
+ * generators' samples in the last $__rate_interval, from native histograms.
+ */
+export const NATIVE_PANELS: readonly PanelSpec[] = PANELS.filter(hasPercentiles).map((spec) => ({
+  title: `${spec.title}${MERGED_TITLE_SUFFIX}`,
+  description: `${spec.description}. Percentiles of every generator's samples in the last $__rate_interval, from native histograms (${NATIVE_HISTOGRAM_ENV}=true, Prometheus ${PROMETHEUS_NATIVE_HISTOGRAM_FLAG}).`,
+  unit: spec.unit,
+  series: spec.series === 'activeStreams' ? spec.series : spec.series.map((s) => (s.kind === 'percentile' ? { ...s, kind: 'mergedPercentile' } : s)),
+}));
+
+/** Prometheus dashboard sections: a row title and its panels, in order. */
+export const PROMETHEUS_ROWS: readonly { readonly title: string; readonly panels: readonly PanelSpec[] }[] = [
+  { title: 'Streams, events and errors: counters, exact over all generators', panels: PANELS.filter((p) => !hasPercentiles(p)) },
+  {
+    title: `Latency, merged: percentiles of all generators per rate window (native histograms: ${NATIVE_HISTOGRAM_ENV}=true, Prometheus ${PROMETHEUS_NATIVE_HISTOGRAM_FLAG})`,
+    panels: NATIVE_PANELS,
+  },
+  {
+    title: 'Latency, worst generator: cumulative trend-stat gauges (K6_PROMETHEUS_RW_TREND_STATS, without native histograms)',
+    panels: PANELS.filter(hasPercentiles),
+  },
+];
+
 // ---------------------------------------------------------------- Grafana JSON model
 
 export interface InfluxTarget {
@@ -174,6 +212,15 @@ interface DatasourceRef {
 export interface Transformation {
   id: string;
   options: Record<string, unknown>;
+}
+/** A Grafana row: a titled, full-width separator; the panels after it belong to it. */
+export interface RowPanel {
+  id: number;
+  type: 'row';
+  title: string;
+  collapsed: false;
+  gridPos: { h: 1; w: 24; x: 0; y: number };
+  panels: [];
 }
 export interface Panel {
   id: number;
@@ -216,7 +263,7 @@ export interface Dashboard {
   time: { from: string; to: string };
   annotations: { list: [] };
   templating: { list: TemplateVariable[] };
-  panels: Panel[];
+  panels: (Panel | RowPanel)[];
 }
 
 const DS_VARIABLE = 'DS';
@@ -245,6 +292,8 @@ function influxQuery(s: SeriesSpec): { query: string; alias: string } {
       return { query: influxSelect('cumulative_sum(sum("value"))', s.metric, s.by, '0'), alias: withTag(s.label, s.by) };
     case 'ratio':
       return { query: influxSelect('mean("value")', s.metric.name, undefined, 'none'), alias: s.label };
+    case 'mergedPercentile':
+      throw new Error(`${s.metric.name}: native histograms exist only in Prometheus`);
   }
 }
 
@@ -283,7 +332,7 @@ function influxActiveStreams(ds: DatasourceRef): { targets: InfluxTarget[]; tran
 
 const promFilter = `{${FILTER_TAGS.map((tag) => `${tag}=~"$${tag}"`).join(', ')}}`;
 /** k6's remote-write name for a metric (`suffix`: `total`, `rate`, or a trend stat such as `p95`). */
-export const promName = (metric: string, suffix: string): string => `k6_${metric}_${suffix}`;
+export const promName = (metric: string, suffix: string): string => `${K6_RW_PREFIX}${metric}_${suffix}`;
 const sumBy = (by: string | undefined): string => (by === undefined ? 'sum' : `sum by (${by})`);
 const legendWithTag = (label: string, by: string | undefined): string => (by === undefined ? label : `{{${by}}} ${label}`);
 
@@ -292,8 +341,14 @@ function promQuery(s: SeriesSpec): { expr: string; legendFormat: string } {
     case 'percentile': {
       // one gauge per generator and tag set; percentiles cannot be merged: show the worst
       const agg = s.by === undefined ? 'max' : `max by (${s.by})`;
-      return { expr: `${agg} (${promName(s.metric.name, `p${s.p}`)}${promFilter})`, legendFormat: legendWithTag(`p${s.p}`, s.by) };
+      return { expr: `${agg} (${promName(s.metric.name, `p${s.p}`)}${promFilter})`, legendFormat: legendWithTag(`p${s.p} worst generator`, s.by) };
     }
+    case 'mergedPercentile':
+      // histograms add up bucket by bucket: the sum over generators is the histogram of all their samples
+      return {
+        expr: `histogram_quantile(${s.p / 100}, ${sumBy(s.by)} (rate(${rwNativeHistogramName(s.metric)}${promFilter}[$__rate_interval])))`,
+        legendFormat: legendWithTag(`p${s.p} all generators`, s.by),
+      };
     case 'perSecond':
       return {
         expr: `${sumBy(s.by)} (rate(${promName(s.metric, 'total')}${promFilter}[$__rate_interval]))`,
@@ -346,17 +401,19 @@ function panelTargets(spec: PanelSpec, backend: Backend): { targets: Target[]; t
 
 const unitFor = (unit: PanelUnit, backend: Backend): string => (unit !== 'time' ? unit : backend === 'influxdb' ? 'ms' : 's');
 
-function panel(spec: PanelSpec, backend: Backend, index: number): Panel {
+const PANEL_HEIGHT = 8;
+
+function panel(spec: PanelSpec, backend: Backend, id: number, gridPos: Panel['gridPos']): Panel {
   const { targets, transformations } = panelTargets(spec, backend);
   const defaults: Panel['fieldConfig']['defaults'] = { unit: unitFor(spec.unit, backend) };
   if (spec.unit === 'percentunit') Object.assign(defaults, { min: 0, max: 1 });
   return {
-    id: index + 1,
+    id,
     type: 'timeseries',
     title: spec.title,
     description: spec.description,
     datasource: dsRef(backend),
-    gridPos: { h: 8, w: 12, x: (index % 2) * 12, y: Math.floor(index / 2) * 8 },
+    gridPos,
     fieldConfig: { defaults, overrides: [] },
     options: {
       legend: { displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] },
@@ -396,6 +453,23 @@ const TITLES: Readonly<Record<Backend, string>> = {
   prometheus: 'sse-bench — SSE streams (Prometheus remote write)',
 };
 
+/** Panels two abreast; each row starts on a new line below the panels before it. */
+function layout(backend: Backend, sections: readonly { readonly title?: string; readonly panels: readonly PanelSpec[] }[]): (Panel | RowPanel)[] {
+  const out: (Panel | RowPanel)[] = [];
+  let y = 0;
+  for (const section of sections) {
+    if (section.title !== undefined) {
+      out.push({ id: out.length + 1, type: 'row', title: section.title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
+      y += 1;
+    }
+    section.panels.forEach((spec, i) => {
+      out.push(panel(spec, backend, out.length + 1, { h: PANEL_HEIGHT, w: 12, x: (i % 2) * 12, y: y + Math.floor(i / 2) * PANEL_HEIGHT }));
+    });
+    y += Math.ceil(section.panels.length / 2) * PANEL_HEIGHT;
+  }
+  return out;
+}
+
 export function buildDashboard(backend: Backend): Dashboard {
   return {
     uid: `sse-bench-${backend}`,
@@ -403,7 +477,7 @@ export function buildDashboard(backend: Backend): Dashboard {
     description:
       backend === 'influxdb'
         ? 'k6 run --out influxdb=http://localhost:8086/k6 build/sse.js'
-        : `K6_PROMETHEUS_RW_TREND_STATS="${PROMETHEUS_TREND_STATS}" k6 run --out experimental-prometheus-rw build/sse.js`,
+        : `${NATIVE_HISTOGRAM_ENV}=true k6 run --out experimental-prometheus-rw build/sse.js (Prometheus with ${PROMETHEUS_NATIVE_HISTOGRAM_FLAG}); without native histograms: K6_PROMETHEUS_RW_TREND_STATS="${PROMETHEUS_TREND_STATS}"`,
     tags: ['k6', 'sse', 'sse-bench'],
     timezone: 'browser',
     schemaVersion: 39,
@@ -428,7 +502,7 @@ export function buildDashboard(backend: Backend): Dashboard {
         ...FILTER_TAGS.map((tag) => tagVariable(tag, backend)),
       ],
     },
-    panels: PANELS.map((spec, i) => panel(spec, backend, i)),
+    panels: backend === 'influxdb' ? layout(backend, [{ panels: PANELS }]) : layout(backend, PROMETHEUS_ROWS),
   };
 }
 

@@ -234,6 +234,34 @@ function userPath(env: Env, name: EnvVarName, path: string): string {
   return resolvePath(pwd, path);
 }
 
+/** DIFY_STATE's value that turns the state-file pickup off. */
+export const DIFY_STATE_OFF = 'none';
+
+/**
+ * Where the state file of `npm run setup:dify` is looked for ('' = nowhere): DIFY_STATE
+ * (relative paths resolved against PWD, as for QUESTIONS_FILE). The default path is only
+ * looked for when PWD is usable, so a run without PWD is not an error; an explicit relative
+ * DIFY_STATE without PWD is.
+ */
+export function difyStatePath(env: Env): { path: string; explicit: boolean } {
+  const explicit = isSet(env, 'DIFY_STATE');
+  const value = read(env, 'DIFY_STATE');
+  if (value.toLowerCase() === DIFY_STATE_OFF) return { path: '', explicit };
+  if (explicit || isAbsolutePath(value)) return { path: userPath(env, 'DIFY_STATE', value), explicit };
+  const pwd = read(env, 'PWD');
+  return { path: isAbsolutePath(pwd) ? resolvePath(pwd, value) : '', explicit };
+}
+
+/** True when the user set the variable (to something not blank): explicit settings win over the state file. */
+export function isEnvSet(env: Env, name: EnvVarName): boolean {
+  return isSet(env, name);
+}
+
+/** A variable as loadConfig sees it: trimmed, the default when unset or blank. */
+export function envValue(env: Env, name: EnvVarName): string {
+  return read(env, name);
+}
+
 function thresholds(env: Env): string {
   const value = read(env, 'THRESHOLDS');
   if (isPathLike(value)) return userPath(env, 'THRESHOLDS', value);

@@ -168,9 +168,15 @@ export const ENV_VARS = [
     accepted: JSON_CHECK_MODES,
   },
   {
+    name: 'DIFY_STATE',
+    default: '.sse-bench/dify.json',
+    description:
+      'State file written by `npm run setup:dify`. Read only when API_KEY and DIFY_API_KEY are unset, TARGET is unset or `dify-workflow`, and BASE_URL is unset or equal to the file’s: then its API key and base URL are used (explicit variables > this file > defaults). A missing file at the default path is ignored; `none` turns the pickup off. Relative paths are resolved against PWD.',
+  },
+  {
     name: 'PWD',
     default: '',
-    description: 'Set by the shell (k6 passes its environment): the directory relative QUESTIONS_FILE and THRESHOLDS paths are resolved against.',
+    description: 'Set by the shell (k6 passes its environment): the directory relative QUESTIONS_FILE, THRESHOLDS and DIFY_STATE paths are resolved against.',
   },
 ] as const satisfies readonly EnvVarDef[];
 

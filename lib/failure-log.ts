@@ -43,3 +43,16 @@ export function parseFailureLogMessage(message: string): FailureLogEntry | null 
   if (!(ERROR_TYPES as readonly string[]).includes(type)) return null;
   return { errorType: type as ErrorType, reason: rest.slice(colon + 2) };
 }
+
+/**
+ * The failure listener of one VU: logs the first failure of each error type with its reason,
+ * and nothing after that (a run of a million refused connections logs one line per VU).
+ */
+export function failureLogger(apiKey: string, warn: (message: string) => void): (type: ErrorType, reason: string) => void {
+  const logged: Partial<Record<ErrorType, true>> = {};
+  return (type, reason) => {
+    if (logged[type]) return;
+    logged[type] = true;
+    warn(failureLogMessage(type, reason, apiKey));
+  };
+}

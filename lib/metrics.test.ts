@@ -2,13 +2,14 @@ import { afterEach, expect, test } from 'vitest';
 import { endRun, startRun } from '../test/k6-harness.ts';
 import { runtime } from '../test/doubles/runtime.ts';
 import { METRICS, type MetricKey } from './metric-defs.ts';
-import { createMetrics, metricsSink } from './metrics.ts';
+import { createSuiteMetrics } from './metric-create.ts';
+import { K6_METRIC_FACTORY, metricsSink } from './metrics.ts';
 
 afterEach(endRun);
 
 test('every metric of METRICS is created with its k6 type', () => {
   startRun();
-  const m = createMetrics();
+  const m = createSuiteMetrics(K6_METRIC_FACTORY);
   expect(Object.keys(m).sort()).toEqual(Object.keys(METRICS).sort());
   const types = runtime().metricTypes;
   for (const def of Object.values(METRICS)) expect(types.get(def.name)).toBe(def.kind);
@@ -17,7 +18,7 @@ test('every metric of METRICS is created with its k6 type', () => {
 
 test('the sink passes a tag object only when the sample has one', () => {
   startRun();
-  const sink = metricsSink(createMetrics());
+  const sink = metricsSink(createSuiteMetrics(K6_METRIC_FACTORY));
   const rt = runtime();
   rt.phase = 'vu';
   rt.scenario = 'stream';

@@ -8,10 +8,10 @@
 import type { Options, Scenario } from 'k6/options';
 import { ConfigError, NO_OVERRIDES, PROFILE_NAMES, type Config, type LoadOverrides, type ProfileName, type ScenarioName } from './config';
 import { formatGoDuration } from './duration';
+import { REQUESTS_PER_ITERATION } from './requests-per-iteration.ts';
 import type { Thresholds } from './thresholds';
 
-/** Streams one iteration opens, one after another: burst sends three back to back (the seed's burst task). */
-export const REQUESTS_PER_ITERATION: Readonly<Record<ScenarioName, number>> = { stream: 1, burst: 3 };
+export { REQUESTS_PER_ITERATION } from './requests-per-iteration.ts';
 
 /** Added to the time in-flight streams may still need, so they end by their own timeout before k6 stops them. */
 const STOP_MARGIN_MS = 5_000;

@@ -32,9 +32,10 @@ const FIXTURE_SUMMARY = `  █ THRESHOLDS
       { error_type:timeout }..............: 4      0.064/s
     sse_event.............................: 5000   80/s
     sse_events_per_stream.................: avg=20      min=19      med=20      max=24      p(90)=21      p(95)=22      p(99)=24      count=244
-    sse_inter_event_time..................: avg=33.15ms min=200µs   med=30.1ms  max=201.4ms p(90)=45.8ms  p(95)=51.3ms  p(99)=90.7ms  count=4636
     sse_open_time.........................: avg=12.5ms  min=1.2ms   med=10.1ms  max=63.9ms  p(90)=19.5ms  p(95)=23.75ms p(99)=50.4ms  count=248
     sse_stream_duration...................: avg=663.2ms min=523ms   med=645ms   max=812ms   p(90)=780.4ms p(95)=798.6ms p(99)=809.1ms count=244
+    sse_stream_gap_max....................: avg=80.4ms  min=21ms    med=60.2ms  max=2s      p(90)=95.8ms  p(95)=140.5ms p(99)=1.5s    count=240
+    sse_stream_gap_mean...................: avg=33.15ms min=20.2ms  med=30.1ms  max=201.4ms p(90)=45.8ms  p(95)=51.3ms  p(99)=90.7ms  count=240
     sse_stream_success....................: 97.60% 244 out of 250
     sse_streams_closed....................: 248    3.968/s
     sse_streams_opened....................: 250    4/s

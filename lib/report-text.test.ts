@@ -55,8 +55,9 @@ describe('renderTextReport', () => {
     const all = lines();
     expect(all).toContain('  Average Stream Duration:       663 ms');
     expect(all).toContain('  Stream Duration p95:           799 ms');
-    expect(all).toContain('  Average Inter-event Latency:   33.1 ms');
-    expect(all).toContain('  Inter-event Latency p95:       51.3 ms');
+    expect(all).toContain('  Average Inter-event Gap:       33.1 ms');
+    expect(all).toContain('  Longest Gap p95:               141 ms');
+    expect(all).toContain('  Data Received:                 1.84 MB');
     expect(all).toContain('  Success Rate:                  97.60%');
     expect(all).toContain('  Test Duration:                 62.50 s');
     expect(all).toContain('  Average Tokens per Second:     31.4 tokens/s');

@@ -1,17 +1,21 @@
 /**
- * The per-stream state machine. Fed the request start, the response-headers time,
- * each event and each `'error'` message with the time it arrived, then the final
- * response; it computes every suite metric sample and the stream's outcome.
- * Timestamps are passed in (k6: `Date.now()`; tests: a virtual clock). Pure: no k6 import.
+ * The per-stream state machine, and the suite's per-event path: `onEvent` below runs once per
+ * SSE event inside k6 (Sobek, an interpreter), so it reads top to bottom in one place, keeps its
+ * state in closure variables (no `this.` lookups), takes one `Date.now()`, makes one call into
+ * the target's interpreter, and records NO metric sample per event (unless INTER_EVENT_SAMPLES
+ * asks for the full gap distribution). Everything else is per stream, in `finish`.
  *
- * What counts as an event: every dispatched event except keep-alives (`event: ping`
- * — `ping\r` on CRLF streams — and comment-only or empty blocks). Keep-alives only
- * show in the extension's own `sse_event`.
+ * What counts as an event: every dispatched event except keep-alives (`event: ping` — `ping\r`
+ * on CRLF streams — and comment-only or empty blocks). Keep-alives only show in the extension's
+ * own `sse_event`. TTFE (request start → first counted event) is computed here, in `finish`.
+ *
+ * Time is `Date.now()` (k6 has nothing finer; tests fake it). Pure apart from that: no k6 import.
  */
 import type { SseEvent } from 'k6/x/sse';
-import { classifyReadError, classifyResponse, type StreamResponse } from './classify.ts';
+import { classifyReadError, classifyResponse, contentType, type StreamResponse } from './classify.ts';
+import type { StreamSlo } from './config.ts';
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
-import { utf8ByteLength } from './event-sniff.ts';
+import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, type Interpreter, type StreamNotes } from './interpreter.ts';
 import type { MetricKey } from './metric-defs.ts';
 
 export type Tags = Readonly<Record<string, string>>;
@@ -21,47 +25,48 @@ export interface SampleSink {
   add(metric: MetricKey, value: number, tags?: Tags): void;
 }
 
-/** What a target's interpreter says about one (non-keep-alive) event. */
-export const V_OTHER = 0; // counted, nothing else
-export const V_CONTENT = 1; // a token / content piece (TTFT, token counts)
-export const V_END = 2; // terminal event: the stream is complete, close now
-export const V_END_WAIT = 3; // terminal seen, keep reading (chatflow: message_end, then workflow_finished)
-export const V_FAIL = 4; // server-reported failure (Dify `error`, failed workflow): close now
-export const V_BAD_JSON = 5; // `data` the target must parse was not JSON: the stream continues
-export type Verdict = 0 | 1 | 2 | 3 | 4 | 5;
-
-/** What an interpreter may note on the stream besides its verdict. */
-export interface StreamNotes {
-  /** Events counted so far, this one included. */
-  readonly events: number;
-  /** A terminal event (V_END_WAIT) was seen. */
-  readonly terminalSeen: boolean;
-  /** The stream carried `workflow_started` (Dify workflow or chatflow). */
-  workflowStarted: boolean;
-  /** Output tokens reported by the stream for the whole answer (replaces earlier values). */
-  setUsage(tokens: number): void;
-  /** Output tokens reported for one part (Dify LLM node): summed. */
-  addUsage(tokens: number): void;
-  nodeElapsed(nodeType: string, seconds: number): void;
-  workflowElapsed(seconds: number): void;
-}
-
-export type Interpreter = (data: string, event: SseEvent, notes: StreamNotes) => Verdict;
-
-/** How one scenario treats a target's events. */
+/** How one scenario treats a target's events (lib/targets.ts). */
 export interface TrackerMode {
   readonly interpret: Interpreter;
-  /** One `sse_inter_event_time` sample per event (stream scenario) or none (burst). */
-  readonly perEventGaps: boolean;
-  /** Count `sse_data_bytes` (UTF-8 bytes of each event's data). */
-  readonly countBytes: boolean;
   /** Success needs a terminal event; `false` (generic): the server closing after ≥ 1 event is success. */
   readonly needsTerminal: boolean;
+  /**
+   * `stream` scenario: content events are tracked (TTFT, tokens, TPOT), per-stream gap figures and
+   * `sse_goodput` are recorded. `burst`: counts, ends and faults only.
+   */
+  readonly detail: boolean;
 }
+
+/** Run-wide settings of the detailed (`stream`) path, from the configuration. */
+export interface TrackerSettings {
+  /** INTER_EVENT_SAMPLES: one `sse_inter_event_time` sample per event. */
+  readonly gapSamples: boolean;
+  /** DATA_BYTES: UTF-8 bytes of one event's data (k6/encoding in k6), or `null` to count nothing. */
+  readonly dataBytes: ((data: string) => number) | null;
+  /** SLO_TTFE / SLO_TTFT / SLO_TPOT for `sse_goodput`. */
+  readonly slo: StreamSlo;
+}
+
+export const NO_SETTINGS: TrackerSettings = { gapSamples: false, dataBytes: null, slo: { ttfeMs: null, ttftMs: null, tpotMs: null } };
 
 export interface StreamOutcome {
   readonly success: boolean;
   readonly errorType: ErrorType | null;
+  /** Why it failed, in the words of whatever said so (Go error, status and body, event); '' on success. */
+  readonly reason: string;
+}
+
+export interface StreamTracker {
+  /** Request start (right before `sse.open`): resets every per-stream variable. */
+  begin(): void;
+  /** The `'open'` handler: response headers arrived. */
+  readonly onOpen: () => void;
+  /** The `'event'` handler. */
+  readonly onEvent: (event: SseEvent) => void;
+  /** The `'error'` handler's message (`e.error()`). */
+  onError(message: string): void;
+  /** `sse.open` returned: record the per-stream samples and return the outcome. */
+  finish(res: StreamResponse): StreamOutcome;
 }
 
 /** Frozen tag objects, built once: no per-sample tag allocation. */
@@ -79,172 +84,215 @@ export function nodeTag(nodeType: string): Tags {
   return tags;
 }
 
-/** A keep-alive: no data and no name (comment-only or empty block), or `event: ping`. */
-function isKeepAlive(event: SseEvent): boolean {
-  const name = event.name;
-  return name === '' || name === 'ping' || name === 'ping\r' || name === '\r';
+/** Longest piece of a body or event kept as a failure's reason (lib/failure-log.ts bounds it again). */
+const EXCERPT = 200;
+const UNKNOWN_FIELD = 'unknown event: ';
+
+function excerpt(text: string): string {
+  return text.length > EXCERPT ? text.slice(0, EXCERPT) : text;
 }
 
-/** Reused across the streams of one VU: `begin()` resets it. */
-export class StreamTracker implements StreamNotes {
-  // Every field below is set by begin(), which the constructor calls.
-  events!: number;
-  terminalSeen!: boolean;
-  workflowStarted!: boolean;
-  private t0!: number;
-  private headersAt!: number;
-  private first!: number;
-  private last!: number;
-  private firstToken!: number;
-  private lastToken!: number;
-  private contentEvents!: number;
-  private bytes!: number;
-  private usage!: number;
-  private partUsage!: number;
-  private fault!: ErrorType | null;
-  private closing!: boolean;
-  // The mode, copied into own fields: read on every event.
-  private readonly interpret: Interpreter;
-  private readonly perEventGaps: boolean;
-  private readonly countBytes: boolean;
-  private readonly needsTerminal: boolean;
+/**
+ * One tracker per session (VU × scenario), reused by every stream of it. `close` is called when
+ * the stream must end now: after the terminal event, a server error event, a read error or the
+ * deadline (else the VU would block forever).
+ */
+export function createStreamTracker(mode: TrackerMode, settings: TrackerSettings, sink: SampleSink, close: () => void): StreamTracker {
+  const interpret = mode.interpret;
+  const detail = mode.detail;
+  const gapSamples = detail && settings.gapSamples;
+  const dataBytes = detail ? settings.dataBytes : null;
+  const slo = settings.slo;
 
-  constructor(
-    mode: TrackerMode,
-    private readonly sink: SampleSink,
-  ) {
-    this.interpret = mode.interpret;
-    this.perEventGaps = mode.perEventGaps;
-    this.countBytes = mode.countBytes;
-    this.needsTerminal = mode.needsTerminal;
-    this.begin(0);
-  }
+  // Per-stream state: closure variables, reset by begin().
+  let t0 = 0;
+  let headersAt = -1;
+  let events = 0;
+  let first = -1;
+  let last = -1;
+  let maxGap = 0;
+  let firstToken = -1;
+  let lastToken = -1;
+  let contentEvents = 0;
+  let bytes = 0;
+  let usage = -1;
+  let partUsage = 0;
+  let fault: ErrorType | null = null;
+  let faultReason = '';
+  let firstData = '';
+  let closing = false;
 
-  /** Request start (right before `sse.open`). */
-  begin(t: number): void {
-    this.t0 = t;
-    this.events = 0;
-    this.terminalSeen = false;
-    this.workflowStarted = false;
-    this.headersAt = -1;
-    this.first = -1;
-    this.last = -1;
-    this.firstToken = -1;
-    this.lastToken = -1;
-    this.contentEvents = 0;
-    this.bytes = 0;
-    this.usage = -1;
-    this.partUsage = 0;
-    this.fault = null;
-    this.closing = false;
-  }
+  const notes: StreamNotes = {
+    terminalSeen: false,
+    workflowStarted: false,
+    setUsage(tokens) {
+      usage = tokens;
+    },
+    addUsage(tokens) {
+      partUsage += tokens;
+    },
+    nodeElapsed(nodeType, seconds) {
+      if (detail) sink.add('difyNodeElapsed', seconds * 1000, nodeTag(nodeType));
+    },
+    workflowElapsed(seconds) {
+      sink.add('difyWorkflowElapsed', seconds * 1000);
+    },
+  };
 
-  /** Response headers arrived (the `'open'` handler). */
-  headers(t: number): void {
-    this.headersAt = t;
-  }
+  const noteFault = (type: ErrorType, reason: string): void => {
+    if (fault !== null) return;
+    fault = type;
+    faultReason = reason;
+  };
 
-  /** One dispatched event; `true` = call `client.close()` now. */
-  event(t: number, event: SseEvent): boolean {
-    if (this.closing) return false;
+  // ---- the per-event path ------------------------------------------------------------------
+  const onEvent = (event: SseEvent): void => {
+    if (closing) return; // queued before client.close() took effect
     const data = event.data;
-    if (data === '' && isKeepAlive(event)) return false;
-    this.events++;
-    if (this.first < 0) this.first = t;
-    else if (this.perEventGaps) this.sink.add('interEventTime', t - this.last);
-    this.last = t;
-    if (this.countBytes) this.bytes += utf8ByteLength(data);
-    switch (this.interpret(data, event, this)) {
-      case V_CONTENT:
-        if (this.firstToken < 0) this.firstToken = t;
-        this.lastToken = t;
-        this.contentEvents++;
-        return false;
-      case V_END:
-        this.terminalSeen = true;
-        this.closing = true;
-        return true;
-      case V_END_WAIT:
-        this.terminalSeen = true;
-        return false;
-      case V_FAIL:
-        this.noteFault('server_error_event');
-        this.closing = true;
-        return true;
-      case V_BAD_JSON:
-        this.noteFault('invalid_json');
-        return false;
-      default:
-        return false;
+    if (data === '') {
+      const name = event.name; // keep-alive: comment-only / empty block, or `event: ping`
+      if (name === '' || name === 'ping' || name === 'ping\r' || name === '\r') return;
     }
-  }
-
-  /** A message for the `'error'` handler; `true` = call `client.close()` now (else the VU hangs). */
-  error(_t: number, message: string): boolean {
-    const type = classifyReadError(message);
-    if (type === null) return false; // unknown field line: the stream continues, not a failure
-    if (!this.closing) this.noteFault(type);
-    this.closing = true;
-    return true;
-  }
-
-  /** `sse.open` returned: record the per-stream samples and return the outcome. */
-  finish(res: StreamResponse): StreamOutcome {
-    const sink = this.sink;
-    if (res.status !== 0 && this.headersAt >= 0) sink.add('openTime', this.headersAt - this.t0);
-    const responseFault = classifyResponse(res);
-    if (responseFault === null) this.recordStream();
-    const ended = this.needsTerminal ? this.terminalSeen : this.terminalSeen || this.events > 0;
-    // One type per failed stream: the response decides first, then the first fault inside it, then a missing end.
-    const errorType = responseFault ?? this.fault ?? (ended ? null : 'early_termination');
-    sink.add('streamSuccess', errorType === null ? 1 : 0);
-    if (errorType !== null) sink.add('errors', 1, ERROR_TAGS[errorType]);
-    return { success: errorType === null, errorType };
-  }
-
-  /** Output tokens: stream-reported usage, else summed LLM-node usage, else content events. */
-  outputTokens(): number {
-    if (this.usage >= 0) return this.usage;
-    return this.partUsage > 0 ? this.partUsage : this.contentEvents;
-  }
-
-  setUsage(tokens: number): void {
-    this.usage = tokens;
-  }
-
-  addUsage(tokens: number): void {
-    this.partUsage += tokens;
-  }
-
-  nodeElapsed(nodeType: string, seconds: number): void {
-    this.sink.add('difyNodeElapsed', seconds * 1000, nodeTag(nodeType));
-  }
-
-  workflowElapsed(seconds: number): void {
-    this.sink.add('difyWorkflowElapsed', seconds * 1000);
-  }
-
-  private noteFault(type: ErrorType): void {
-    if (this.fault === null) this.fault = type;
-  }
-
-  /** Samples of a 2xx `text/event-stream` response, whatever its ending. */
-  private recordStream(): void {
-    const sink = this.sink;
-    sink.add('eventsPerStream', this.events);
-    if (this.events > 0) {
-      sink.add('ttfe', this.first - this.t0);
-      sink.add('streamDuration', this.last - this.first);
+    const t = Date.now();
+    events++;
+    if (first < 0) {
+      first = t;
+      firstData = data;
+    } else {
+      const gap = t - last;
+      if (gap > maxGap) maxGap = gap;
+      if (gapSamples) sink.add('interEventTime', gap);
     }
-    if (this.bytes > 0) sink.add('dataBytes', this.bytes);
-    if (this.firstToken < 0) return;
-    sink.add('ttft', this.firstToken - this.t0);
-    const tokens = this.outputTokens();
+    last = t;
+    if (dataBytes !== null) bytes += dataBytes(data);
+    const verdict = interpret(data, event, events, notes);
+    if (verdict === V_CONTENT) {
+      if (detail) {
+        if (firstToken < 0) firstToken = t;
+        lastToken = t;
+        contentEvents++;
+      }
+    } else if (verdict !== 0) {
+      if (verdict === V_END) {
+        notes.terminalSeen = true;
+        closing = true;
+        close();
+      } else if (verdict === V_END_WAIT) {
+        notes.terminalSeen = true;
+      } else if (verdict === V_FAIL) {
+        noteFault('server_error_event', data);
+        closing = true;
+        close();
+      } else if (verdict === V_BAD_JSON) {
+        noteFault('invalid_json', data);
+      }
+    }
+  };
+  // ---- end of the per-event path -----------------------------------------------------------
+
+  const outputTokens = (): number => (usage >= 0 ? usage : partUsage > 0 ? partUsage : contentEvents);
+
+  /** Per-stream samples of a 2xx `text/event-stream` response, whatever its ending; returns "met every SLO". */
+  const recordStream = (): boolean => {
+    sink.add('eventsPerStream', events);
+    let metSlo = events > 0;
+    if (events > 0) {
+      const ttfe = first - t0;
+      sink.add('ttfe', ttfe);
+      sink.add('streamDuration', last - first);
+      if (slo.ttfeMs !== null && ttfe > slo.ttfeMs) metSlo = false;
+    }
+    if (!detail) return metSlo;
+    if (events > 1) {
+      sink.add('gapMean', (last - first) / (events - 1));
+      sink.add('gapMax', maxGap);
+    }
+    if (dataBytes !== null && bytes > 0) sink.add('dataBytes', bytes);
+    if (firstToken < 0) return metSlo && slo.ttftMs === null;
+    const ttft = firstToken - t0;
+    sink.add('ttft', ttft);
+    if (slo.ttftMs !== null && ttft > slo.ttftMs) metSlo = false;
+    const tokens = outputTokens();
     if (tokens > 0) sink.add('llmOutputTokens', tokens);
-    const span = this.lastToken - this.firstToken;
+    const span = lastToken - firstToken;
     if (tokens >= 2 && span > 0) {
+      const tpot = span / (tokens - 1);
       sink.add('llmTokensPerSecond', ((tokens - 1) * 1000) / span);
-      sink.add('llmTimePerOutputToken', span / (tokens - 1));
+      sink.add('llmTimePerOutputToken', tpot);
+      if (slo.tpotMs !== null && tpot > slo.tpotMs) metSlo = false;
     }
-  }
+    return metSlo;
+  };
+
+  /** Why the stream failed, for the failure log (never on the per-event path). */
+  const reasonOf = (type: ErrorType, res: StreamResponse): string => {
+    const body = firstData === '' ? '' : `: ${excerpt(firstData)}`;
+    switch (type) {
+      case 'connection_error':
+        return res.error;
+      case 'timeout':
+        return res.status === 0 ? res.error : faultReason;
+      case 'http_4xx':
+      case 'http_5xx':
+        return `status ${res.status}${body}`;
+      case 'invalid_response':
+        return `status ${res.status}, content type "${contentType(res.headers)}"${body}`;
+      case 'early_termination':
+        return `the stream ended after ${events} event${events === 1 ? '' : 's'} without its terminal event`;
+      default:
+        return excerpt(faultReason);
+    }
+  };
+
+  return {
+    begin() {
+      t0 = Date.now();
+      headersAt = -1;
+      events = 0;
+      first = -1;
+      last = -1;
+      maxGap = 0;
+      firstToken = -1;
+      lastToken = -1;
+      contentEvents = 0;
+      bytes = 0;
+      usage = -1;
+      partUsage = 0;
+      fault = null;
+      faultReason = '';
+      firstData = '';
+      closing = false;
+      notes.terminalSeen = false;
+      notes.workflowStarted = false;
+    },
+    onOpen() {
+      headersAt = Date.now();
+    },
+    onEvent,
+    onError(message) {
+      const type = classifyReadError(message);
+      if (type === null) {
+        // An unknown field line: ignored by the stream (the SSE spec), kept as the body of an HTTP error.
+        if (firstData === '' && message.startsWith(UNKNOWN_FIELD)) firstData = message.slice(UNKNOWN_FIELD.length);
+        return;
+      }
+      if (!closing) noteFault(type, message);
+      closing = true;
+      close();
+    },
+    finish(res) {
+      if (res.status !== 0 && headersAt >= 0) sink.add('openTime', headersAt - t0);
+      const responseFault = classifyResponse(res);
+      const metSlo = responseFault === null ? recordStream() : false;
+      const ended = mode.needsTerminal ? notes.terminalSeen : notes.terminalSeen || events > 0;
+      // One type per failed stream: the response decides first, then the first fault inside it, then a missing end.
+      const errorType = responseFault ?? fault ?? (ended ? null : 'early_termination');
+      const success = errorType === null;
+      sink.add('streamSuccess', success ? 1 : 0);
+      if (detail) sink.add('goodput', success && metSlo ? 1 : 0);
+      if (success) return { success, errorType: null, reason: '' };
+      sink.add('errors', 1, ERROR_TAGS[errorType]);
+      return { success, errorType, reason: reasonOf(errorType, res) };
+    },
+  };
 }

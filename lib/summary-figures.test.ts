@@ -28,9 +28,10 @@ describe('computeFigures', () => {
       openTimeP95Ms: 23.75,
       streamDurationAvgMs: 663.2,
       streamDurationP95Ms: 798.6,
-      interEventAvgMs: 33.15,
-      interEventP95Ms: 51.3,
+      gapMeanAvgMs: 33.15,
+      gapMaxP95Ms: 140.5,
       eventsPerStreamAvg: 20,
+      dataReceived: 1_843_200,
       dataBytes: 1_234_567,
       successRate: 0.976, // k6's rate: a fraction 0–1
       failedStreams: 6,

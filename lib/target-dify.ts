@@ -1,21 +1,26 @@
 /**
  * Dify targets (`dify-workflow`, `dify-chat`): request bodies and event interpretation.
- * Dify writes every event as `data: {"event": "<type>", …}` (docs/dify-sse-protocol.md).
+ * Dify writes every event as `data: {"event": "<type>", …}` (docs/dify-sse-protocol.md), so the
+ * type is read from that prefix (lib/event-sniff.ts) and `JSON.parse` runs only where a field
+ * decides something:
  *
- * - content events: `text_chunk`, `message`, `agent_message` (the same for both targets,
- *   so a chatflow app works with either);
+ * - content events (`text_chunk`, `message`, `agent_message`: the bulk of a stream) are not
+ *   parsed; JSON_CHECK=structural checks that the text ends like a JSON object, JSON_CHECK=full
+ *   parses them too;
+ * - `node_finished` (node time, LLM usage), `workflow_finished` (status, time), `message_end`
+ *   (usage) are parsed — a few per stream;
  * - `error` → server_error_event, close; `workflow_finished` whose `data.status` is not
  *   `succeeded` → server_error_event, close;
  * - a type in TERMINAL_EVENTS ends the stream (close at once) — except `message_end` in a
  *   stream that began with `workflow_started` (a chatflow): the answer is complete, so the
  *   stream already counts as ended, but the client keeps reading for `workflow_finished`
  *   (its status and `dify_workflow_elapsed`), then closes;
- * - `node_finished` → `dify_node_elapsed{node_type}`; an `llm` node's
- *   `outputs.usage.completion_tokens` is summed; `message_end`'s
- *   `metadata.usage.completion_tokens` wins over it.
+ * - any other type is counted and structurally checked; text that does not start with the
+ *   `"event"` key is parsed (and is invalid_json when it is not a JSON object).
+ * The burst scenario reads only what decides the outcome: no content check, no node times.
  * Pure: no k6 import.
  */
-import { sniffEventType } from './event-sniff.ts';
+import { hasEscape, sniffEventType } from './event-sniff.ts';
 import {
   V_BAD_JSON,
   V_CONTENT,
@@ -23,10 +28,12 @@ import {
   V_END_WAIT,
   V_FAIL,
   V_OTHER,
+  endsLikeObject,
+  parseObject,
   type Interpreter,
   type StreamNotes,
   type Verdict,
-} from './stream-tracker.ts';
+} from './interpreter.ts';
 
 export function difyWorkflowBody(question: string, user: string): string {
   return JSON.stringify({ inputs: { question }, response_mode: 'streaming', user });
@@ -48,20 +55,8 @@ interface DifyMessage {
   readonly metadata?: { readonly usage?: { readonly completion_tokens?: unknown } } | null;
 }
 
-/** A JSON object, or `undefined` for anything else (not JSON, or JSON but not an object). */
-function parseObject(data: string): DifyMessage | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  return value !== null && typeof value === 'object' ? (value as DifyMessage) : undefined;
-}
-
-function isContent(type: string): boolean {
-  return type === 'text_chunk' || type === 'message' || type === 'agent_message';
-}
+/** Types whose fields the suite reads: the only ones parsed when their type is sniffed. */
+const PARSED_TYPES: ReadonlySet<string> = new Set(['node_finished', 'workflow_finished', 'message_end']);
 
 function nodeFinished(msg: DifyMessage, notes: StreamNotes): void {
   const d = msg.data;
@@ -72,58 +67,79 @@ function nodeFinished(msg: DifyMessage, notes: StreamNotes): void {
   if (nodeType === 'llm' && typeof tokens === 'number') notes.addUsage(tokens);
 }
 
-/**
- * Everything after content: ends, failures, chatflow. `msg` is the parsed event when the
- * caller has it (stream scenario); the burst scenario passes `undefined` and the event is
- * parsed here only when its fields matter (`workflow_finished`: once per stream).
- */
-function endOf(type: string, msg: DifyMessage | undefined, data: string, terminal: ReadonlySet<string>, notes: StreamNotes): Verdict {
-  if (type === 'error') return V_FAIL;
+/** A non-content event, parsed (`msg`) when its fields matter. */
+function interpretParsed(type: string, msg: DifyMessage, terminal: ReadonlySet<string>, notes: StreamNotes): Verdict {
   if (type === 'workflow_finished') {
-    const m = msg ?? parseObject(data);
-    if (m === undefined) return V_BAD_JSON;
-    const d = m.data;
+    const d = msg.data;
     if (d && typeof d.elapsed_time === 'number') notes.workflowElapsed(d.elapsed_time);
     if (!d || d.status !== 'succeeded') return V_FAIL;
     if (notes.terminalSeen) return V_END; // chatflow: message_end came first
-  } else if (type === 'message_end' && msg !== undefined) {
+  } else if (type === 'message_end') {
     const tokens = msg.metadata?.usage?.completion_tokens;
     if (typeof tokens === 'number') notes.setUsage(tokens);
-  } else if (type === 'workflow_started') {
-    notes.workflowStarted = true;
+  } else if (type === 'node_finished') {
+    nodeFinished(msg, notes);
   }
+  return endOf(type, terminal, notes);
+}
+
+/** What a non-content type means for the end of the stream. */
+function endOf(type: string, terminal: ReadonlySet<string>, notes: StreamNotes): Verdict {
+  if (type === 'error') return V_FAIL;
+  if (type === 'workflow_started') notes.workflowStarted = true;
   if (!terminal.has(type)) return V_OTHER;
   return type === 'message_end' && notes.workflowStarted ? V_END_WAIT : V_END;
 }
 
-/** Stream scenario: one `JSON.parse` per event (invalid JSON is detected, fields are read). */
-export function difyStreamInterpreter(terminal: ReadonlySet<string>): Interpreter {
-  return (data, _event, notes) => {
+function isContent(type: string): boolean {
+  return type === 'text_chunk' || type === 'message' || type === 'agent_message';
+}
+
+/** Text that does not start with the `"event"` key (or whose type has an escape): parse it. */
+function interpretUnsniffed(data: string, terminal: ReadonlySet<string>, notes: StreamNotes, content: Verdict): Verdict {
+  const msg = parseObject<DifyMessage>(data);
+  if (msg === undefined) return V_BAD_JSON;
+  const type = typeof msg.event === 'string' ? msg.event : '';
+  return isContent(type) ? content : interpretParsed(type, msg, terminal, notes);
+}
+
+/**
+ * The `stream` scenario's interpreter. `fullCheck` (JSON_CHECK=full): every event is parsed.
+ * Per content event with the default structural check: one prefix test, one quote search,
+ * one slice, two string compares, one `charCodeAt`.
+ */
+export function difyStreamInterpreter(terminal: ReadonlySet<string>, fullCheck: boolean): Interpreter {
+  return (data, _event, _events, notes) => {
     if (data === '') return V_OTHER; // a named event without data: counted, nothing to parse
-    const msg = parseObject(data);
-    if (msg === undefined) return V_BAD_JSON;
-    const type = typeof msg.event === 'string' ? msg.event : '';
-    if (isContent(type)) return V_CONTENT;
-    if (type === 'node_finished') nodeFinished(msg, notes);
-    return endOf(type, msg, data, terminal, notes);
+    const type = sniffEventType(data);
+    if (type === 'text_chunk' || type === 'message' || type === 'agent_message') {
+      if (fullCheck ? parseObject(data) === undefined : !endsLikeObject(data)) return V_BAD_JSON;
+      return V_CONTENT;
+    }
+    if (type === '' || hasEscape(type)) return interpretUnsniffed(data, terminal, notes, V_CONTENT);
+    if (fullCheck || PARSED_TYPES.has(type)) {
+      const msg = parseObject<DifyMessage>(data);
+      return msg === undefined ? V_BAD_JSON : interpretParsed(type, msg, terminal, notes);
+    }
+    return endsLikeObject(data) ? endOf(type, terminal, notes) : V_BAD_JSON;
   };
 }
 
 /**
- * Burst scenario: the type is sniffed from the text (no parse); `JSON.parse` only when the
- * sniff fails or the event's fields decide the outcome. Content is not tracked.
+ * The `burst` scenario's interpreter: the type decides; `JSON.parse` only for `workflow_finished`
+ * (its status decides success, once per stream) and text the sniff cannot read. Content is not
+ * tracked and not checked.
  */
 export function difyBurstInterpreter(terminal: ReadonlySet<string>): Interpreter {
-  return (data, _event, notes) => {
+  return (data, _event, _events, notes) => {
     if (data === '') return V_OTHER;
-    let type = sniffEventType(data);
-    let msg: DifyMessage | undefined;
-    if (type === '') {
-      msg = parseObject(data);
-      if (msg === undefined) return V_BAD_JSON;
-      type = typeof msg.event === 'string' ? msg.event : '';
-    }
+    const type = sniffEventType(data);
     if (isContent(type)) return V_OTHER;
-    return endOf(type, msg, data, terminal, notes);
+    if (type === '' || hasEscape(type)) return interpretUnsniffed(data, terminal, notes, V_OTHER);
+    if (type === 'workflow_finished') {
+      const msg = parseObject<DifyMessage>(data);
+      return msg === undefined ? V_BAD_JSON : interpretParsed(type, msg, terminal, notes);
+    }
+    return endOf(type, terminal, notes);
   };
 }

@@ -5,7 +5,7 @@
  * `data` — is listed in TERMINAL_EVENTS, or after MAX_EVENTS events (then the client closes).
  * Pure: no k6 import.
  */
-import { V_CONTENT, V_END, V_OTHER, type Interpreter, type Verdict } from './stream-tracker.ts';
+import { V_CONTENT, V_END, V_OTHER, type Interpreter, type Verdict } from './interpreter.ts';
 
 /** Longest `data` compared against TERMINAL_EVENTS: hashing long payloads per event costs time. */
 const MAX_TERMINAL_DATA = 64;
@@ -15,9 +15,9 @@ export function genericInterpreter(terminal: ReadonlySet<string>, maxEvents: num
   // Each listed name also as CRLF streams deliver it (`name\r`): one lookup per event, no stripping.
   const names: ReadonlySet<string> = new Set([...terminal].flatMap((name) => [name, `${name}\r`]));
   const counted: Verdict = content ? V_CONTENT : V_OTHER;
-  return (data, event, notes) => {
+  return (data, event, events) => {
     if (listed && (names.has(event.name) || (data.length <= MAX_TERMINAL_DATA && terminal.has(data)))) return V_END;
-    if (maxEvents > 0 && notes.events >= maxEvents) return V_END;
+    if (maxEvents > 0 && events >= maxEvents) return V_END;
     return counted;
   };
 }

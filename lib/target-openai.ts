@@ -1,19 +1,18 @@
 /**
  * `openai-chat`: POST /v1/chat/completions with `stream: true` and
- * `stream_options.include_usage`. Content = a non-empty `choices[0].delta.content`
- * (the first, role-only delta is not a token); output tokens from the final
- * `usage.completion_tokens` chunk when present; `data: [DONE]` (TERMINAL_EVENTS) ends
- * the stream; a chunk carrying `error` (OpenAI-compatible servers that fail mid-stream)
- * is a server_error_event. Pure: no k6 import.
+ * `stream_options.include_usage`. Content = a non-empty `delta.content` string (the first,
+ * role-only delta is not a token); output tokens from the final `usage.completion_tokens`
+ * chunk when present; `data: [DONE]` (TERMINAL_EVENTS) ends the stream; a chunk carrying
+ * `error` (OpenAI-compatible servers that fail mid-stream) is a server_error_event.
+ *
+ * A token chunk is recognised without `JSON.parse` (14 µs per chunk in k6's interpreter):
+ * its text holds `"content":"` (or `"content": "`) followed by a character other than the
+ * closing quote — inside a JSON string a quote is always escaped, so that key can only be a
+ * key. With JSON_CHECK=structural such a chunk is checked to end like a JSON object; every
+ * other chunk (role, finish, usage, error: a few per stream) is parsed as before.
+ * Pure: no k6 import.
  */
-import {
-  V_BAD_JSON,
-  V_CONTENT,
-  V_END,
-  V_FAIL,
-  V_OTHER,
-  type Interpreter,
-} from './stream-tracker.ts';
+import { OPEN_BRACE, V_BAD_JSON, V_CONTENT, V_END, V_FAIL, V_OTHER, endsLikeObject, parseObject, type Interpreter } from './interpreter.ts';
 
 export function openaiBody(model: string, question: string, user: string): string {
   return JSON.stringify({
@@ -31,21 +30,30 @@ interface ChatChunk {
   readonly choices?: ReadonlyArray<{ readonly delta?: { readonly content?: unknown } | null } | null>;
 }
 
-const OPEN_BRACE = 123; // {
+const CONTENT_KEY = '"content":';
+const QUOTE = 34;
+const SPACE = 32;
 
-export function openaiStreamInterpreter(terminal: ReadonlySet<string>): Interpreter {
-  return (data, _event, notes) => {
+/** The chunk carries a non-empty `"content"` string (the first such key decides). */
+export function hasContentText(data: string): boolean {
+  const at = data.indexOf(CONTENT_KEY);
+  if (at < 0) return false;
+  let i = at + CONTENT_KEY.length;
+  let c = data.charCodeAt(i);
+  if (c === SPACE) c = data.charCodeAt(++i);
+  return c === QUOTE && data.charCodeAt(i + 1) !== QUOTE;
+}
+
+export function openaiStreamInterpreter(terminal: ReadonlySet<string>, fullCheck: boolean): Interpreter {
+  return (data, _event, _events, notes) => {
     if (data.charCodeAt(0) !== OPEN_BRACE) {
       if (terminal.has(data)) return V_END;
       if (data === '' || data === '[DONE]') return V_OTHER;
+    } else if (!fullCheck && hasContentText(data)) {
+      return endsLikeObject(data) ? V_CONTENT : V_BAD_JSON;
     }
-    let chunk: ChatChunk;
-    try {
-      chunk = JSON.parse(data) as ChatChunk;
-    } catch {
-      return V_BAD_JSON;
-    }
-    if (chunk === null || typeof chunk !== 'object') return V_BAD_JSON;
+    const chunk = parseObject<ChatChunk>(data);
+    if (chunk === undefined) return V_BAD_JSON;
     if (chunk.error) return V_FAIL;
     const usage = chunk.usage;
     if (usage && typeof usage.completion_tokens === 'number') notes.setUsage(usage.completion_tokens);

@@ -2,10 +2,10 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, test } from 'vitest';
 import { readFixture, specEvents } from '../test/k6-harness.ts';
 import { loadConfig } from './config.ts';
-import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type StreamNotes } from './stream-tracker.ts';
+import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type StreamNotes } from './interpreter.ts';
 import { difyBurstInterpreter, difyStreamInterpreter } from './target-dify.ts';
 import { genericInterpreter } from './target-generic.ts';
-import { openaiBurstInterpreter, openaiStreamInterpreter } from './target-openai.ts';
+import { hasContentText, openaiBurstInterpreter, openaiStreamInterpreter } from './target-openai.ts';
 import { createTarget, requestHeaders } from './targets.ts';
 
 function fixtureEvents(name: string): EventSourceMessage[] {
@@ -13,7 +13,7 @@ function fixtureEvents(name: string): EventSourceMessage[] {
 }
 
 class Notes implements StreamNotes {
-  events = 0;
+  events = 0; // the tracker's count, passed to the interpreter
   terminalSeen = false;
   workflowStarted = false;
   usage = -1;
@@ -38,11 +38,17 @@ class Notes implements StreamNotes {
 function verdicts(interpret: Interpreter, events: { data: string; event?: string | undefined }[], notes = new Notes()): number[] {
   return events.map((e) => {
     notes.events++;
-    const v = interpret(e.data, { id: '', name: e.event ?? '', data: e.data, comment: '' }, notes);
+    const v = interpret(e.data, { id: '', name: e.event ?? '', data: e.data, comment: '' }, notes.events, notes);
     if (v === V_END_WAIT) notes.terminalSeen = true;
     return v;
   });
 }
+
+/** The stream interpreters in both JSON_CHECK modes: every recorded stream reads the same. */
+const CHECKS = [
+  ['structural', false],
+  ['full', true],
+] as const;
 
 const DIFY_WF = new Set(['workflow_finished', 'error']);
 const DIFY_CHAT = new Set(['message_end', 'error']);
@@ -50,9 +56,9 @@ const O = V_OTHER;
 const C = V_CONTENT;
 
 describe('dify', () => {
-  test('workflow stream: content = text_chunk, node/workflow elapsed, LLM usage, end on workflow_finished', () => {
+  test.each(CHECKS)('workflow stream (%s check): content = text_chunk, node/workflow elapsed, LLM usage, end on workflow_finished', (_c, full) => {
     const notes = new Notes();
-    expect(verdicts(difyStreamInterpreter(DIFY_WF), fixtureEvents('dify-workflow.sse'), notes)).toEqual([O, O, O, O, C, C, C, C, C, O, O, O, V_END]);
+    expect(verdicts(difyStreamInterpreter(DIFY_WF, full), fixtureEvents('dify-workflow.sse'), notes)).toEqual([O, O, O, O, C, C, C, C, C, O, O, O, V_END]);
     expect(notes.nodes).toEqual([
       ['start', 0.012345],
       ['llm', 1.5],
@@ -71,7 +77,8 @@ describe('dify', () => {
   });
 
   test.each([
-    ['stream', difyStreamInterpreter],
+    ['stream (structural)', (t: ReadonlySet<string>) => difyStreamInterpreter(t, false)],
+    ['stream (full)', (t: ReadonlySet<string>) => difyStreamInterpreter(t, true)],
     ['burst', difyBurstInterpreter],
   ])('%s: failed workflow and error event → V_FAIL', (_m, make) => {
     const failed = fixtureEvents('dify-workflow-failed.sse');
@@ -79,14 +86,14 @@ describe('dify', () => {
     expect(verdicts(make(DIFY_WF), fixtureEvents('dify-error.sse')).at(-1)).toBe(V_FAIL);
   });
 
-  test('chat: message events are content; message_end ends and carries usage', () => {
+  test.each(CHECKS)('chat (%s check): message events are content; message_end ends and carries usage', (_c, full) => {
     const notes = new Notes();
-    expect(verdicts(difyStreamInterpreter(DIFY_CHAT), fixtureEvents('dify-chat.sse'), notes)).toEqual([C, C, C, C, V_END]);
+    expect(verdicts(difyStreamInterpreter(DIFY_CHAT, full), fixtureEvents('dify-chat.sse'), notes)).toEqual([C, C, C, C, V_END]);
     expect(notes.usage).toBe(11);
   });
 
   test('chatflow: message_end → end-wait, then workflow_finished closes', () => {
-    for (const make of [difyStreamInterpreter, difyBurstInterpreter]) {
+    for (const make of [(t: ReadonlySet<string>) => difyStreamInterpreter(t, false), (t: ReadonlySet<string>) => difyStreamInterpreter(t, true), difyBurstInterpreter]) {
       const v = verdicts(make(DIFY_CHAT), fixtureEvents('dify-chatflow.sse'));
       expect(v.slice(-2)).toEqual([V_END_WAIT, V_END]);
     }
@@ -94,7 +101,8 @@ describe('dify', () => {
 
   test('invalid JSON and non-object JSON → V_BAD_JSON; unknown types and data-less events are just counted', () => {
     const events = [{ data: '{oops' }, { data: '42' }, { data: 'null' }, { data: '{"event": "tts_message", "audio": ""}' }, { data: '', event: 'x' }];
-    expect(verdicts(difyStreamInterpreter(DIFY_WF), events)).toEqual([V_BAD_JSON, V_BAD_JSON, V_BAD_JSON, O, O]);
+    expect(verdicts(difyStreamInterpreter(DIFY_WF, false), events)).toEqual([V_BAD_JSON, V_BAD_JSON, V_BAD_JSON, O, O]);
+    expect(verdicts(difyStreamInterpreter(DIFY_WF, true), events)).toEqual([V_BAD_JSON, V_BAD_JSON, V_BAD_JSON, O, O]);
     expect(verdicts(difyBurstInterpreter(DIFY_WF), events)).toEqual([V_BAD_JSON, V_BAD_JSON, V_BAD_JSON, O, O]);
   });
 
@@ -103,16 +111,44 @@ describe('dify', () => {
   });
 
   test('workflow_finished without a status fails; with one not listed as terminal it is just counted', () => {
-    expect(verdicts(difyStreamInterpreter(DIFY_WF), [{ data: '{"event": "workflow_finished", "data": {}}' }])).toEqual([V_FAIL]);
-    expect(verdicts(difyStreamInterpreter(new Set(['x'])), [{ data: '{"event": "workflow_finished", "data": {"status": "succeeded"}}' }])).toEqual([O]);
+    expect(verdicts(difyStreamInterpreter(DIFY_WF, false), [{ data: '{"event": "workflow_finished", "data": {}}' }])).toEqual([V_FAIL]);
+    expect(verdicts(difyStreamInterpreter(new Set(['x']), false), [{ data: '{"event": "workflow_finished", "data": {"status": "succeeded"}}' }])).toEqual([O]);
+  });
+
+  test('structural check: a cut-off event of any type is invalid JSON; orjson\'s compact form reads the same', () => {
+    const events = [
+      { data: '{"event": "text_chunk", "data": {"text": "unterminated' },
+      { data: '{"event": "node_started", "data": {"id": "n"' },
+      { data: '{"event":"text_chunk","data":{"text":"机器"}}' },
+      { data: '{"event":"message","answer":"hi"}' },
+      { data: '{"event":"message_end","metadata":{"usage":{"completion_tokens":3}}}' },
+      { data: '{"event":"workflow_started","data":{}}' },
+      { data: '{"event": "message_end", "metadata": {"usage": {"completion_tokens": 4' }, // parsed: a cut shows
+    ];
+    for (const full of [false, true]) {
+      const notes = new Notes();
+      expect(verdicts(difyStreamInterpreter(DIFY_CHAT, full), events, notes)).toEqual([V_BAD_JSON, V_BAD_JSON, C, C, V_END, O, V_BAD_JSON]);
+      expect(notes.usage).toBe(3);
+    }
+  });
+
+  test('what only JSON_CHECK=full catches: malformed JSON inside a content event that still ends like an object', () => {
+    const events = [{ data: '{"event": "text_chunk", "data": {"text": "a" "b"}}' }];
+    expect(verdicts(difyStreamInterpreter(DIFY_WF, false), events)).toEqual([C]);
+    expect(verdicts(difyStreamInterpreter(DIFY_WF, true), events)).toEqual([V_BAD_JSON]);
+  });
+
+  test('an event type with an escape, or the event key not first, is parsed', () => {
+    const events = [{ data: '{"event": "text\\u005fchunk", "data": {}}' }, { data: '{"task_id": "t", "event": "text_chunk", "data": {"text": "x"}}' }];
+    expect(verdicts(difyStreamInterpreter(DIFY_WF, false), events)).toEqual([C, C]); // JSON.parse unescapes text_chunk
   });
 });
 
 describe('openai', () => {
   const TERMINAL = new Set(['[DONE]']);
-  test('stream: role-only delta is not content; usage chunk; [DONE] ends', () => {
+  test.each(CHECKS)('stream (%s check): role-only delta is not content; usage chunk; [DONE] ends', (_c, full) => {
     const notes = new Notes();
-    expect(verdicts(openaiStreamInterpreter(TERMINAL), fixtureEvents('openai-chat.sse'), notes)).toEqual([O, C, C, C, C, C, O, O, V_END]);
+    expect(verdicts(openaiStreamInterpreter(TERMINAL, full), fixtureEvents('openai-chat.sse'), notes)).toEqual([O, C, C, C, C, C, O, O, V_END]);
     expect(notes.usage).toBe(5);
   });
 
@@ -122,7 +158,29 @@ describe('openai', () => {
 
   test('bad JSON, an error chunk, [DONE] when not listed', () => {
     const events = [{ data: '{"choices": [' }, { data: '{"error":{"message":"x"}}' }, { data: '[DONE]' }, { data: 'plain' }];
-    expect(verdicts(openaiStreamInterpreter(new Set()), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
+    expect(verdicts(openaiStreamInterpreter(new Set(), false), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
+    expect(verdicts(openaiStreamInterpreter(new Set(), true), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
+  });
+
+  test.each([
+    ['{"choices":[{"delta":{"content":"Hi"}}]}', true],
+    ['{"choices": [{"delta": {"content": "Hi"}}]}', true], // Python json.dumps spacing
+    ['{"choices":[{"delta":{"content":"机"}}]}', true],
+    ['{"choices":[{"delta":{"content":"\\""}}]}', true], // an escaped quote is content
+    ['{"choices":[{"delta":{"role":"assistant","content":""}}]}', false],
+    ['{"choices":[{"delta":{"content":null}}]}', false],
+    ['{"choices":[{"delta":{"reasoning_content":"thinking"}}]}', false],
+    ['{"choices":[{"delta":{},"logprobs":{"content":[]}}]}', false],
+    ['{"choices":[],"usage":{"completion_tokens":5}}', false],
+  ])('hasContentText(%s) = %s', (data, expected) => expect(hasContentText(data)).toBe(expected));
+
+  test('structural check: a cut-off token chunk is invalid JSON; non-token chunks are parsed', () => {
+    const events = [{ data: '{"choices":[{"delta":{"content":"Hi, wor' }, { data: '{"choices":[{"delta":{"content":""}}],"usage":{"completion_tokens":7}}' }];
+    for (const full of [false, true]) {
+      const notes = new Notes();
+      expect(verdicts(openaiStreamInterpreter(TERMINAL, full), events, notes)).toEqual([V_BAD_JSON, O]);
+      expect(notes.usage).toBe(7);
+    }
   });
 });
 
@@ -169,10 +227,10 @@ describe('createTarget', () => {
     expect(JSON.stringify(t.stream)).not.toContain('app-k');
   });
 
-  test('stream mode counts gaps and bytes; burst does not; generic needs no terminal', () => {
+  test('stream mode tracks detail; burst does not; generic needs no terminal', () => {
     const t = createTarget(loadConfig({ TARGET: 'dify-workflow' }));
-    expect(t.stream).toMatchObject({ perEventGaps: true, countBytes: true, needsTerminal: true });
-    expect(t.burst).toMatchObject({ perEventGaps: false, countBytes: false, needsTerminal: true });
+    expect(t.stream).toMatchObject({ detail: true, needsTerminal: true });
+    expect(t.burst).toMatchObject({ detail: false, needsTerminal: true });
     expect(createTarget(loadConfig({ TARGET: 'generic' })).stream.needsTerminal).toBe(false);
   });
 

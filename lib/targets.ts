@@ -22,7 +22,7 @@ export interface Target {
   readonly name: TargetName;
   /** The request for one question; `user` = USER_PREFIX + VU + iteration. */
   request(question: string, user: string): StreamRequest;
-  /** `stream` scenario: every event processed (parsed once, bytes, gaps, tokens). */
+  /** `stream` scenario: every event interpreted (content, ends, fields that matter, per-stream gaps, tokens). */
   readonly stream: TrackerMode;
   /** `burst` scenario: count events and detect the terminal event only. */
   readonly burst: TrackerMode;
@@ -59,14 +59,14 @@ function bodyBuilder(config: Config): (question: string, user: string) => string
 function modes(config: Config): { stream: TrackerMode; burst: TrackerMode } {
   const terminal: ReadonlySet<string> = new Set(config.terminalEvents);
   const needsTerminal = config.target !== 'generic';
-  const mode = (interpret: TrackerMode['interpret'], full: boolean): TrackerMode =>
-    Object.freeze({ interpret, perEventGaps: full, countBytes: full, needsTerminal });
+  const fullCheck = config.jsonCheck === 'full';
+  const mode = (interpret: TrackerMode['interpret'], detail: boolean): TrackerMode => Object.freeze({ interpret, detail, needsTerminal });
   switch (config.target) {
     case 'dify-workflow':
     case 'dify-chat':
-      return { stream: mode(difyStreamInterpreter(terminal), true), burst: mode(difyBurstInterpreter(terminal), false) };
+      return { stream: mode(difyStreamInterpreter(terminal, fullCheck), true), burst: mode(difyBurstInterpreter(terminal), false) };
     case 'openai-chat':
-      return { stream: mode(openaiStreamInterpreter(terminal), true), burst: mode(openaiBurstInterpreter(terminal), false) };
+      return { stream: mode(openaiStreamInterpreter(terminal, fullCheck), true), burst: mode(openaiBurstInterpreter(terminal), false) };
     case 'generic':
       return {
         stream: mode(genericInterpreter(terminal, config.maxEvents, true), true),

@@ -1,4 +1,5 @@
 import { FAULTS, FAULT_NAMES, type FaultName, type FaultRates } from './faults.ts';
+import { TEXT_KINDS, type TextKind } from './text.ts';
 
 /**
  * The one definition of every mock-server knob: its flag, environment variable, per-request
@@ -26,6 +27,8 @@ export interface MockOptions {
   pingIntervalMs: number;
   seed: string;
   model: string;
+  /** `--text`: English ASCII words or Chinese (raw UTF-8 in the JSON). */
+  text: TextKind;
   fault: FaultName | 'none';
   faultRates: FaultRates;
   resetAfterEvents: number;
@@ -136,6 +139,14 @@ export const KNOBS: readonly KnobDef[] = [
     (o, v) => (o.seed = v),
   ),
   str('model', 'request', 'mock-gpt', 'Model name reported by the OpenAI endpoints.', (o, v) => (o.model = v)),
+  oneOf(
+    'text',
+    'request',
+    TEXT_KINDS,
+    'ascii',
+    'Language of the streamed tokens: `ascii` English words, `cjk` Chinese words sent as raw UTF-8 in the JSON (as OpenAI, vLLM and orjson-era Dify send them).',
+    (o, v) => (o.text = v),
+  ),
   oneOf<FaultName | 'none'>('fault', 'request', ['none', ...FAULT_NAMES], 'none', 'Inject this fault into every request (per request: `X-Mock-Fault: reset`). Overrides the probabilities.', (o, v) => (o.fault = v)),
   ...faultRateKnobs,
   int('reset-after-events', 'request', '5', 1_000_000, 'count', 'Events sent before the `reset` fault destroys the socket.', (o, v) => (o.resetAfterEvents = v)),
@@ -230,6 +241,7 @@ function emptyOptions(): MockOptions {
     pingIntervalMs: 0,
     seed: '',
     model: '',
+    text: 'ascii',
     fault: 'none',
     faultRates,
     resetAfterEvents: 0,

@@ -15,7 +15,7 @@ import { createScheduler, newTask, type Scheduler } from './scheduler.ts';
 import type { Endpoint, ScriptContext } from './script.ts';
 import { createStats, type MockStats } from './stats.ts';
 import { jitterMs, SSE_HEADERS, SseStream, type StreamRegistry } from './stream.ts';
-import { TOKENS, pickToken } from './text.ts';
+import { TOKEN_SETS, pickToken } from './text.ts';
 
 export type { MockStats } from './stats.ts';
 export type { MockOptions } from './options.ts';
@@ -121,8 +121,9 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     }
     let answer = '';
     let delay = Math.max(o.ttfeMs, o.ttftMs);
+    const words = TOKEN_SETS[o.text];
     for (let i = 0; i < o.tokens; i++) {
-      answer += TOKENS[pickToken(ctx.answerRng)];
+      answer += words.tokens[pickToken(ctx.answerRng, words)];
       if (i > 0) delay += o.tokenIntervalMs + jitterMs(o, ctx.answerRng);
     }
     const pending: Open = { shutdown: () => res.destroy() };

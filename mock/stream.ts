@@ -6,7 +6,7 @@ import type { Rng } from './rng.ts';
 import { newTask, type Scheduler, type Task } from './scheduler.ts';
 import type { StreamScript } from './script.ts';
 import type { MockStats } from './stats.ts';
-import { TOKENS, TOKENS_JSON, pickToken } from './text.ts';
+import { TOKEN_SETS, pickToken, type TokenSet } from './text.ts';
 
 export const SSE_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
@@ -18,7 +18,6 @@ export const SSE_HEADERS = {
 const EARLY_MS = 0.5;
 
 const ASCII = /^[\x00-\x7f]*$/;
-const TOKENS_ASCII = TOKENS_JSON.every((t) => ASCII.test(t));
 
 const enum Phase {
   BeforeStart,
@@ -57,7 +56,7 @@ export class SseStream {
   private tokenIndex = 0;
   private events = 0;
   /**
-   * The tokens sent so far, as indices into TOKENS. Not a string grown per token: each `+=`
+   * The tokens sent so far, as indices into the token set. Not a string grown per token: each `+=`
    * would leave one more live cons-string node for every young-generation GC to copy, and
    * those pauses grew to 7–19 ms with 1,000 open streams (measured; docs/mock-server.md).
    */
@@ -72,6 +71,8 @@ export class SseStream {
   private readonly asciiTokens: boolean;
   /** The socket when events go to it directly as HTTP chunks (see begin()), else null. */
   private socket: Socket | null = null;
+  /** The words this stream writes (`--text`). */
+  private readonly words: TokenSet;
 
   constructor(
     private readonly res: ServerResponse,
@@ -88,9 +89,10 @@ export class SseStream {
     this.nextTokenDue = t0 + this.tokenOffsetMs;
     this.nextPingDue = o.pingIntervalMs > 0 && script.ping ? t0 + o.pingIntervalMs : Infinity;
     this.stopAt = fault === 'error_event' || fault === 'workflow_failed' ? Math.floor(o.tokens / 2) : o.tokens;
-    this.picks = TOKENS.length <= 256 ? new Uint8Array(this.stopAt) : new Uint16Array(this.stopAt);
+    this.words = TOKEN_SETS[o.text];
+    this.picks = this.words.tokens.length <= 256 ? new Uint8Array(this.stopAt) : new Uint16Array(this.stopAt);
     // A token event differs from another only by the token's JSON and its index (script.ts).
-    this.asciiTokens = TOKENS_ASCII && ASCII.test(script.token(TOKENS_JSON[0] ?? '""', 0));
+    this.asciiTokens = this.words.ascii && ASCII.test(script.token(this.words.json[0] ?? '""', 0));
   }
 
   /** Sends the headers and the events due now; schedules the rest. */
@@ -165,7 +167,8 @@ export class SseStream {
     const { script, fault } = this;
     if (fault === 'no_terminal') return [];
     let answer = '';
-    for (let i = 0; i < this.tokenIndex; i++) answer += TOKENS[this.picks[i] ?? 0];
+    const tokens = this.words.tokens;
+    for (let i = 0; i < this.tokenIndex; i++) answer += tokens[this.picks[i] ?? 0];
     const end = { answer, tokens: this.tokenIndex, elapsedS: this.tokenOffsetMs / 1000, nowS: Math.floor(Date.now() / 1000) };
     return fault === 'error_event' ? script.error(end) : fault === 'workflow_failed' ? script.failed(end) : script.finish(end);
   }
@@ -191,26 +194,32 @@ export class SseStream {
     let out = '';
     let pings = 0;
     let ascii = this.asciiTokens; // until a non-token event joins
-    while (this.nextPingDue <= limit) {
-      out += script.ping;
-      pings++;
-      this.nextPingDue += o.pingIntervalMs;
-    }
+    // Everything due by `limit` goes out in time order: a late wake-up must not put a ping due
+    // after the start or a token in front of it.
+    const pingsUntil = (due: number): void => {
+      while (this.nextPingDue <= due) {
+        out += script.ping;
+        pings++;
+        this.nextPingDue += o.pingIntervalMs;
+      }
+    };
     let terminal = false;
     if (this.phase === Phase.BeforeStart && this.startDue <= limit) {
+      pingsUntil(this.startDue);
       this.phase = Phase.Tokens;
       ascii = false;
       out += this.take(script.start(), resetAt);
     }
     while (this.phase === Phase.Tokens && this.events !== resetAt && this.nextTokenDue <= limit) {
+      pingsUntil(this.nextTokenDue);
       if (this.tokenIndex === this.stopAt) {
         terminal = true;
         out += this.take(this.terminalEvents(), resetAt);
         break;
       }
-      const k = pickToken(this.rng);
+      const k = pickToken(this.rng, this.words);
       this.picks[this.tokenIndex] = k;
-      let e = script.token(TOKENS_JSON[k] as string, this.tokenIndex);
+      let e = script.token(this.words.json[k] as string, this.tokenIndex);
       if (this.tokenIndex === 0 && fault === 'invalid_json') e = e.replace(/}\n\n$/, '\n\n');
       if (this.tokenIndex === 0 && fault === 'unknown_field') e = `mock_unknown: 1\n${e}`;
       out += e;
@@ -221,6 +230,7 @@ export class SseStream {
         this.nextTokenDue = this.t0 + this.tokenOffsetMs;
       }
     }
+    if (!terminal) pingsUntil(limit);
     this.reg.stats.eventsSent += pings + this.events - events0;
     if (this.events === resetAt) {
       this.reset(out);

@@ -1,45 +1,32 @@
 /**
- * `build/bare.js`: the reference a client benchmark compares `build/sse.js` against.
- * It opens the same stream (same config, request and timeout) and does only what any
- * SSE script must: `JSON.parse` each event's data, plus one `sse_ttfe` sample per stream
- * (request start → first event with data) so both scripts report a TTFE. No other metrics,
- * no thresholds, no handleSummary. Run with `k6 run --vus N --iterations M build/bare.js`.
+ * `build/bare.js`: the reference `npm run bench:client` compares `build/sse.js` against — the
+ * least any SSE script does. It opens the same stream as sse.js (the request, built in Node by
+ * lib/targets.ts from the same settings, arrives as BARE_REQUEST) and per event only reads
+ * `data` and `JSON.parse`s it, plus one `sse_ttfe` sample per stream so both scripts report a
+ * TTFE. It imports nothing else of the suite: its per-VU memory is the floor sse.js is held to.
+ * No thresholds, no handleSummary. Run by `npm run bench:client` (bench/bare-request.ts builds the request).
  */
-import sse, { type Client, type SseEvent } from 'k6/x/sse';
-import { loadConfig } from '../lib/config.ts';
-import { createMetrics } from '../lib/metrics.ts';
-import { createTarget } from '../lib/targets.ts';
+import { Trend } from 'k6/metrics';
+import sse, { type Client, type Params } from 'k6/x/sse';
+import { BARE_REQUEST_VAR } from '../bench/bare-request-var.ts';
+import { createBareHandler } from '../lib/bare-reference.ts';
 
-const config = loadConfig(__ENV);
-const target = createTarget(config);
-const ttfe = createMetrics().ttfe;
-export const options = { tags: { target: config.target } };
-
-let start = 0;
-let first = true;
-
-function onEvent(event: SseEvent): void {
-  const data = event.data;
-  if (data === '') return;
-  if (first) {
-    first = false;
-    ttfe.add(Date.now() - start);
-  }
-  try {
-    JSON.parse(data);
-  } catch {
-    // `[DONE]` and non-JSON payloads: a bare script ignores them too
-  }
+const raw = __ENV[BARE_REQUEST_VAR];
+if (raw === undefined || raw === '') {
+  throw new Error(`${BARE_REQUEST_VAR} is not set: it holds the request as JSON {"url", "params"}; run build/bare.js through npm run bench:client, which sets it`);
 }
+const request = JSON.parse(raw) as { url: string; params: Params };
+const ttfe = new Trend('sse_ttfe', true);
+export const options = {};
+
+const handler = createBareHandler((ms) => ttfe.add(ms));
 
 function setup(client: Client): void {
-  client.on('event', onEvent);
+  client.on('event', handler.onEvent);
   client.on('error', () => client.close()); // a read error would otherwise block the VU forever
 }
 
 export default function bare(): void {
-  const request = target.request('What is artificial intelligence?', `bare-${__VU}-${__ITER}`);
-  first = true;
-  start = Date.now();
+  handler.begin();
   sse.open(request.url, request.params, setup);
 }

@@ -3,7 +3,8 @@
  * `error_type`, counted once, success 0, opened == closed, and no VU hangs (the
  * double throws where the real VU would block forever).
  */
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
+import { parseFailureLogMessage } from '../lib/failure-log.ts';
 import { endRun, ensureBuilt, readFixture, setServer, splitBlocks, startRun, timedBlocks, type Run, type ServerScript } from './k6-harness.ts';
 
 beforeAll(() => {
@@ -185,5 +186,86 @@ describe('inside the stream', () => {
     expect(run.values('sse_stream_success')).toEqual([1]);
     expect(run.values('sse_events_per_stream')).toEqual([13]);
     expect(run.values('sse_ttfe')).toEqual([100]);
+  });
+});
+
+describe('why a stream failed: one k6 warning per error type and VU, with the reason', () => {
+  let warnings: string[] = [];
+  let spy: MockInstance<(...args: unknown[]) => void> | null = null;
+  beforeEach(() => {
+    warnings = [];
+    spy = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+      warnings.push(args.map(String).join(' '));
+    });
+  });
+  afterEach(() => {
+    spy?.mockRestore();
+  });
+
+  test('a refused connection: the Go error text, once however many streams fail', async () => {
+    setServer(() => ({ kind: 'refused' }));
+    const run = startRun();
+    const vu = await run.loadVu({ env: { ...ENV, BASE_URL: 'http://127.0.0.1:9' } });
+    vu.iterate('stream', 3);
+    vu.iterate('burst');
+    expectFailedOnce(run, 'connection_error', 6);
+    expect(warnings).toEqual(['sse-bench failure error_type=connection_error: Post "http://127.0.0.1:9/v1/workflows/run": dial tcp 127.0.0.1:9: connect: connection refused']);
+    expect(parseFailureLogMessage(warnings[0]!)).toEqual({ errorType: 'connection_error', reason: expect.stringContaining('connection refused') });
+  });
+
+  test('each VU logs its own first failure', async () => {
+    setServer(() => ({ kind: 'refused' }));
+    const run = startRun();
+    for (const vu of [await run.loadVu({ env: ENV }), await run.loadVu({ env: ENV })]) vu.iterate('stream', 2);
+    expect(warnings).toHaveLength(2);
+  });
+
+  test('a TLS failure (private CA): the certificate error, not just connection_error', async () => {
+    const error = 'Post "https://dify.internal/v1/workflows/run": tls: failed to verify certificate: x509: certificate signed by unknown authority';
+    const run = await runWith({ kind: 'refused', error });
+    expectFailedOnce(run, 'connection_error');
+    expect(warnings).toEqual([`sse-bench failure error_type=connection_error: ${error}`]);
+  });
+
+  test("a 401: the status and Dify's error body; the API key never appears", async () => {
+    const body = '{"code": "unauthorized", "message": "Access token is invalid", "status": 401}\n'; // Flask ends JSON with a newline
+    setServer(() => ({ kind: 'response', status: 401, headers: { 'content-type': 'application/json' }, chunks: [{ at: 5, text: body }] }));
+    const run = startRun();
+    const vu = await run.loadVu({ env: { ...ENV, API_KEY: 'app-NOTAREALKEY' } });
+    vu.iterate('stream');
+    expect(warnings).toEqual(['sse-bench failure error_type=http_4xx: status 401: {"code": "unauthorized", "message": "Access token is invalid", "status": 401}']);
+  });
+
+  test('a body that echoes the key: replaced before it is logged', async () => {
+    const body = 'invalid key app-NOTAREALKEY\n';
+    setServer(() => ({ kind: 'response', status: 403, headers: { 'content-type': 'text/plain' }, chunks: [{ at: 5, text: body }] }));
+    const run = startRun();
+    const vu = await run.loadVu({ env: { ...ENV, API_KEY: 'app-NOTAREALKEY' } });
+    vu.iterate('stream');
+    expect(warnings).toEqual(['sse-bench failure error_type=http_4xx: status 403: invalid key [REDACTED]']);
+  });
+
+  test('a Dify error event: the event itself', async () => {
+    const error = 'data: {"event": "error", "task_id": "t", "status": 400, "code": "completion_request_error", "message": "quota exceeded"}\n\n';
+    const run = await runWith({ kind: 'response', chunks: chunks([...WORKFLOW.slice(0, 3), error]) });
+    expectFailedOnce(run, 'server_error_event');
+    expect(warnings).toEqual([`sse-bench failure error_type=server_error_event: ${error.slice('data: '.length).trim()}`]);
+  });
+
+  test('invalid JSON: the offending data; a reset mid-stream: the read error', async () => {
+    const run1 = await runWith({ kind: 'response', chunks: chunks([...WORKFLOW.slice(0, 5), 'data: {"event": "text_chunk", "data": {"text": "cut\n\n', ...WORKFLOW.slice(5)]) });
+    expectFailedOnce(run1, 'invalid_json');
+    endRun();
+    const run2 = await runWith({ kind: 'response', chunks: chunks(WORKFLOW.slice(0, 5)), end: { kind: 'reset', at: 300, error: 'read tcp 127.0.0.1:40000->127.0.0.1:5001: read: connection reset by peer' } });
+    expectFailedOnce(run2, 'protocol_error');
+    expect(warnings).toEqual([
+      'sse-bench failure error_type=invalid_json: {"event": "text_chunk", "data": {"text": "cut',
+      'sse-bench failure error_type=protocol_error: read tcp 127.0.0.1:40000->127.0.0.1:5001: read: connection reset by peer',
+    ]);
+  });
+
+  test('a successful run logs nothing', async () => {
+    await runWith({ kind: 'response', chunks: chunks(WORKFLOW) });
+    expect(warnings).toEqual([]);
   });
 });

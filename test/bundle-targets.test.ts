@@ -16,6 +16,7 @@ import {
   timedBlocks,
   type Run,
 } from './k6-harness.ts';
+import { FIXTURE_API_KEY, k6Summary } from '../lib/summary-data.fixture.ts';
 
 beforeAll(() => {
   ensureBuilt();
@@ -34,6 +35,9 @@ function dataBytes(name: string): number {
   return specEvents(readFixture(name)).reduce((n, e) => n + Buffer.byteLength(e.data, 'utf8'), 0);
 }
 
+/** Both per-event options on: the full gap distribution and the byte count (defaults: off). */
+const EVERY_EVENT = { INTER_EVENT_SAMPLES: 'true', DATA_BYTES: 'true' } as const;
+
 function gaps(count: number, step: number, widerAt: number[] = []): number[] {
   return Array.from({ length: count }, (_, i) => (widerAt.includes(i) ? 2 * step : step));
 }
@@ -50,10 +54,13 @@ describe('dify-workflow', () => {
     // blocks: 0 workflow_started@100, 1-3 node events, 4 ping@140, 5-9 text_chunk@150…190,
     // 10 node_finished(llm)@200, 11-12 end node, 13 workflow_finished@230 (then the client closes)
     serveFixture('dify-workflow.sse');
-    const run = await oneStream({ TARGET: 'dify-workflow' });
+    const run = await oneStream({ TARGET: 'dify-workflow', ...EVERY_EVENT });
     expect(run.suiteValues()).toEqual({
       sse_streams_opened: [1],
       sse_inter_event_time: gaps(12, 10, [3]), // 13 events; the gap across the ping is 20
+      sse_stream_gap_mean: [130 / 12],
+      sse_stream_gap_max: [20],
+      sse_goodput: [1],
       dify_node_elapsed: [12.345, 1500, 2],
       dify_workflow_elapsed: [1750],
       sse_streams_closed: [1],
@@ -71,6 +78,44 @@ describe('dify-workflow', () => {
     expect(run.samples('dify_node_elapsed').map((s) => s.tags['node_type'])).toEqual(['start', 'llm', 'end']);
     for (const s of run.samples()) expect(s.tags).toMatchObject({ scenario: 'stream', target: 'dify-workflow' });
     expect(run.sum('sse_event')).toBe(14); // the extension counts the ping too
+  });
+
+  test('by default: no sample per event — per-stream gaps only, no byte count', async () => {
+    serveFixture('dify-workflow.sse');
+    const run = await oneStream({ TARGET: 'dify-workflow' });
+    expect(run.suiteValues()).toEqual({
+      sse_streams_opened: [1],
+      dify_node_elapsed: [12.345, 1500, 2],
+      dify_workflow_elapsed: [1750],
+      sse_streams_closed: [1],
+      sse_open_time: [40],
+      sse_events_per_stream: [13],
+      sse_ttfe: [100],
+      sse_stream_duration: [130],
+      sse_stream_gap_mean: [130 / 12],
+      sse_stream_gap_max: [20],
+      sse_ttft: [150],
+      llm_output_tokens: [7],
+      llm_tokens_per_second: [(6 * 1000) / 40],
+      llm_time_per_output_token: [40 / 6],
+      sse_stream_success: [1],
+      sse_goodput: [1],
+    });
+  });
+
+  test('JSON_CHECK=full: the same samples, every event parsed', async () => {
+    serveFixture('dify-workflow.sse');
+    const structural = (await oneStream({ TARGET: 'dify-workflow' })).suiteValues();
+    endRun();
+    serveFixture('dify-workflow.sse');
+    expect((await oneStream({ TARGET: 'dify-workflow', JSON_CHECK: 'full' })).suiteValues()).toEqual(structural);
+  });
+
+  test('SLO_TTFT below the stream\'s TTFT: the stream succeeds but is not goodput', async () => {
+    serveFixture('dify-workflow.sse');
+    const run = await oneStream({ TARGET: 'dify-workflow', SLO_TTFE: '100ms', SLO_TTFT: '149ms' });
+    expect(run.values('sse_stream_success')).toEqual([1]);
+    expect(run.values('sse_goodput')).toEqual([0]);
   });
 
   test('the request: POST, JSON body with the question and user, timeout, no Authorization without a key', async () => {
@@ -113,10 +158,13 @@ describe('dify-chat', () => {
   test('chat app: message events, message_end usage, close on message_end', async () => {
     // 4 message events @100…130, message_end @140
     serveFixture('dify-chat.sse');
-    const run = await oneStream({ TARGET: 'dify-chat' });
+    const run = await oneStream({ TARGET: 'dify-chat', ...EVERY_EVENT });
     expect(run.suiteValues()).toEqual({
       sse_streams_opened: [1],
       sse_inter_event_time: gaps(4, 10),
+      sse_stream_gap_mean: [10],
+      sse_stream_gap_max: [10],
+      sse_goodput: [1],
       sse_streams_closed: [1],
       sse_open_time: [40],
       sse_events_per_stream: [5],
@@ -138,10 +186,13 @@ describe('dify-chat', () => {
     // message_end@170, workflow_finished@180
     const blocks = serveFixture('dify-chatflow.sse');
     expect(blocks).toHaveLength(9);
-    const run = await oneStream({ TARGET: 'dify-chat' });
+    const run = await oneStream({ TARGET: 'dify-chat', ...EVERY_EVENT });
     expect(run.suiteValues()).toEqual({
       sse_streams_opened: [1],
       sse_inter_event_time: gaps(8, 10),
+      sse_stream_gap_mean: [10],
+      sse_stream_gap_max: [10],
+      sse_goodput: [1],
       dify_node_elapsed: [900],
       dify_workflow_elapsed: [1100],
       sse_streams_closed: [1],
@@ -171,10 +222,13 @@ describe('openai-chat', () => {
   test('role-only delta is not a token; usage chunk gives the token count; [DONE] ends', async () => {
     // role delta@100, 5 content deltas @110…150, finish@160, usage@170, [DONE]@180
     serveFixture('openai-chat.sse');
-    const run = await oneStream({ TARGET: 'openai-chat', MODEL: 'gpt-4o-mini' });
+    const run = await oneStream({ TARGET: 'openai-chat', MODEL: 'gpt-4o-mini', ...EVERY_EVENT });
     expect(run.suiteValues()).toEqual({
       sse_streams_opened: [1],
       sse_inter_event_time: gaps(8, 10),
+      sse_stream_gap_mean: [10],
+      sse_stream_gap_max: [10],
+      sse_goodput: [1],
       sse_streams_closed: [1],
       sse_open_time: [40],
       sse_events_per_stream: [9],
@@ -211,10 +265,13 @@ describe('generic', () => {
   // blocks: ": connected"@100 (keep-alive), tick@110, tick (2 data lines)@120, ": keep-alive"@130, data n=3 @140
   test('ends when the server closes: success, every non-keep-alive event is content', async () => {
     serveFixture('generic.sse');
-    const run = await oneStream({ TARGET: 'generic', BASE_URL: 'http://127.0.0.1:9', ENDPOINT: '/events' });
+    const run = await oneStream({ TARGET: 'generic', BASE_URL: 'http://127.0.0.1:9', ENDPOINT: '/events', ...EVERY_EVENT });
     expect(run.suiteValues()).toEqual({
       sse_streams_opened: [1],
       sse_inter_event_time: [10, 20],
+      sse_stream_gap_mean: [15],
+      sse_stream_gap_max: [20],
+      sse_goodput: [1],
       sse_streams_closed: [1],
       sse_open_time: [40],
       sse_events_per_stream: [3],
@@ -274,7 +331,7 @@ describe('VUs and iterations', () => {
     const vu = await run.loadVu({ env: {} });
     vu.iterate('default', 2); // no `default` in options.scenarios: the harness runs the default export, as k6 does
     expect(run.values('sse_stream_success', { scenario: 'default', target: 'dify-workflow' })).toEqual([1, 1]);
-    expect(run.samples('sse_inter_event_time', { scenario: 'default' }).length).toBeGreaterThan(0); // stream mode, not burst
+    expect(run.values('sse_stream_gap_max', { scenario: 'default' })).toEqual([20, 20]); // stream mode, not burst
     expect(requests().map((r) => JSON.parse(r.body).user)).toEqual(['sse-bench-1-0', 'sse-bench-1-1']);
   });
 
@@ -305,5 +362,15 @@ describe('init context', () => {
     expect(Object.keys(vu.options?.scenarios ?? {}).sort()).toEqual(['burst', 'stream']);
     expect(typeof vu.module['default']).toBe('function');
     expect(typeof vu.module['handleSummary']).toBe('function');
+  });
+
+  test('handleSummary (its report code loaded only then) writes stdout and the three reports, without the key', async () => {
+    const run = startRun();
+    const vu = await run.loadVu({ env: { TARGET: 'dify-workflow', API_KEY: FIXTURE_API_KEY, REPORTS_DIR: 'out' } });
+    const outputs = (vu.module['handleSummary'] as (d: unknown) => Record<string, string>)(k6Summary());
+    expect(Object.keys(outputs).sort()).toEqual(['out/benchmark_20260101_000000.json', 'out/benchmark_20260101_000000.txt', 'out/benchmark_20260101_000000.xml', 'stdout']);
+    expect(outputs['stdout']).toContain('sse_ttfe');
+    expect(JSON.parse(outputs['out/benchmark_20260101_000000.json']!).schema).toMatch(/^sse-bench\/report@/);
+    for (const text of Object.values(outputs)) expect(text).not.toContain(FIXTURE_API_KEY);
   });
 });

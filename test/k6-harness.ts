@@ -251,8 +251,10 @@ export function startRun(options: RunOptions = {}): Run {
   vi.setSystemTime(T0);
   const rt = resetRuntime();
   rt.throwErrors = options.throw ?? false;
+  const now = Date.now.bind(Date); // the fake clock's own reader, kept for the doubles (runtime.ts `now`)
+  rt.now = now;
   rt.setTime = (ms: number) => {
-    if (ms < Date.now()) throw new Error(`virtual clock would go back: ${ms} < ${Date.now()}`);
+    if (ms < now()) throw new Error(`virtual clock would go back: ${ms} < ${now()}`);
     vi.setSystemTime(ms);
   };
   return new Run();

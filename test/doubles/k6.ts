@@ -5,7 +5,8 @@
 import { recordSample, runtime } from './runtime.ts';
 
 export function sleep(seconds: number): void {
-  runtime().setTime(Date.now() + seconds * 1000);
+  const rt = runtime();
+  rt.setTime(rt.now() + seconds * 1000);
 }
 
 export function check<T>(value: T, sets: Record<string, (v: T) => boolean>, tags?: Record<string, string>): boolean {

@@ -38,6 +38,11 @@ export interface Runtime {
   sharedArrays: Map<string, readonly unknown[]>;
   /** Sets the virtual clock (vi.setSystemTime under the harness). */
   setTime(ms: number): void;
+  /**
+   * Reads the virtual clock. The doubles read time through this, not through the global
+   * `Date.now`, so a test that counts the script's own `Date.now()` calls counts only those.
+   */
+  now(): number;
 }
 
 const KEY = Symbol.for('sse-bench.k6-doubles.runtime');
@@ -61,6 +66,7 @@ function fresh(): Runtime {
     setTime: () => {
       throw new Error('k6 doubles: no virtual clock installed (use test/k6-harness.ts)');
     },
+    now: Date.now.bind(Date),
   };
 }
 
@@ -87,7 +93,7 @@ export function recordSample(metric: string, type: MetricType, value: number, ta
     type,
     value,
     tags: { ...rt.testTags, scenario: rt.scenario, ...(tags ?? {}) },
-    time: Date.now(),
+    time: rt.now(),
     vu: rt.vu,
   });
 }

@@ -22,7 +22,9 @@ interface JsonTarget {
   legendFormat?: string;
 }
 interface JsonPanel {
+  type?: string;
   title?: string;
+  gridPos?: { x: number; y: number; w: number; h: number };
   targets?: JsonTarget[];
   panels?: JsonPanel[];
 }
@@ -78,14 +80,20 @@ export type PromMapping = { ok: true; metric: string; kind: MetricKind; stat: st
 /** Trend stat suffixes k6's remote-write output can produce (K6_PROMETHEUS_RW_TREND_STATS). */
 const TREND_SUFFIX = /^(p\d+|avg|min|max|med|count|sum)$/;
 
+/** `stat` of a trend's native histogram in a PromMapping. */
+export const NATIVE_HISTOGRAM_STAT = 'native histogram';
+
 /**
  * Maps a remote-write series name back to a suite metric, following k6's naming:
- * `k6_<name>_total` (counter), `k6_<name>_rate` (rate), `k6_<name>_<stat>` (trend).
+ * `k6_<name>_total` (counter), `k6_<name>_rate` (rate), `k6_<name>_<stat>` (trend stat
+ * gauge), and a trend's native histogram: `k6_<name>_seconds` for a time trend, `k6_<name>`
+ * for a unitless one.
  */
 export function mapPromName(series: string): PromMapping {
   if (!series.startsWith('k6_')) return { ok: false, problem: `${series}: no k6_ prefix` };
   const rest = series.slice(3);
   for (const m of RECORDED_METRICS) {
+    if (m.kind === 'trend' && rest === (m.isTime ? `${m.name}_seconds` : m.name)) return { ok: true, metric: m.name, kind: m.kind, stat: NATIVE_HISTOGRAM_STAT };
     if (!rest.startsWith(`${m.name}_`)) continue;
     const suffix = rest.slice(m.name.length + 1);
     const expected = m.kind === 'counter' ? suffix === 'total' : m.kind === 'rate' ? suffix === 'rate' : TREND_SUFFIX.test(suffix);

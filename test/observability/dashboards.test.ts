@@ -7,11 +7,13 @@ import {
   DASHBOARD_FILES,
   DATASOURCE_UIDS,
   FILTER_TAGS,
+  MERGED_TITLE_SUFFIX,
   PANEL_PERCENTILES,
   PROMETHEUS_TREND_STATS,
   dashboardFileText,
 } from '../../grafana/dashboards.ts';
-import { dashboardQueries, influxMeasurements, mapPromName, promMetricNames, readDashboard } from './dashboard-queries.ts';
+import { NATIVE_HISTOGRAM_ENV, PROMETHEUS_NATIVE_HISTOGRAM_FLAG } from '../../lib/prometheus-rw.ts';
+import { dashboardQueries, influxMeasurements, mapPromName, NATIVE_HISTOGRAM_STAT, promMetricNames, readDashboard } from './dashboard-queries.ts';
 
 const EXTENSION_METRICS = ['sse_event'];
 const byName = new Map<string, MetricDef>(METRIC_LIST.map((m) => [m.name, m]));
@@ -23,12 +25,30 @@ describe('dashboard files', () => {
     expect(readFileSync(DASHBOARD_FILES[backend], 'utf8')).toBe(dashboardFileText(backend));
   });
 
-  it('the two variants have the same panels, in the same order', () => {
-    const titles = BACKENDS.map((b) => readDashboard(DASHBOARD_FILES[b]).panels.map((p) => p.title));
-    expect(titles[0]).toEqual(titles[1]);
-    expect(titles[0]).toEqual(
-      expect.arrayContaining(['Active streams', 'Connections/s', 'Events/s', 'TTFE', 'TTFT', 'Stream duration', 'Longest gap per stream (stalls)', 'Mean gap per stream', 'Success rate', 'Errors by type', 'Dify node time by node type', 'Tokens/s']),
+  it('Prometheus has every InfluxDB panel, and a merged (native-histogram) twin of each panel with percentiles, in titled rows', () => {
+    const influx = readDashboard(DASHBOARD_FILES.influxdb).panels;
+    const prom = readDashboard(DASHBOARD_FILES.prometheus).panels;
+    const influxTitles = influx.map((p) => p.title);
+    expect(influxTitles).toEqual(
+      expect.arrayContaining(['Active streams', 'Connections/s', 'Events/s', 'Open time', 'TTFE', 'TTFT', 'Stream duration', 'Longest gap per stream (stalls)', 'Mean gap per stream', 'Success rate', 'Errors by type', 'Dify node time by node type', 'Tokens/s']),
     );
+    expect(influx.every((p) => p.type === 'timeseries')).toBe(true);
+    const rows = prom.filter((p) => p.type === 'row').map((p) => p.title ?? '');
+    expect(rows).toHaveLength(3);
+    // the row of merged panels names both settings; the gauge row says it is the worst generator's
+    expect(rows[1]).toContain(`${NATIVE_HISTOGRAM_ENV}=true`);
+    expect(rows[1]).toContain(PROMETHEUS_NATIVE_HISTOGRAM_FLAG);
+    expect(rows[2]).toContain('worst generator');
+    expect(rows[2]).toContain('K6_PROMETHEUS_RW_TREND_STATS');
+    const promTitles = prom.filter((p) => p.type !== 'row').map((p) => p.title ?? '');
+    const withPercentiles = dashboardQueries(readDashboard(DASHBOARD_FILES.influxdb))
+      .filter((q) => q.text.includes('percentile('))
+      .map((q) => q.panel);
+    expect(new Set(withPercentiles).size).toBe(9);
+    expect(promTitles.sort()).toEqual([...influxTitles, ...[...new Set(withPercentiles)].map((t) => `${t}${MERGED_TITLE_SUFFIX}`)].sort());
+    // panels sit below their row, two abreast, never overlapping
+    const cells = prom.map((p) => `${p.gridPos?.x},${p.gridPos?.y}`);
+    expect(new Set(cells).size).toBe(cells.length);
   });
 
   it.each(BACKENDS)('%s: filters by scenario, target and testid in every panel query', (backend) => {
@@ -76,7 +96,10 @@ describe('every metric a panel queries exists in lib/metric-defs.ts', () => {
         const m = mapPromName(series);
         if (!m.ok) throw new Error(`${q.panel}: ${m.problem}`);
         // a trend stat the dashboard reads must be one K6_PROMETHEUS_RW_TREND_STATS exports
-        if (m.kind === 'trend') expect(stats, `${series} needs ${m.stat} in K6_PROMETHEUS_RW_TREND_STATS`).toContain(m.stat);
+        if (m.kind === 'trend' && m.stat !== NATIVE_HISTOGRAM_STAT) expect(stats, `${series} needs ${m.stat} in K6_PROMETHEUS_RW_TREND_STATS`).toContain(m.stat);
+        // merged panels read native histograms (and counters), the others never do
+        if (m.stat === NATIVE_HISTOGRAM_STAT) expect(q.panel, series).toMatch(new RegExp(`${MERGED_TITLE_SUFFIX}$`));
+        if (m.kind === 'trend' && m.stat !== NATIVE_HISTOGRAM_STAT) expect(q.panel, series).not.toMatch(new RegExp(`${MERGED_TITLE_SUFFIX}$`));
         seen.add(m.metric);
       }
       for (const tag of [...q.text.matchAll(/(?:max|sum) by \(([a-z_]+)\)/g)].map((x) => x[1] ?? '')) {
@@ -94,14 +117,25 @@ describe('every metric a panel queries exists in lib/metric-defs.ts', () => {
     expect(mapPromName('k6_sse_ttfe_total').ok).toBe(false); // a trend is never _total
     expect(mapPromName('k6_sse_streams_opened').ok).toBe(false); // a counter always is
     expect(mapPromName('k6_sse_ttfe_seconds_p95').ok).toBe(false); // no unit suffix on trend stats
+    // native histograms: the base unit for time trends, nothing for unitless ones
+    expect(mapPromName('k6_sse_ttfe_seconds')).toEqual({ ok: true, metric: 'sse_ttfe', kind: 'trend', stat: NATIVE_HISTOGRAM_STAT });
+    expect(mapPromName('k6_llm_tokens_per_second')).toEqual({ ok: true, metric: 'llm_tokens_per_second', kind: 'trend', stat: NATIVE_HISTOGRAM_STAT });
+    expect(mapPromName('k6_sse_ttfe').ok).toBe(false);
+    expect(mapPromName('k6_llm_tokens_per_second_seconds').ok).toBe(false);
+    expect(mapPromName('k6_sse_streams_opened_seconds').ok).toBe(false);
     expect(mapPromName('sse_ttfe_p95').ok).toBe(false);
     expect(mapPromName('k6_sse_nonexistent_total').ok).toBe(false);
   });
 
-  it('the panels cover the time trends at p50/p95/p99 and the active-streams counters', () => {
+  it('the panels cover the time trends at p50/p95/p99 (gauges and merged histograms) and the active-streams counters', () => {
     const prom = dashboardQueries(readDashboard(DASHBOARD_FILES.prometheus)).map((q) => q.text).join('\n');
-    for (const m of [METRICS.ttfe, METRICS.ttft, METRICS.streamDuration, METRICS.gapMax, METRICS.gapMean]) {
-      for (const p of PANEL_PERCENTILES) expect(prom).toContain(`k6_${m.name}_p${p}`);
+    const filter = `{${FILTER_TAGS.map((t) => `${t}=~"$${t}"`).join(', ')}}`;
+    for (const m of [METRICS.openTime, METRICS.ttfe, METRICS.ttft, METRICS.streamDuration, METRICS.gapMax, METRICS.gapMean]) {
+      for (const p of PANEL_PERCENTILES) {
+        expect(prom).toContain(`k6_${m.name}_p${p}`);
+        // windowed and merged: the quantile of the sum over every generator's series of the per-second increase
+        expect(prom).toContain(`histogram_quantile(${p / 100}, sum (rate(k6_${m.name}_seconds${filter}[$__rate_interval])))`);
+      }
     }
     expect(prom).toContain(`sum (k6_${METRICS.streamsOpened.name}_total`);
     expect(prom).toContain(`sum (k6_${METRICS.streamsClosed.name}_total`);
@@ -115,10 +149,12 @@ describe('provisioning and compose stack', () => {
   const hostPaths = (service: string): string[] =>
     (compose.services[service]?.volumes ?? []).map((v) => v.split(':')[0] ?? '').filter((p) => p.startsWith('./'));
 
-  it('starts InfluxDB 1.8, Prometheus with the remote-write receiver, and Grafana', () => {
+  it('starts InfluxDB 1.8, Prometheus with the remote-write receiver and native histograms, and Grafana', () => {
     expect(compose.services.influxdb?.image).toBe('influxdb:1.8');
     expect(compose.services.prometheus?.image).toMatch(/^prom\/prometheus:v2\./);
+    expect(Number(/v2\.(\d+)/.exec(compose.services.prometheus?.image ?? '')?.[1])).toBeGreaterThanOrEqual(40); // native histograms: 2.40+
     expect(compose.services.prometheus?.command).toContain('--web.enable-remote-write-receiver');
+    expect(compose.services.prometheus?.command).toContain(PROMETHEUS_NATIVE_HISTOGRAM_FLAG);
     expect(compose.services.grafana?.image).toMatch(/^grafana\/grafana:/);
   });
 
@@ -150,6 +186,17 @@ describe('provisioning and compose stack', () => {
       expect(dsVar?.query).toBe(backend);
     }
     expect(ds.datasources.find((d) => d.type === 'influxdb')?.jsonData?.dbName).toBe('k6');
+  });
+
+  it('k6 writes Trends as native histograms in the compose stack, and the docs give both settings', () => {
+    // NAME=value lines, as `set -a; . k6.env` and compose's env_file read them (quotes removed)
+    const envFile = new Map([...readFileSync('deploy/compose/k6.env', 'utf8').matchAll(/^(\w+)=(.*)$/gm)].map((m) => [m[1], (m[2] ?? '').replace(/^"(.*)"$/, '$1')]));
+    expect(envFile.get(NATIVE_HISTOGRAM_ENV)).toBe('true');
+    for (const doc of ['docs/observability.md', 'docs/distributed.md', 'README.md']) {
+      const text = readFileSync(doc, 'utf8');
+      expect(text, doc).toContain(`${NATIVE_HISTOGRAM_ENV}=true`);
+      expect(text, doc).toContain(PROMETHEUS_NATIVE_HISTOGRAM_FLAG);
+    }
   });
 
   it('K6_PROMETHEUS_RW_TREND_STATS is the dashboard’s value in the env file, the compose k6 service and the docs', () => {

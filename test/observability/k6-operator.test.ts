@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { ConfigError, loadConfig } from '../../lib/config.ts';
 import { ENV_VARS, type EnvVarDef } from '../../lib/env-vars.ts';
 import { PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
+import { NATIVE_HISTOGRAM_ENV, PROMETHEUS_NATIVE_HISTOGRAM_FLAG } from '../../lib/prometheus-rw.ts';
 
 interface EnvEntry {
   name: string;
@@ -26,7 +27,7 @@ interface TestRun {
 const MANIFEST = 'deploy/k6-operator/testrun.yaml';
 const testRun = parse(readFileSync(MANIFEST, 'utf8')) as TestRun;
 /** k6's own settings the manifest may set (everything else must be a suite variable). */
-const K6_SETTINGS = ['K6_ENABLE_COMMUNITY_EXTENSIONS', 'K6_NO_USAGE_REPORT', 'K6_PROMETHEUS_RW_SERVER_URL', 'K6_PROMETHEUS_RW_TREND_STATS'];
+const K6_SETTINGS = ['K6_ENABLE_COMMUNITY_EXTENSIONS', 'K6_NO_USAGE_REPORT', 'K6_PROMETHEUS_RW_SERVER_URL', 'K6_PROMETHEUS_RW_TREND_STATS', NATIVE_HISTOGRAM_ENV];
 const suiteVars = new Map<string, EnvVarDef>(ENV_VARS.map((v) => [v.name, v]));
 
 describe(MANIFEST, () => {
@@ -68,7 +69,9 @@ describe(MANIFEST, () => {
     }
   });
 
-  it('exports the trend stats the dashboard and the gate read; the initializer gets the same env', () => {
+  it('writes Trends as native histograms (and names the Prometheus flag they need), keeps the trend stats for the fallback; the initializer gets the same env', () => {
+    expect(env.find((e) => e.name === NATIVE_HISTOGRAM_ENV)?.value).toBe('true');
+    expect(readFileSync(MANIFEST, 'utf8')).toContain(PROMETHEUS_NATIVE_HISTOGRAM_FLAG);
     expect(env.find((e) => e.name === 'K6_PROMETHEUS_RW_TREND_STATS')?.value).toBe(PROMETHEUS_TREND_STATS);
     expect(env.find((e) => e.name === 'K6_ENABLE_COMMUNITY_EXTENSIONS')?.value).toBe('true');
     expect(testRun.spec.initializer?.env).toEqual(env);

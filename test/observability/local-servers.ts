@@ -99,8 +99,8 @@ export async function startInfluxd(bin: string, db: string): Promise<LocalServer
   return server;
 }
 
-/** Prometheus 2.x with the remote-write receiver and nothing to scrape. */
-export async function startPrometheus(bin: string): Promise<LocalServer> {
+/** Prometheus 2.x with the remote-write receiver and nothing to scrape; `flags` are added (e.g. a feature flag). */
+export async function startPrometheus(bin: string, flags: readonly string[] = []): Promise<LocalServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sse-bench-prometheus-'));
   const port = await freePort();
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
@@ -113,6 +113,7 @@ export async function startPrometheus(bin: string): Promise<LocalServer> {
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-remote-write-receiver',
       '--log.level=warn',
+      ...flags,
     ],
     dir,
     `${url}/-/ready`,

@@ -1,22 +1,38 @@
 /**
- * What k6's `experimental-prometheus-rw` output sends, for the live Prometheus test:
+ * What k6's `experimental-prometheus-rw` output sends, for the live Prometheus tests:
  * - `k6FlushSeries` replays k6's aggregation: every push interval, each k6 time series
  *   (metric + tag set) that got samples is written as `k6_<name>_total` (counter: running
  *   sum), `k6_<name>_rate` (rate: share of non-zero samples so far) or one gauge per
  *   trend stat `k6_<name>_<stat>` (p(N) → pN) over every sample so far, time trends
- *   converted from ms to seconds — as in xk6-output-prometheus-remote's remotewrite.go
- *   and trend.go (k6's TrendSink percentile: linear interpolation between ranks).
- * - `encodeWriteRequest` + `snappyLiteral` build the remote-write body: a protobuf
- *   `prometheus.WriteRequest`, snappy block-compressed. Hand-written (about 40 lines)
- *   rather than adding protobuf and snappy packages for one test: snappy's format allows
- *   a block made only of literals, and the message has four small fixed types.
+ *   converted from ms to seconds — as in k6's remotewrite.go and trend.go (k6's
+ *   TrendSink percentile: linear interpolation between ranks). Trends as native
+ *   histograms are replayed by native-histogram.ts.
+ * - `encodeWriteRequest` + `remoteWrite` build and send the remote-write body as k6 does:
+ *   a protobuf `prometheus.WriteRequest` (protobufjs, from the schema below), snappy
+ *   block-compressed (snappyjs).
  */
+import protobuf from 'protobufjs';
+import { compress, uncompress } from 'snappyjs';
 import type { FixtureSample } from './k6-run-fixture.ts';
+
+/** One native histogram sample as remote write carries it (integer counts, positive buckets only). */
+export interface NativeHistogramSample {
+  readonly timestampMs: number;
+  readonly count: number;
+  readonly sum: number;
+  readonly schema: number;
+  readonly zeroThreshold: number;
+  readonly zeroCount: number;
+  readonly positiveSpans: readonly { readonly offset: number; readonly length: number }[];
+  /** Each bucket's count minus the previous bucket's (the first: minus 0). */
+  readonly positiveDeltas: readonly number[];
+}
 
 export interface PromSeries {
   /** Sorted by name, `__name__` included (remote-write requires sorted labels). */
   readonly labels: readonly (readonly [string, string])[];
   readonly samples: readonly { readonly value: number; readonly timestampMs: number }[];
+  readonly histograms?: readonly NativeHistogramSample[];
 }
 
 /** k6 TrendSink.P: linear interpolation between the closest ranks. */
@@ -86,47 +102,61 @@ export function k6FlushSeries(samples: readonly FixtureSample[], t0Ms: number, p
 
 // ---------------------------------------------------------------- protobuf + snappy
 
-function varint(n: number | bigint): number[] {
-  let v = BigInt(n);
-  const out: number[] = [];
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return out;
+/**
+ * The part of Prometheus' remote-write schema (prompb/types.proto, remote.proto) a k6
+ * push uses: samples for counters, rates and trend-stat gauges, native histograms for
+ * trends with K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true. Field numbers as upstream.
+ */
+const REMOTE_WRITE_PROTO = `
+syntax = "proto3";
+package prometheus;
+message WriteRequest { repeated TimeSeries timeseries = 1; }
+message TimeSeries {
+  repeated Label labels = 1;
+  repeated Sample samples = 2;
+  repeated Histogram histograms = 4;
 }
-const bytesField = (field: number, bytes: readonly number[] | Uint8Array): number[] => [(field << 3) | 2, ...varint(bytes.length), ...bytes];
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+message Label { string name = 1; string value = 2; }
+message Sample { double value = 1; int64 timestamp = 2; }
+message BucketSpan { sint32 offset = 1; uint32 length = 2; }
+message Histogram {
+  oneof count { uint64 count_int = 1; double count_float = 2; }
+  double sum = 3;
+  sint32 schema = 4;
+  double zero_threshold = 5;
+  oneof zero_count { uint64 zero_count_int = 6; double zero_count_float = 7; }
+  repeated BucketSpan negative_spans = 8;
+  repeated sint64 negative_deltas = 9;
+  repeated BucketSpan positive_spans = 11;
+  repeated sint64 positive_deltas = 12;
+  int64 timestamp = 15;
+}
+`;
 
-/** prometheus.WriteRequest{timeseries: [TimeSeries{labels: [Label{name, value}], samples: [Sample{value, timestamp}]}]} */
+const WriteRequest = protobuf.parse(REMOTE_WRITE_PROTO).root.lookupType('prometheus.WriteRequest');
+
+/** prometheus.WriteRequest, protobuf-encoded. */
 export function encodeWriteRequest(series: readonly PromSeries[]): Uint8Array {
-  const out: number[] = [];
-  for (const s of series) {
-    const ts: number[] = [];
-    for (const [name, value] of s.labels) ts.push(...bytesField(1, [...bytesField(1, utf8(name)), ...bytesField(2, utf8(value))]));
-    for (const sample of s.samples) {
-      const dbl = new Uint8Array(8);
-      new DataView(dbl.buffer).setFloat64(0, sample.value, true);
-      ts.push(...bytesField(2, [(1 << 3) | 1, ...dbl, (2 << 3) | 0, ...varint(sample.timestampMs)]));
-    }
-    out.push(...bytesField(1, ts));
-  }
-  return Uint8Array.from(out);
+  const timeseries = series.map((s) => ({
+    labels: s.labels.map(([name, value]) => ({ name, value })),
+    samples: s.samples.map((x) => ({ value: x.value, timestamp: x.timestampMs })),
+    histograms: (s.histograms ?? []).map((h) => ({
+      countInt: h.count,
+      sum: h.sum,
+      schema: h.schema,
+      zeroThreshold: h.zeroThreshold,
+      zeroCountInt: h.zeroCount,
+      positiveSpans: h.positiveSpans,
+      positiveDeltas: h.positiveDeltas,
+      timestamp: h.timestampMs,
+    })),
+  }));
+  return WriteRequest.encode(WriteRequest.fromObject({ timeseries })).finish();
 }
 
-/** A valid snappy block holding `data` as literals only (no compression; any decoder accepts it). */
-export function snappyLiteral(data: Uint8Array): Uint8Array {
-  const out: number[] = varint(data.length);
-  for (let off = 0; off < data.length; off += 65536) {
-    const chunk = data.subarray(off, Math.min(off + 65536, data.length));
-    const n = chunk.length - 1;
-    if (n < 60) out.push(n << 2);
-    else if (n < 256) out.push(60 << 2, n);
-    else out.push(61 << 2, n & 0xff, n >> 8);
-    out.push(...chunk);
-  }
-  return Uint8Array.from(out);
+/** Decodes a WriteRequest body (snappy + protobuf) back to plain objects: for the encoder's own test. */
+export function decodeWriteRequest(body: Uint8Array): Record<string, unknown> {
+  return WriteRequest.toObject(WriteRequest.decode(uncompress(body)), { longs: Number, defaults: false, oneofs: false });
 }
 
 /** POSTs series to a remote-write endpoint as k6 does (`Content-Encoding: snappy`, protobuf). */
@@ -138,7 +168,7 @@ export async function remoteWrite(url: string, series: readonly PromSeries[]): P
       'Content-Type': 'application/x-protobuf',
       'X-Prometheus-Remote-Write-Version': '0.1.0',
     },
-    body: snappyLiteral(encodeWriteRequest(series)),
+    body: compress(encodeWriteRequest(series)),
   });
   if (!res.ok) throw new Error(`remote write failed: ${res.status} ${await res.text()}`);
 }

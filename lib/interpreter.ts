@@ -1,0 +1,61 @@
+/**
+ * The contract between the per-stream tracker (lib/stream-tracker.ts) and a target's event
+ * interpreter (lib/target-*.ts): what the interpreter says about one non-keep-alive event,
+ * and the few things it may note on the stream. Pure: no k6 import.
+ */
+import type { SseEvent } from 'k6/x/sse';
+
+export const V_OTHER = 0; // counted, nothing else
+export const V_CONTENT = 1; // a token / content piece (TTFT, token counts)
+export const V_END = 2; // terminal event: the stream is complete, close now
+export const V_END_WAIT = 3; // terminal seen, keep reading (chatflow: message_end, then workflow_finished)
+export const V_FAIL = 4; // server-reported failure (Dify `error`, failed workflow): close now
+export const V_BAD_JSON = 5; // `data` that must be JSON is not: the stream continues
+export type Verdict = 0 | 1 | 2 | 3 | 4 | 5;
+
+/**
+ * What an interpreter may read or note on the stream besides its verdict. Only events whose
+ * fields matter (ends, usage, node times — a few per stream) touch it; content events do not.
+ */
+export interface StreamNotes {
+  /** A terminal event (V_END_WAIT) was seen. */
+  terminalSeen: boolean;
+  /** The stream carried `workflow_started` (Dify workflow or chatflow). */
+  workflowStarted: boolean;
+  /** Output tokens reported by the stream for the whole answer (replaces earlier values). */
+  setUsage(tokens: number): void;
+  /** Output tokens reported for one part (Dify LLM node): summed. */
+  addUsage(tokens: number): void;
+  nodeElapsed(nodeType: string, seconds: number): void;
+  workflowElapsed(seconds: number): void;
+}
+
+/**
+ * One event's verdict. `data` is `event.data` (read once by the caller: each read of a field
+ * of the extension's event object crosses from Go); `events` counts this one.
+ */
+export type Interpreter = (data: string, event: SseEvent, events: number, notes: StreamNotes) => Verdict;
+
+/** `{` and `}`: the delimiters of the JSON object every Dify and OpenAI event carries. */
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
+
+/**
+ * JSON_CHECK=structural's check of an event that is not parsed: a JSON object text ends with
+ * `}` (its start was already seen by the caller's prefix test). Catches a cut-off event (the
+ * way a truncated write or a broken proxy corrupts a stream); not a full validation.
+ */
+export function endsLikeObject(data: string): boolean {
+  return data.charCodeAt(data.length - 1) === CLOSE_BRACE;
+}
+
+/** A JSON object, or `undefined` for anything else (not JSON, or JSON but not an object). */
+export function parseObject<T extends object>(data: string): T | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  return value !== null && typeof value === 'object' ? (value as T) : undefined;
+}

@@ -1,0 +1,67 @@
+/**
+ * esbuild-lazy.mjs: a `?lazy` import is evaluated only when its loader is called, afresh on each
+ * call, and may not reach k6 modules; build/sse.js keeps its init-only and report code behind it.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+// @ts-expect-error -- a plain .mjs module without types (the build's own plugin)
+import { lazyModules } from '../esbuild-lazy.mjs';
+import { ensureBuilt } from './k6-harness.ts';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lazy-modules-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function bundle(files: Record<string, string>): Promise<string> {
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const out = join(dir, 'out.mjs');
+  await esbuild.build({ entryPoints: [join(dir, 'entry.ts')], bundle: true, format: 'esm', platform: 'neutral', outfile: out, plugins: [lazyModules()], logLevel: 'silent', external: ['k6', 'k6/*'] });
+  return out;
+}
+
+describe('?lazy imports', () => {
+  test('evaluated on each call of the loader, not before', async () => {
+    const out = await bundle({
+      'counter.ts': 'globalThis.__evaluations = (globalThis.__evaluations ?? 0) + 1;\nexport const table = [1, 2, 3];\nexport function sum() { return table.reduce((a, b) => a + b, 0); }\n',
+      'entry.ts': "import load from './counter.ts?lazy';\nexport const before = (globalThis as any).__evaluations ?? 0;\nexport { load };\n",
+    });
+    const m = (await import(pathToFileURL(out).href)) as { before: number; load: () => { sum(): number; table: number[] } };
+    expect(m.before).toBe(0);
+    const a = m.load();
+    expect(a.sum()).toBe(6);
+    const b = m.load();
+    expect((globalThis as { __evaluations?: number }).__evaluations).toBe(2);
+    expect(a.table).not.toBe(b.table); // a fresh evaluation: nothing cached, nothing kept
+  });
+
+  test('a lazy module that reaches a k6 module is a build error naming it', async () => {
+    await expect(
+      bundle({
+        'uses-k6.ts': "import { Trend } from 'k6/metrics';\nexport const t = () => new Trend('x');\n",
+        'entry.ts': "import load from './uses-k6.ts?lazy';\nexport { load };\n",
+      }),
+    ).rejects.toThrow(/may not import anything outside the bundle.*k6\/metrics/s);
+  });
+});
+
+describe('build/sse.js', () => {
+  test('every VU evaluates only the per-stream code: configuration, thresholds, profiles, metric definitions and reports sit behind ?lazy', () => {
+    const text = readFileSync(ensureBuilt(), 'utf8');
+    // esbuild marks each bundled file with `// <path>`; the lazy modules' own files carry an
+    // indentation inside their loader function, the script's top-level files do not.
+    const topLevel = [...text.matchAll(/^\/\/ (\S+)$/gm)].map((m) => m[1]);
+    expect(topLevel).toContain('lazy:lib/suite-init.ts');
+    expect(topLevel).toContain('lazy:lib/handle-summary.ts');
+    const eager = topLevel.filter((f) => f !== undefined && !f.startsWith('lazy:'));
+    for (const initOnly of ['config', 'env-vars', 'thresholds', 'profiles', 'metric-defs', 'report-fields', 'report-stdout', 'summary-figures', 'handle-summary', 'dify-state', 'questions']) {
+      expect(eager, initOnly).not.toContain(`lib/${initOnly}.ts`);
+    }
+    expect(eager).toContain('lib/stream-tracker.ts');
+  });
+});
