@@ -99,4 +99,14 @@ describe('renderReportJson / parseReportJson', () => {
     expect(parseReportJson(JSON.stringify(v1), 'old.json').figures.successRate).toBeNull();
     expect(readReportJson(text(), 'new.json').convertedFrom).toBeNull();
   });
+
+  it('reads an early @1 report that lacks later figures: they are null (n/a); a @2 report must have every one', () => {
+    const v1 = JSON.parse(text());
+    v1.schema = 'sse-bench/report@1';
+    delete v1.figures.dataReceived;
+    delete v1.figures.gapMaxP95Ms;
+    const read = parseReportJson(JSON.stringify(v1), 'old.json');
+    expect([read.figures.dataReceived, read.figures.gapMaxP95Ms]).toEqual([null, null]);
+    expect(parseError((r) => delete (r['figures'] as Record<string, unknown>)['gapMaxP95Ms'])).toBe('reports/old.json: figures.gapMaxP95Ms: missing');
+  });
 });

@@ -85,15 +85,19 @@ export interface ReadReport {
   readonly convertedFrom: string | null;
 }
 
-/** `@1` → `@2`: the success rate (figure and rating) from percent to a fraction. */
+/**
+ * `@1` → `@2`: the success rate (figure and rating) from percent to a fraction, and a figure
+ * the report does not have (an older `@1`, e.g. before `dataReceived`) as null.
+ */
 function fromV1(value: Record<string, unknown>): Record<string, unknown> {
   const toFraction = (v: unknown): unknown => (typeof v === 'number' ? v / 100 : v);
   const figures = value['figures'] as Record<string, unknown>; // checked before conversion
   const ratings = value['ratings'] as Record<string, Record<string, unknown>>;
+  const missing = Object.fromEntries(FIGURE_KEYS.filter((k) => figures[k] === undefined).map((k) => [k, null]));
   return {
     ...value,
     schema: REPORT_SCHEMA,
-    figures: { ...figures, successRate: toFraction(figures['successRate']) },
+    figures: { ...figures, ...missing, successRate: toFraction(figures['successRate']) },
     ratings: { ...ratings, successRate: { ...ratings['successRate'], value: toFraction(ratings['successRate']?.['value']) } },
   };
 }
@@ -124,8 +128,11 @@ export function readReportJson(text: string, source: string): ReadReport {
   }
   const figures = value['figures'];
   if (!isRecord(figures)) return fail('figures', 'expected an object');
+  const legacy = schema === REPORT_SCHEMA_V1;
   for (const key of FIGURE_KEYS) {
     const figure = figures[key];
+    // @1 reports were written while figures were still being added: one that lacks a figure had none.
+    if (figure === undefined && legacy) continue;
     if (figure === undefined) fail(`figures.${key}`, 'missing');
     if (figure !== null && (typeof figure !== 'number' || !Number.isFinite(figure))) fail(`figures.${key}`, 'expected a number or null');
   }
