@@ -102,7 +102,8 @@ embedded mock server is started for the run.
 Options:
   --interval <s>     seconds between live blocks and time-series samples (default ${DEFAULT_INTERVAL_SEC})
   -q, --quiet        no live block (k6 output and the final block only)
-  --dashboard        k6's web dashboard (http://127.0.0.1:5665), exported to reports/
+  --dashboard        k6's web dashboard with an SSE tab (http://127.0.0.1:5665), exported to reports/;
+                     at the end k6 waits until the dashboard tab is closed
   --k6-progress      keep k6's progress lines when the output is not a terminal (CI logs,
                      > file); by default k6 runs with --quiet there (the live lines report progress)
   --address <h:p>    address of k6's REST API (default: a free port on 127.0.0.1)

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockServer } from '../mock/server.ts';
-import { dashboardEnv, k6RunArgs, k6SkipsTlsVerify, realPreflightDeps, runBench } from './bench.ts';
+import { k6RunArgs, k6SkipsTlsVerify, realPreflightDeps, runBench } from './bench.ts';
+import { webDashboardPath } from '../grafana/web-dashboard.ts';
+import { END_OF_TEST_NOTE } from './web-dashboard-run.ts';
 import { parseBenchArgs } from './args.ts';
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -28,6 +30,8 @@ case "$1" in
   version) printf '%s\\nExtensions:\\n  github.com/phymbert/xk6-sse v0.1.12, k6/x/sse [js]\\n' "${version}" ;;
   run) printf '%s\\n' "$@" > "$FAKE_K6_ARGS"; env > "$FAKE_K6_ENV"
        echo "running (fake k6)"; echo "level=info msg=from-k6-stderr" >&2
+       [ -n "$FAKE_K6_FAILURE_LOG" ] && printf '%s\\n' "$FAKE_K6_FAILURE_LOG" >&2
+       [ -n "$FAKE_K6_SLEEP" ] && sleep "$FAKE_K6_SLEEP"
        # wait (at most 20 s) until the test's REST server has answered two polls
        i=0; while [ -n "$FAKE_K6_GATE" ] && [ ! -f "$FAKE_K6_GATE" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done
        [ -n "$FAKE_K6_REPORT" ] && cp "$FAKE_K6_REPORT" "$REPORTS_DIR/benchmark_20261127_110000.json"
@@ -55,6 +59,11 @@ beforeAll(async () => {
     if (req.url === '/v1/metrics') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(metricRequests++ === 0 ? t10 : t15);
       if (metricRequests === 2) writeFileSync(join(reports, 'gate'), '');
+      return;
+    }
+    if (req.url === '/v1/status') {
+      // the test has ended (k6's Ended status); only the --dashboard run asks
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"type":"status","id":"default","attributes":{"status":9,"running":false}}}');
       return;
     }
     if (req.method === 'POST' && req.url === '/v1/workflows/run') {
@@ -239,14 +248,39 @@ describe('runBench with a stand-in k6', () => {
     expect(help.out[0]).toMatch(/^Usage: npm run bench/);
   });
 
-  it('turns on the web dashboard with its export into the reports directory', async () => {
-    expect(dashboardEnv('reports', '20261127_110000')).toEqual({
-      env: { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_EXPORT: 'reports/k6-dashboard_20261127_110000.html' },
-      exportPath: 'reports/k6-dashboard_20261127_110000.html',
-    });
-    const r = await bench(['--dashboard', '--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_GATE: '' });
+  it("turns on the web dashboard with sse-bench's view and its export into the reports directory", async () => {
+    const r = await bench(['--dashboard', '--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_GATE: '', FAKE_K6_SLEEP: '1.5' });
     expect(r.env).toMatch(/^K6_WEB_DASHBOARD=true$/m);
     expect(r.env).toMatch(new RegExp(`^K6_WEB_DASHBOARD_EXPORT=${reports}/k6-dashboard_20261127_1100\\d\\d\\.html$`, 'm'));
+    expect(r.env).toContain(`\nXK6_DASHBOARD_CONFIG=${webDashboardPath()}\n`);
+    expect(r.env).toMatch(/^K6_WEB_DASHBOARD_TAGS=group,error_type$/m);
+    expect(r.out).toContain('bench: k6 web dashboard at http://127.0.0.1:5665 (SSE tab first; K6_WEB_DASHBOARD_PORT to change); at the end, close the dashboard tab to let k6 exit');
+    // k6 still running after its REST API said the test ended: it is waiting for the dashboard's browser tab
+    expect(r.out.filter((l) => l === END_OF_TEST_NOTE)).toHaveLength(1);
+    expect(r.out.indexOf(END_OF_TEST_NOTE)).toBeLessThan(r.out.findIndex((l) => l.includes('FINAL BENCHMARK RESULTS')));
+  });
+
+  it("collects the failure reasons from k6's log into the final block and the reports, key scrubbed, log passed on", { timeout: 30_000 }, async () => {
+    const failureLine = (type: string, reason: string): string =>
+      `time="2026-11-27T11:00:01Z" level=warning msg=${JSON.stringify(`sse-bench failure error_type=${type}: ${reason}`)} source=console`;
+    const lines = [failureLine('http_5xx', 'status 500: {"code": "internal_error"}'), failureLine('http_5xx', `status 500: key ${SECRET}`)];
+    const r = await bench(['--interval', '0.2', '--address', `127.0.0.1:${port}`, '--script', script, '-q'], { FAKE_K6_FAILURE_LOG: lines.join('\n') }, true);
+    // k6's log still reaches the user on a terminal, each line erasing the progress bar it is written over
+    expect(r.err).toEqual(expect.arrayContaining(['\x1b[2Klevel=info msg=from-k6-stderr', `\x1b[2K${lines[0]}`]));
+    const text = r.out.join('\n');
+    expect(text).toContain(
+      '🔎 Failure Reasons (from k6\'s log: the first failure of each type in each VU; count = log lines):\n' +
+        '  timeout (1 failed stream):\n    (no reason in k6\'s log)\n' +
+        '  http_5xx (2 failed streams):\n    1 × status 500: key [REDACTED]\n    1 × status 500: {"code": "internal_error"}\n',
+    );
+    const stem = join(reports, 'benchmark_20261127_110000');
+    const report = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as { failureReasons?: unknown };
+    expect(report.failureReasons).toEqual({
+      http_5xx: { reasons: [{ reason: 'status 500: key [REDACTED]', count: 1 }, { reason: 'status 500: {"code": "internal_error"}', count: 1 }], more: 0 },
+    });
+    expect(readFileSync(`${stem}.txt`, 'utf8')).toContain('1 × status 500: {"code": "internal_error"}');
+    expect(readFileSync(`${stem}.html`, 'utf8')).toContain('<code>status 500: {&#34;code&#34;: &#34;internal_error&#34;}</code>');
+    for (const output of [text, readFileSync(`${stem}.json`, 'utf8'), readFileSync(`${stem}.html`, 'utf8')]) expect(output).not.toContain(SECRET);
   });
 
   it('builds the k6 command line with --no-usage-report always', () => {

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: preflight, then `k6 run build/sse.js` with the live block every
  * --interval seconds (from k6's REST API), then the final block and the HTML report.
+ * k6's log lines pass through; the failure reasons among them go into the reports.
  * The exit code is k6's (99 when a threshold failed), 2 for a failed preflight or bad flag.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { EXIT_PREFLIGHT, formatPreflightError, preflight, PreflightError, type P
 import { finishReports, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 import { loadChartJs } from './html-report.ts';
 import { difyStateEnv } from './dify-state-env.ts';
+import { FailureCollector } from './failure-collector.ts';
+import { dashboardStartNote, END_OF_TEST_NOTE, fetchRunStatus, watchRunEnd, webDashboardRun } from './web-dashboard-run.ts';
 
 export const realPreflightDeps: PreflightDeps = {
   locateK6,
@@ -49,12 +52,6 @@ export function quietK6(args: BenchArgs, isTTY: boolean): boolean {
 /** The `k6 run` command line: our REST address, no usage report, --quiet off a terminal (quietK6), the user's flags, the script. */
 export function k6RunArgs(args: BenchArgs, address: string, isTTY = true): string[] {
   return ['run', '--no-usage-report', ...(quietK6(args, isTTY) ? ['--quiet'] : []), '--address', address, ...args.k6Args, args.script];
-}
-
-/** Environment for k6's web dashboard and its HTML export. */
-export function dashboardEnv(reportsDir: string, stamp: string): { env: Record<string, string>; exportPath: string } {
-  const exportPath = `${reportsDir === '' ? '' : `${reportsDir}/`}k6-dashboard_${stamp}.html`;
-  return { env: { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_EXPORT: exportPath }, exportPath };
 }
 
 /**
@@ -97,12 +94,16 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
     mkdirSync(dir, { recursive: true }); // k6 does not create it
     const before = listJsonReports(dir);
     const address = args.address !== '' ? args.address : await freeAddress();
-    const dash = args.dashboard ? dashboardEnv(reportsDir, reportStamp(new Date(deps.now()))) : null;
+    const dash = args.dashboard ? webDashboardRun(reportsDir, reportStamp(new Date(deps.now())), deps.env) : null;
     if (picked.note !== '') io.out(`bench: ${picked.note}`);
     for (const note of pre.notes) io.out(`bench: ${note}`);
     io.out(`bench: k6 ${pre.k6.version} (${pre.k6.bin}), live metrics from http://${address}/v1/metrics every ${args.intervalSec} s`);
-    if (dash) io.out('bench: k6 web dashboard at http://127.0.0.1:5665 (K6_WEB_DASHBOARD_PORT to change)');
+    if (dash) io.out(dashboardStartNote(dash));
 
+    const failures = new FailureCollector(pre.config.apiKey);
+    const ended = dash
+      ? watchRunEnd({ intervalMs: 1000, fetchStatus: () => fetchRunStatus(address), onEnded: () => io.out(deps.isTTY ? overwriteLines(END_OF_TEST_NOTE) : END_OF_TEST_NOTE) })
+      : null;
     const run = await runK6({
       bin: pre.k6.bin,
       args: k6RunArgs(args, address, deps.isTTY),
@@ -114,9 +115,15 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
         if (!args.quiet) io.out(deps.isTTY ? overwriteLines(renderLiveBlock(f)) : renderLiveLine(f));
       },
       inheritOutput: deps.isTTY,
-      stdout: io.out,
-      stderr: io.err,
-    });
+      stdout: (line) => {
+        io.out(line);
+        failures.line(line);
+      },
+      stderr: (line) => {
+        io.err(deps.isTTY ? `\x1b[2K${line}` : line); // k6's log, over the progress bar it parks the cursor on
+        failures.line(line);
+      },
+    }).finally(() => ended?.stop());
     const { code, poller } = run;
     const gen = generatorVerdict(run);
     const jsonPath = newJsonReport(dir, before);
@@ -125,7 +132,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
       return code;
     }
     try {
-      const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs());
+      const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs(), failures.reasons);
       const exportPath = dash && existsSync(dash.exportPath) ? dash.exportPath : '';
       io.out('');
       io.out(renderFinalBlock(done.report, gen, done.files, exportPath));

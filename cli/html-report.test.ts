@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseReportJson, type ReportJson } from '../lib/report-json.ts';
+import { findChromium, runChromium as runChromiumIn } from '../test/chromium.ts';
 import { escapeHtml, loadChartJs, renderHtmlReport, scriptJson } from './html-report.ts';
 import type { SeriesPoint } from './live-block.ts';
 
@@ -43,31 +43,52 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('No failed streams.');
     expect(page).toContain('No live samples');
     expect(page.match(/<canvas /g)).toHaveLength(1); // the latency distribution only
+    const noErrors = series.map((p) => ({ ...p, errorCounts: {} }));
+    const quiet = renderHtmlReport({ report: reportA, series: noErrors, intervalSec: 5, siblings: [] }, '');
+    expect(quiet).toContain('id="chart-latency-time"');
+    expect(quiet).not.toContain('id="chart-errors-time"');
+  });
+
+  it('charts TTFE/TTFT p95 and failed streams per interval by error type over time, from the samples', () => {
+    expect(html).toContain('<h3>TTFE and TTFT p95 over time (ms; k6&#39;s p95 since the start, at each sample)</h3>');
+    expect(html).toContain('<h3>Failed streams per 5 s interval, by error type</h3>');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/.exec(html)![1]!) as {
+      series: { ttftP95Ms: number | null }[];
+      errorTypesOverTime: string[];
+      errorsPerInterval: Record<string, number[]>;
+      errorColors: string[];
+    };
+    expect(data.series.map((p) => p.ttftP95Ms).slice(0, 3)).toEqual([null, 70, 71]);
+    expect(data.errorTypesOverTime).toEqual(['timeout', 'http_5xx']);
+    expect(data.errorsPerInterval).toEqual({ timeout: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], http_5xx: [0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0] });
+    expect(data.errorColors).toEqual(['#ef6c00', '#2457c5']);
+  });
+
+  it('lists the failure reasons under the errors when the bench CLI collected them', () => {
+    const withReasons = { ...reportB, failureReasons: { timeout: { reasons: [{ reason: 'context deadline exceeded', count: 3 }], more: 1 } } };
+    const page = renderHtmlReport({ report: withReasons, series, intervalSec: 5, siblings: [] }, '');
+    expect(page).toContain(
+      '<tr><th rowspan="2"><code>timeout</code><br><span class="muted">1 failed</span></th><td class="num">3</td><td><code>context deadline exceeded</code></td></tr>' +
+        '<tr><td class="num">1</td><td class="muted">other reasons</td></tr>' +
+        '<tr><th rowspan="1"><code>http_5xx</code><br><span class="muted">2 failed</span></th><td></td><td class="muted">no reason in k6\'s log</td></tr>',
+    );
+    expect(html).not.toContain('Failure reasons'); // a report without them (e.g. from plain k6 run)
   });
 });
 
 /** Debian's chromium (the .ci/run image must install the `chromium` package). */
-function findChromium(): string {
-  for (const c of [process.env.CHROMIUM_BIN ?? '', '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (c !== '' && existsSync(c)) return c;
-  return '';
-}
 const chromium = findChromium();
 if (chromium === '') console.warn('SKIPPED: HTML screenshot tests need Chromium (Debian package `chromium`, or CHROMIUM_BIN)');
 
-function runChromium(args: string[], profile: string): Promise<string> {
-  const base = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${join(dir, profile)}`];
-  return new Promise((resolve, reject) => {
-    execFile(chromium, [...base, ...args], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-}
+const runChromium = (args: string[], profile: string): Promise<string> => runChromiumIn(chromium, args, join(dir, profile));
 
 describe.skipIf(chromium === '')('HTML report in headless Chromium', () => {
   it('draws every chart (pixels painted on each canvas) and screenshots a non-blank page', { timeout: 120_000 }, async () => {
     const page = join(dir, 'report.html');
     writeFileSync(page, renderHtmlReport({ report: reportB, series, intervalSec: 5, siblings: [] }, chartJs));
     const dom = await runChromium(['--dump-dom', `file://${page}`], 'p1');
-    // 4 time series (active, conn/s, events/s, CPU) + latency distribution + errors.
-    expect(dom).toMatch(/<body data-charts-drawn="6" data-charts-total="6">/);
+    // 4 time series (active, conn/s, events/s, CPU) + latency and errors over time + latency distribution + errors.
+    expect(dom).toMatch(/<body data-charts-drawn="8" data-charts-total="8">/);
     const png = join(dir, 'report.png');
     await runChromium([`--screenshot=${png}`, '--window-size=1200,2000', `file://${page}`], 'p2');
     const bytes = readFileSync(png);

@@ -4,10 +4,11 @@
  * dependency), whose UMD build is inlined, so the page renders offline from file://.
  *
  * Content: key figures, time series of active streams, connections/s, events/s and
- * generator CPU (the bench CLI's samples, every --interval seconds), TTFE and TTFT
- * distributions (the percentiles of the JSON report), errors by type, threshold
- * pass/fail, ratings and the run's settings (the report's settings carry only whether an
- * API key was set, never the key).
+ * generator CPU (the bench CLI's samples, every --interval seconds), TTFE and TTFT p95 over
+ * time (k6's running p95 at each sample) and failed streams per interval by error type,
+ * TTFE and TTFT distributions (the percentiles of the JSON report), errors by type with the
+ * reasons k6 logged, threshold pass/fail, ratings and the run's settings (the report's
+ * settings carry only whether an API key was set, never the key).
  *
  * When every chart has drawn, the page sets `data-charts-drawn` on <body> to the number of
  * canvases with painted pixels: the screenshot test reads it from Chromium's --dump-dom.
@@ -15,11 +16,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { ERROR_TYPES } from '../lib/error-types.ts';
 import { METRICS } from '../lib/metric-defs.ts';
 import { FIGURE_SECTIONS, formatFigure, RATINGS, REPORT_FIGURES, SATURATION_NOTE } from '../lib/report-fields.ts';
 import { formatObserved } from '../lib/report-text.ts';
 import type { ReportJson } from '../lib/report-json.ts';
 import type { SeriesPoint } from './live-block.ts';
+import { errorIntervals, hasLatencySamples } from './report-series.ts';
 
 export interface HtmlReportInput {
   readonly report: ReportJson;
@@ -71,6 +74,24 @@ function figureTables(report: ReportJson): string {
   }).join('\n');
 }
 
+function failureReasonTable(report: ReportJson): string {
+  const reasons = report.failureReasons;
+  if (!reasons) return '';
+  const rows = ERROR_TYPES.filter((t) => report.errorsByType[t] > 0 || reasons[t]).flatMap((t) => {
+    const group = reasons[t];
+    const head = `<th rowspan="ROWS"><code>${escapeHtml(t)}</code><br><span class="muted">${report.errorsByType[t]} failed</span></th>`;
+    const cells = group
+      ? [...group.reasons.map((r) => `<td class="num">${r.count}</td><td><code>${escapeHtml(r.reason)}</code></td>`), ...(group.more > 0 ? [`<td class="num">${group.more}</td><td class="muted">other reasons</td>`] : [])]
+      : ['<td></td><td class="muted">no reason in k6\'s log</td>'];
+    return cells.map((c, i) => `<tr>${i === 0 ? head.replace('ROWS', String(cells.length)) : ''}${c}</tr>`);
+  });
+  if (rows.length === 0) return '';
+  return (
+    '<section class="card"><h3>Failure reasons <span class="muted">(k6 log: the first failure of each type in each VU; lines per reason)</span></h3>' +
+    `<table class="reasons"><tr><th>Error type</th><th class="num">Lines</th><th>Reason</th></tr>${rows.join('')}</table></section>`
+  );
+}
+
 function thresholdTable(report: ReportJson): string {
   if (report.thresholds.length === 0) return '<p class="muted">No thresholds were set for this run.</p>';
   const rows = report.thresholds
@@ -108,6 +129,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px 
 .thresholds td,.thresholds th{padding:4px 12px 4px 0}.pass td:first-child{color:#13795b;font-weight:600}.fail td:first-child{color:#c62828;font-weight:600}
 .banner{background:#fff4e5;border-left:4px solid #ef6c00;padding:10px 14px;margin:16px 0;border-radius:4px;font-weight:600}
 .muted{color:#7a8294}code{font-size:12.5px}a{color:#2457c5}
+.reasons td,.reasons th{padding:4px 12px 4px 0;border-top:1px solid #eceef2}.num{text-align:right}.reasons code{word-break:break-all}
 `;
 
 /** Draws the charts from #report-data and sets body[data-charts-drawn]. Runs in the page. */
@@ -133,6 +155,21 @@ const PAGE_SCRIPT = `
   line('chart-conn', 'Connections/s', d.series.map(function (p) { return p.connectionsPerSec; }), '#13795b', 'per second');
   line('chart-events', 'Events/s', d.series.map(function (p) { return p.eventsPerSec; }), '#8e44ad', 'per second');
   line('chart-cpu', 'Generator CPU', d.series.map(function (p) { return p.cpuShare === null ? null : Math.round(p.cpuShare * 1000) / 10; }), '#ef6c00', '% of available cores');
+  var labels = d.series.map(function (p) { return mmss(p.tSec); });
+  var lat = document.getElementById('chart-latency-time');
+  if (lat) {
+    charts.push(new Chart(lat, { type: 'line',
+      data: { labels: labels, datasets: [
+        { label: 'TTFE p95', data: d.series.map(function (p) { return p.ttfeP95Ms; }), borderColor: '#2457c5', backgroundColor: '#2457c5', tension: 0.2, pointRadius: 2, spanGaps: true },
+        { label: 'TTFT p95', data: d.series.map(function (p) { return p.ttftP95Ms; }), borderColor: '#26a69a', backgroundColor: '#26a69a', tension: 0.2, pointRadius: 2, spanGaps: true }] },
+      options: { scales: { x: { title: { display: true, text: 'elapsed (m:ss)' } }, y: { beginAtZero: true, title: { display: true, text: 'ms (p95 since the start)' } } } } }));
+  }
+  var et = document.getElementById('chart-errors-time');
+  if (et) {
+    charts.push(new Chart(et, { type: 'bar',
+      data: { labels: labels, datasets: d.errorTypesOverTime.map(function (t, i) { return { label: t, data: d.errorsPerInterval[t], backgroundColor: d.errorColors[i] }; }) },
+      options: { scales: { x: { stacked: true, title: { display: true, text: 'elapsed (m:ss)' } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'failed streams in the interval' } } } } }));
+  }
   var dist = document.getElementById('chart-latency');
   if (dist) {
     var sets = [];
@@ -157,6 +194,13 @@ const PAGE_SCRIPT = `
 })();
 `;
 
+/** One colour per error type, stable across reports. */
+const ERROR_COLORS = ['#c62828', '#ef6c00', '#8e44ad', '#2457c5', '#6d4c41', '#00838f', '#ad1457', '#558b2f', '#455a64'];
+function errorColor(type: string): string {
+  const i = (ERROR_TYPES as readonly string[]).indexOf(type);
+  return ERROR_COLORS[(i < 0 ? ERROR_TYPES.length : i) % ERROR_COLORS.length] ?? '#c62828';
+}
+
 const canvas = (id: string, title: string): string =>
   `<section class="card"><h3>${escapeHtml(title)}</h3><div class="chart"><canvas id="${id}"></canvas></div></section>`;
 
@@ -168,8 +212,12 @@ export function renderHtmlReport(input: HtmlReportInput, chartJs: string): strin
   const errorEntries = Object.entries(report.errorsByType);
   const failed = errorEntries.reduce((s, [, n]) => s + n, 0);
   const hasCpu = series.some((p) => p.cpuShare !== null);
+  const overTime = errorIntervals(series);
   const data = {
     series,
+    errorTypesOverTime: overTime.types,
+    errorsPerInterval: overTime.perInterval,
+    errorColors: overTime.types.map(errorColor),
     distLabels: DISTRIBUTION_STATS.map(([label]) => label),
     ttfe,
     ttft,
@@ -181,7 +229,11 @@ export function renderHtmlReport(input: HtmlReportInput, chartJs: string): strin
   const seriesSection =
     series.length === 0
       ? '<p class="muted">No live samples (the run was started without the bench CLI\'s live polling).</p>'
-      : `<div class="grid">${canvas('chart-active', 'Active streams')}${canvas('chart-conn', 'New connections per second')}${canvas('chart-events', 'Events per second')}${hasCpu ? canvas('chart-cpu', 'Generator CPU (% of available cores)') : ''}</div>`;
+      : `<div class="grid">${canvas('chart-active', 'Active streams')}${canvas('chart-conn', 'New connections per second')}${canvas('chart-events', 'Events per second')}${
+          hasLatencySamples(series) ? canvas('chart-latency-time', 'TTFE and TTFT p95 over time (ms; k6\'s p95 since the start, at each sample)') : ''
+        }${overTime.types.length > 0 ? canvas('chart-errors-time', `Failed streams per ${input.intervalSec} s interval, by error type`) : ''}${
+          hasCpu ? canvas('chart-cpu', 'Generator CPU (% of available cores)') : ''
+        }</div>`;
   const latencySection =
     ttfe || ttft
       ? `<div class="grid">${canvas('chart-latency', 'TTFE and TTFT percentiles (ms)')}</div>`
@@ -200,7 +252,7 @@ ${saturated ? `<div class="banner">⚠ ${escapeHtml(SATURATION_NOTE)}: the load 
 <h2>Key figures</h2><div class="grid">${figureTables(report)}</div>
 <h2>Over time <span class="muted">(sampled every ${input.intervalSec} s)</span></h2>${seriesSection}
 <h2>Latency distribution</h2>${latencySection}
-<h2>Errors</h2>${errorSection}
+<h2>Errors</h2>${errorSection}${failureReasonTable(report)}
 <h2>Thresholds</h2><section class="card">${thresholdTable(report)}</section>
 <h2>Ratings</h2><section class="card">${ratingTable(report)}</section>
 <h2>Settings</h2><section class="card">${settingsTable(report)}</section>

@@ -44,9 +44,10 @@ export interface K6RunOptions {
   readonly now: () => number;
   readonly onFigures: (f: LiveFigures) => void;
   /**
-   * true: k6 writes straight to our terminal (it sees a TTY: colours, progress bars redrawn
-   * in place); false: its output is piped through `stdout`/`stderr` line by line (k6 then
-   * prints plain progress lines once a second).
+   * true: k6 writes its stdout straight to our terminal (it sees a TTY: progress bars redrawn
+   * in place); false: its stdout is piped through `stdout` line by line (k6 then prints plain
+   * progress lines once a second). k6's stderr (its log) is always piped through `stderr` line
+   * by line, so the caller can read the log lines it passes on (plain logfmt, no colours).
    */
   readonly inheritOutput: boolean;
   readonly stdout: (line: string) => void;
@@ -61,7 +62,7 @@ export interface K6RunResult {
 }
 
 export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
-  const child = spawn(o.bin, [...o.args], { env: o.env, stdio: o.inheritOutput ? 'inherit' : ['inherit', 'pipe', 'pipe'] });
+  const child = spawn(o.bin, [...o.args], { env: o.env, stdio: ['inherit', o.inheritOutput ? 'inherit' : 'pipe', 'pipe'] });
   const exited = new Promise<number>((resolve) => {
     child.once('error', (err) => {
       o.stderr(`could not start k6: ${err.message}`);
@@ -79,7 +80,7 @@ export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
     const cores = availableCores();
     const cpu = child.pid !== undefined && process.platform === 'linux' ? new CpuWatch(child.pid, cores) : null;
     const poller = startLivePoller({ address: o.address, intervalMs: o.intervalMs, now: o.now, cpu, onFigures: o.onFigures });
-    const forwarded = child.stdout && child.stderr ? Promise.all([forwardLines(child.stdout, o.stdout), forwardLines(child.stderr, o.stderr)]) : Promise.resolve();
+    const forwarded = Promise.all([child.stdout, child.stderr].map((stream, i) => (stream ? forwardLines(stream, i === 0 ? o.stdout : o.stderr) : undefined)));
     const code = await exited;
     await Promise.all([poller.stop(), forwarded]);
     return { code, poller, cores };

@@ -79,7 +79,11 @@ describe('rendering', () => {
       connectionsPerSec: f.connectionsPerSec,
       eventsPerSec: f.eventsPerSec,
       ttfeP95Ms: 58.875,
+      ttftP95Ms: null, // the t=15 s answer has no sse_ttft
+      errorCounts: { http_5xx: 2, timeout: 1 },
       cpuShare: 0.35,
     });
+    const first = toSeriesPoint(computeLiveFigures(null, t10, 10, null, 2));
+    expect([first.ttftP95Ms, first.errorCounts, first.cpuShare]).toEqual([90.5, { timeout: 1 }, null]);
   });
 });

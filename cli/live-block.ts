@@ -19,6 +19,8 @@ export interface LiveFigures {
   /** null until the first TTFE sample. */
   readonly ttfeAvgMs: number | null;
   readonly ttfeP95Ms: number | null;
+  /** null until the first TTFT sample (k6's running p(95) since the start, like TTFE's). */
+  readonly ttftP95Ms: number | null;
   readonly totalConnections: number;
   readonly totalEvents: number;
   readonly errors: number;
@@ -44,6 +46,7 @@ export function computeLiveFigures(
   const perSec = (metric: string, now: number): number | null =>
     prev && dtSec > 0 ? (now - counterCount(prev, metric)) / dtSec : null;
   const hasTtfe = cur.metrics.has(METRICS.ttfe.name);
+  const hasTtft = cur.metrics.has(METRICS.ttft.name);
   const errorsByType = [...subMetricCounts(cur, METRICS.errors.name, 'error_type')]
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -54,6 +57,7 @@ export function computeLiveFigures(
     eventsPerSec: perSec(EXTENSION_EVENT_METRIC, events),
     ttfeAvgMs: hasTtfe ? sampleValue(cur, METRICS.ttfe.name, 'avg') : null,
     ttfeP95Ms: hasTtfe ? sampleValue(cur, METRICS.ttfe.name, 'p(95)') : null,
+    ttftP95Ms: hasTtft ? sampleValue(cur, METRICS.ttft.name, 'p(95)') : null,
     totalConnections: opened,
     totalEvents: events,
     errors: counterCount(cur, METRICS.errors.name),
@@ -121,7 +125,11 @@ export interface SeriesPoint {
   readonly activeStreams: number;
   readonly connectionsPerSec: number | null;
   readonly eventsPerSec: number | null;
+  /** k6's running p(95) since the start of the run, as of this sample. */
   readonly ttfeP95Ms: number | null;
+  readonly ttftP95Ms: number | null;
+  /** Failed streams since the start, by error type (non-zero types only). */
+  readonly errorCounts: Readonly<Record<string, number>>;
   readonly cpuShare: number | null;
 }
 
@@ -132,6 +140,8 @@ export function toSeriesPoint(f: LiveFigures): SeriesPoint {
     connectionsPerSec: f.connectionsPerSec,
     eventsPerSec: f.eventsPerSec,
     ttfeP95Ms: f.ttfeP95Ms,
+    ttftP95Ms: f.ttftP95Ms,
+    errorCounts: Object.fromEntries(f.errorsByType),
     cpuShare: f.cpu ? f.cpu.share : null,
   };
 }

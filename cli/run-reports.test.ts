@@ -63,4 +63,21 @@ describe('finishReports', () => {
     expect(readFileSync(`${stem}.json`, 'utf8')).toBe(readFileSync(fixture('report-a.json'), 'utf8'));
     expect(generatorLine(gen)).toBe('Generator CPU: not measured (no /proc, or the run was shorter than one interval)');
   });
+
+  it("records the failure reasons from k6's log in the JSON, text and HTML reports", () => {
+    const stem = join(dir, 'benchmark_20261127_130000');
+    copyFileSync(fixture('report-b.json'), `${stem}.json`); // 1 timeout, 2 http_5xx
+    writeFileSync(`${stem}.txt`, 'old text report\n');
+    const gen = { measured: false, saturated: false, peakShare: 0, cores: 2 };
+    const failureReasons = { http_5xx: { reasons: [{ reason: 'status 503: <html>busy</html>', count: 2 }], more: 0 } };
+    const done = finishReports(`${stem}.json`, [], 5, gen, '', failureReasons);
+    const json = JSON.parse(readFileSync(`${stem}.json`, 'utf8')) as { failureReasons: unknown; generatorSaturated?: boolean };
+    expect(json.failureReasons).toEqual(failureReasons);
+    expect(json.generatorSaturated).toBe(true); // the fixture's verdict, untouched when CPU was not measured
+    expect(readFileSync(`${stem}.txt`, 'utf8')).toBe(renderTextReport(done.report));
+    expect(readFileSync(`${stem}.txt`, 'utf8')).toContain("  http_5xx (2 failed streams):\n    2 × status 503: <html>busy</html>\n");
+    const html = readFileSync(`${stem}.html`, 'utf8');
+    expect(html).toContain('<td class="num">2</td><td><code>status 503: &#60;html&#62;busy&#60;/html&#62;</code></td>');
+    expect(html).toContain(`<td></td><td class="muted">no reason in k6's log</td>`);
+  });
 });

@@ -1,11 +1,13 @@
 /**
- * After a bench run: find the JSON report build/sse.js's handleSummary wrote, record the
- * generator-saturation verdict in it (and render the text report again, which then carries
- * lib's saturation note), write the HTML report beside it, and render the final block (the
- * text report's FINAL BENCHMARK RESULTS plus the generator's CPU and where the files are).
+ * After a bench run: find the JSON report build/sse.js's handleSummary wrote, record in it
+ * the generator-saturation verdict and the failure reasons collected from k6's log (and
+ * render the text report again, which then carries lib's saturation note and the reasons),
+ * write the HTML report beside it, and render the final block (the text report's FINAL
+ * BENCHMARK RESULTS plus the generator's CPU and where the files are).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { FailureReasons } from '../lib/failure-reasons.ts';
 import { parseReportJson, renderReportJson, type ReportJson } from '../lib/report-json.ts';
 import { renderTextReport } from '../lib/report-text.ts';
 import { renderHtmlReport } from './html-report.ts';
@@ -37,15 +39,25 @@ export interface FinishedReports {
   readonly files: readonly string[];
 }
 
-/** Updates the JSON/text reports with the saturation verdict and writes the HTML report. */
-export function finishReports(jsonPath: string, series: readonly SeriesPoint[], intervalSec: number, gen: GeneratorVerdict, chartJs: string): FinishedReports {
+/**
+ * Updates the JSON and text reports with the saturation verdict (when CPU was measured) and
+ * the failure reasons (when given), and writes the HTML report.
+ */
+export function finishReports(
+  jsonPath: string,
+  series: readonly SeriesPoint[],
+  intervalSec: number,
+  gen: GeneratorVerdict,
+  chartJs: string,
+  failureReasons?: FailureReasons,
+): FinishedReports {
   let report = parseReportJson(readFileSync(jsonPath, 'utf8'), jsonPath);
   const stem = jsonPath.replace(/\.json$/, '');
   const txtPath = `${stem}.txt`;
-  if (gen.measured) {
-    report = { ...report, generatorSaturated: gen.saturated };
+  if (gen.measured || failureReasons) {
+    report = { ...report, ...(gen.measured ? { generatorSaturated: gen.saturated } : {}), ...(failureReasons ? { failureReasons } : {}) };
     writeFileSync(jsonPath, renderReportJson(report));
-    if (gen.saturated && existsSync(txtPath)) writeFileSync(txtPath, renderTextReport(report));
+    if (existsSync(txtPath)) writeFileSync(txtPath, renderTextReport(report));
   }
   const htmlPath = `${stem}.html`;
   const siblings = ['.txt', '.json', '.xml'].map((ext) => `${stem}${ext}`).filter((p) => existsSync(p));

@@ -70,10 +70,19 @@ describe('renderReportJson / parseReportJson', () => {
       'reports/old.json: thresholds[1]: expected { metric: string, expression: string, ok: boolean }',
     );
     expect(parseError((r) => (r['generatorSaturated'] = 'no'))).toBe('reports/old.json: generatorSaturated: expected a boolean');
+    expect(parseError((r) => (r['failureReasons'] = { timeout: { reasons: [{ reason: 1, count: 1 }], more: 0 } }))).toBe(
+      'reports/old.json: failureReasons.timeout.reasons[0]: expected { reason: string, count: number }',
+    );
     expect(parseError((r) => delete r['summary'])).toBe('reports/old.json: summary: expected an object');
     expect(parseError((r) => ((r['summary'] as { state: Record<string, unknown> }).state['testRunDurationMs'] = '62s'))).toBe(
       'reports/old.json: summary.state.testRunDurationMs: expected a number',
     );
+  });
+
+  it('reads back the failure reasons the bench CLI adds', () => {
+    const failureReasons = { timeout: { reasons: [{ reason: 'context deadline exceeded', count: 2 }], more: 1 } };
+    const back = parseReportJson(renderReportJson({ ...report(), failureReasons }), 'x.json');
+    expect(back.failureReasons).toEqual(failureReasons);
   });
 
   it('accepts null figures (no samples)', () => {

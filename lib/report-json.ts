@@ -10,6 +10,7 @@
  * are read; a `@1` report is converted to `@2` on reading (`readReportJson` says so).
  */
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
+import { failureReasonsProblem, type FailureReasons } from './failure-reasons.ts';
 import type { ReportSettings } from './redact.ts';
 import { FIGURE_KEYS, RATINGS, rateFigures, type Figures, type Ratings } from './report-fields.ts';
 import { isRecord, summaryDataProblem, type SummaryData } from './summary-data.ts';
@@ -33,6 +34,8 @@ export interface ReportJson {
   readonly thresholds: readonly ThresholdResult[];
   /** Set by tools that measured the load generator itself (e.g. the bench CLI). */
   readonly generatorSaturated?: boolean;
+  /** Why streams failed, per error type, from k6's log; set by the bench CLI (lib/failure-reasons.ts). */
+  readonly failureReasons?: FailureReasons;
   /** k6's handleSummary data, unchanged except for secret scrubbing. */
   readonly summary: SummaryData;
 }
@@ -157,6 +160,8 @@ export function readReportJson(text: string, source: string): ReadReport {
   if (value['generatorSaturated'] !== undefined && typeof value['generatorSaturated'] !== 'boolean') {
     fail('generatorSaturated', 'expected a boolean');
   }
+  const reasonsProblem = value['failureReasons'] === undefined ? null : failureReasonsProblem(value['failureReasons']);
+  if (reasonsProblem !== null) fail(reasonsProblem.field, reasonsProblem.problem);
   const problem = summaryDataProblem(value['summary']);
   if (problem !== null) fail(problem.field, problem.problem);
   // Every field the type promises was checked above.

@@ -113,6 +113,19 @@ describe('renderTextReport', () => {
     expect(all).toContain('✅ Thresholds: none configured (THRESHOLDS=none?)');
   });
 
+  it('lists the failure reasons after the errors when the bench CLI collected them (and only then)', () => {
+    const withReasons = lines({ ...reportOf(), failureReasons: { http_5xx: { reasons: [{ reason: 'status 502: bad gateway', count: 2 }], more: 0 } } });
+    expect(section(withReasons, "🔎 Failure Reasons (from k6's log: the first failure of each type in each VU; count = log lines):")).toEqual([
+      "🔎 Failure Reasons (from k6's log: the first failure of each type in each VU; count = log lines):",
+      '  timeout (4 failed streams):',
+      "    (no reason in k6's log)",
+      '  http_5xx (2 failed streams):',
+      '    2 × status 502: bad gateway',
+    ]);
+    expect(withReasons.indexOf('  total:                         6')).toBeLessThan(withReasons.indexOf('  http_5xx (2 failed streams):'));
+    expect(lines().some((l) => l.startsWith('🔎'))).toBe(false);
+  });
+
   it('ends with the rule and a newline, and never contains the key', () => {
     const text = renderTextReport(reportOf());
     expect(text.endsWith(`${'='.repeat(70)}\n`)).toBe(true);

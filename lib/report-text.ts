@@ -1,12 +1,14 @@
 /**
  * The human-readable report (`benchmark_*.txt`): the seed's "FINAL BENCHMARK RESULTS"
  * block (total connections, total events, average TTFE, connection rate, event
- * throughput) followed by latency, stream, LLM figures, errors by type, the seed's
+ * throughput) followed by latency, stream, LLM figures, errors by type (with their reasons
+ * when the bench CLI collected them from k6's log), the seed's
  * ratings, the thresholds that gate the run and, when the bench CLI found the load
  * generator saturated, a warning. Rendered from the JSON report object, so a saved
  * `benchmark_*.json` can be rendered again.
  */
 import { ERROR_TYPES } from './error-types.ts';
+import { failureReasonLines } from './failure-reasons.ts';
 import { FIGURE_SECTIONS, RATINGS, REPORT_FIGURES, SATURATION_NOTE, figureDef, formatFigure, type FigureSection, type Figures } from './report-fields.ts';
 import type { ReportJson } from './report-json.ts';
 import type { ThresholdResult } from './summary-figures.ts';
@@ -95,6 +97,7 @@ export function renderTextReport(report: ReportJson): string {
     ...settingsSection(report),
     ...FIGURE_SECTIONS.flatMap((section) => figureSection(section, report.figures)),
     ...errorSection(report),
+    ...(report.failureReasons ? failureReasonLines(report.failureReasons, report.errorsByType) : []),
     ...ratingSection(report),
     ...thresholdSection(report),
     ...(report.generatorSaturated === true ? [`⚠ ${SATURATION_NOTE}`, ''] : []),

@@ -78,18 +78,20 @@ afterEach(() => {
 const OK = { status: 200, error: '', headers: { 'Content-Type': 'text/event-stream' } };
 const ev = (data: string, name = '', comment = ''): { id: string; name: string; data: string; comment: string } => ({ id: '', name, data, comment });
 
+/** other@100, content@150, ping@160 (ignored), content@170, content@200, end@210 */
+const COMPLETE: [number, ReturnType<typeof ev>][] = [
+  [100, ev('o')],
+  [150, ev('c')],
+  [160, ev('', 'ping')],
+  [170, ev('c')],
+  [200, ev('c')],
+  [210, ev('e')],
+];
+
 describe('createStreamTracker', () => {
   test('timings, per-stream gaps, tokens of a complete stream; no per-event sample by default', () => {
     const p = new Probe();
-    // other@100, content@150, ping@160 (ignored), content@170, content@200, end@210
-    const closes = p.feed([
-      [100, ev('o')],
-      [150, ev('c')],
-      [160, ev('', 'ping')],
-      [170, ev('c')],
-      [200, ev('c')],
-      [210, ev('e')],
-    ]);
+    const closes = p.feed(COMPLETE);
     expect(closes).toEqual([false, false, false, false, false, true]);
     expect(p.t.finish(OK)).toEqual({ success: true, errorType: null, reason: '' });
     expect(p.sink.values()).toEqual({
@@ -110,14 +112,7 @@ describe('createStreamTracker', () => {
 
   test('INTER_EVENT_SAMPLES and DATA_BYTES add one gap sample per event and the stream\'s byte sum', () => {
     const p = new Probe({}, ALL_DETAIL);
-    p.feed([
-      [100, ev('o')],
-      [150, ev('c')],
-      [160, ev('', 'ping')],
-      [170, ev('c')],
-      [200, ev('c')],
-      [210, ev('e')],
-    ]);
+    p.feed(COMPLETE);
     p.t.finish(OK);
     const v = p.sink.values();
     expect(v.interEventTime).toEqual([50, 20, 30, 10]);

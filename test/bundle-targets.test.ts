@@ -49,6 +49,26 @@ async function oneStream(env: Record<string, string>, scenario = 'stream'): Prom
   return run;
 }
 
+/** The stream samples of test/fixtures/dify-workflow.sse served by serveFixture (defaults: no per-event sample). */
+const DIFY_WORKFLOW_SAMPLES = {
+  sse_streams_opened: [1],
+  dify_node_elapsed: [12.345, 1500, 2],
+  dify_workflow_elapsed: [1750],
+  sse_streams_closed: [1],
+  sse_open_time: [40],
+  sse_events_per_stream: [13],
+  sse_ttfe: [100],
+  sse_stream_duration: [130],
+  sse_stream_gap_mean: [130 / 12], // 13 events over 130 ms
+  sse_stream_gap_max: [20], // across the ping
+  sse_ttft: [150],
+  llm_output_tokens: [7], // the LLM node's usage.completion_tokens, not the 5 chunks
+  llm_tokens_per_second: [(6 * 1000) / 40],
+  llm_time_per_output_token: [40 / 6],
+  sse_stream_success: [1],
+  sse_goodput: [1],
+};
+
 describe('dify-workflow', () => {
   test('a recorded stream with a ping: every metric, exact', async () => {
     // blocks: 0 workflow_started@100, 1-3 node events, 4 ping@140, 5-9 text_chunk@150…190,
@@ -56,24 +76,9 @@ describe('dify-workflow', () => {
     serveFixture('dify-workflow.sse');
     const run = await oneStream({ TARGET: 'dify-workflow', ...EVERY_EVENT });
     expect(run.suiteValues()).toEqual({
-      sse_streams_opened: [1],
+      ...DIFY_WORKFLOW_SAMPLES,
       sse_inter_event_time: gaps(12, 10, [3]), // 13 events; the gap across the ping is 20
-      sse_stream_gap_mean: [130 / 12],
-      sse_stream_gap_max: [20],
-      sse_goodput: [1],
-      dify_node_elapsed: [12.345, 1500, 2],
-      dify_workflow_elapsed: [1750],
-      sse_streams_closed: [1],
-      sse_open_time: [40],
-      sse_events_per_stream: [13],
-      sse_ttfe: [100],
-      sse_stream_duration: [130],
       sse_data_bytes: [dataBytes('dify-workflow.sse')],
-      sse_ttft: [150],
-      llm_output_tokens: [7], // the LLM node's usage.completion_tokens, not the 5 chunks
-      llm_tokens_per_second: [(6 * 1000) / 40],
-      llm_time_per_output_token: [40 / 6],
-      sse_stream_success: [1],
     });
     expect(run.samples('dify_node_elapsed').map((s) => s.tags['node_type'])).toEqual(['start', 'llm', 'end']);
     for (const s of run.samples()) expect(s.tags).toMatchObject({ scenario: 'stream', target: 'dify-workflow' });
@@ -83,24 +88,7 @@ describe('dify-workflow', () => {
   test('by default: no sample per event — per-stream gaps only, no byte count', async () => {
     serveFixture('dify-workflow.sse');
     const run = await oneStream({ TARGET: 'dify-workflow' });
-    expect(run.suiteValues()).toEqual({
-      sse_streams_opened: [1],
-      dify_node_elapsed: [12.345, 1500, 2],
-      dify_workflow_elapsed: [1750],
-      sse_streams_closed: [1],
-      sse_open_time: [40],
-      sse_events_per_stream: [13],
-      sse_ttfe: [100],
-      sse_stream_duration: [130],
-      sse_stream_gap_mean: [130 / 12],
-      sse_stream_gap_max: [20],
-      sse_ttft: [150],
-      llm_output_tokens: [7],
-      llm_tokens_per_second: [(6 * 1000) / 40],
-      llm_time_per_output_token: [40 / 6],
-      sse_stream_success: [1],
-      sse_goodput: [1],
-    });
+    expect(run.suiteValues()).toEqual(DIFY_WORKFLOW_SAMPLES);
   });
 
   test('JSON_CHECK=full: the same samples, every event parsed', async () => {

@@ -31,6 +31,17 @@ describe('README.md', () => {
     expect([...listed].sort()).toEqual([...ERROR_TYPES].sort());
   });
 
+  it('says for every fault what its reason looks like in the log and the reports', () => {
+    const section = readme.slice(readme.indexOf('### Faults'), readme.indexOf('## Thresholds'));
+    const rows = section.split('\n').filter((l) => /^\| `[a-z_0-9]+`/.test(l));
+    expect(rows[0]).toMatch(/^\| `error_type` \| when \| what you will see/);
+    for (const row of rows.slice(1)) {
+      const cells = row.split(' | ');
+      expect(cells, row).toHaveLength(3);
+      expect(cells[2]!.replace(/\|$/, '').trim().length, row).toBeGreaterThan(10);
+    }
+  });
+
   it('links only to files that exist', () => {
     const links = [...readme.matchAll(/\]\(((?!https?:|#)[^)#]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
     expect(links.length).toBeGreaterThan(5);
