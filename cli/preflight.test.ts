@@ -169,6 +169,12 @@ describe('after the probe', () => {
     expect(formatPreflightError(e)).toMatch(/\(nothing was sent to the target\)$/);
   });
 
+  it('a connection reset after the request went out says the probe was sent', async () => {
+    const e = await failure(preflight({ BASE_URL: 'http://dify.local' }, 'build/sse.js', fake({ kind: 'network', code: 'ECONNRESET', message: 'socket hang up' }).deps));
+    expect(e.problem).toBe('the connection to http://dify.local failed: socket hang up (ECONNRESET)');
+    expect(e.probeSent).toBe(true);
+  });
+
   it('starts the embedded mock when BASE_URL is unset and nothing listens, and points k6 at it', async () => {
     const f = fake(REFUSED);
     const r = await preflight({}, 'build/sse.js', f.deps);

@@ -23,7 +23,7 @@ import { loadQuestions } from '../lib/questions.ts';
 import { redactUrl } from '../lib/redact.ts';
 import { createTarget } from '../lib/targets.ts';
 import type { K6Location } from './k6-locate.ts';
-import { MOCK_HINT, probeVerdict } from './probe-verdict.ts';
+import { isTlsFailure, MOCK_HINT, probeVerdict } from './probe-verdict.ts';
 import { PROBE_TIMEOUT_MS, probeTarget, type ProbeObservation, type ProbeRequest } from './target-probe.ts';
 
 /** Exit code of a failed preflight or a bad flag: nothing was run or sent. */
@@ -177,9 +177,15 @@ export async function preflight(env: NodeJS.ProcessEnv, script: string, deps: Pr
     apiKey: config.apiKey,
     timeoutMs: request.timeoutMs ?? PROBE_TIMEOUT_MS,
   });
-  if (!verdict.ok) throw new PreflightError(verdict.problem, verdict.fix, seen.kind === 'response' || seen.kind === 'no-response');
+  if (!verdict.ok) throw new PreflightError(verdict.problem, verdict.fix, probeReachedTarget(seen));
   notes.push(`target: ${config.target} at ${redactUrl(config.baseUrl)}`, verdict.note);
   return { config, k6: { bin: k6.bin, version: k6.version }, env: { ...k6.env }, mock: null, notes };
+}
+
+/** Whether the request got out: not when the connection was refused, the host unknown or TLS failed (before any byte of it). */
+function probeReachedTarget(seen: ProbeObservation): boolean {
+  if (seen.kind !== 'network') return true;
+  return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(seen.code) && !isTlsFailure(seen.code, seen.message);
 }
 
 async function startEmbeddedMock(config: Config, deps: PreflightDeps): Promise<StartedMock> {

@@ -31,6 +31,11 @@ export const MOCK_HINT = 'leave BASE_URL unset to run against the embedded mock 
 
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL|HANDSHAKE/i;
 
+/** A network failure of the TLS handshake (certificate, protocol), by Node's code or message. */
+export function isTlsFailure(code: string, message: string): boolean {
+  return TLS_CODE.test(code) || TLS_CODE.test(message);
+}
+
 /** A body excerpt on one line, in quotes, without the key. */
 function quote(text: string, apiKey: string, max = 200): string {
   const one = scrubText(text, apiKey).replace(/\s+/g, ' ').trim();
@@ -49,7 +54,7 @@ function defaultEndpoints(): string {
 
 function networkVerdict(code: string, message: string, c: ProbeContext): ProbeVerdict {
   const { host, origin } = new URL(c.shownUrl);
-  if (TLS_CODE.test(code) || TLS_CODE.test(message)) {
+  if (isTlsFailure(code, message)) {
     return fail(
       `TLS with ${host} failed: ${message} (${code})`,
       'if the server\'s certificate comes from a private CA, add that CA to the system trust store or set SSL_CERT_FILE=<CA bundle> (k6 reads it, and so does this check); ' +
