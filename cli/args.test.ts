@@ -4,13 +4,14 @@ import { BENCH_USAGE, CALIBRATE_USAGE, COMPARE_USAGE, parseBenchArgs, parseCalib
 
 describe('parseBenchArgs', () => {
   it('has the documented defaults', () => {
-    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, address: '', script: 'build/sse.js', help: false, k6Args: [], repeat: 1 });
+    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, k6Progress: false, address: '', script: 'build/sse.js', help: false, k6Args: [], repeat: 1 });
   });
   it('reads flags and passes everything after -- to k6 unchanged', () => {
-    expect(parseBenchArgs(['--interval', '2.5', '-q', '--dashboard', '--address', '127.0.0.1:7000', '--', '--vus', '5', '--quiet', '--', 'x'])).toEqual({
+    expect(parseBenchArgs(['--interval', '2.5', '-q', '--dashboard', '--k6-progress', '--address', '127.0.0.1:7000', '--', '--vus', '5', '--quiet', '--', 'x'])).toEqual({
       intervalSec: 2.5,
       quiet: true,
       dashboard: true,
+      k6Progress: true,
       address: '127.0.0.1:7000',
       script: 'build/sse.js',
       help: false,
@@ -33,8 +34,23 @@ describe('parseBenchArgs', () => {
 
 describe('parseCompareArgs', () => {
   it('takes two reports and an optional percentage', () => {
-    expect(parseCompareArgs(['a.json', 'b.json', '--max-regression', '10%'])).toEqual({ baseline: 'a.json', candidate: 'b.json', maxRegression: 0.1, help: false });
+    expect(parseCompareArgs(['a.json', 'b.json', '--max-regression', '10%'])).toEqual({
+      baseline: 'a.json',
+      candidate: 'b.json',
+      maxRegression: 0.1,
+      noiseRelative: null,
+      noiseAbsolute: {},
+      help: false,
+    });
     expect(parseCompareArgs(['a.json', 'b.json']).maxRegression).toBeNull();
+  });
+  it('takes noise floors: --noise for every figure, --noise-abs by figure key or unit (repeatable)', () => {
+    const args = parseCompareArgs(['--noise', '2%', '--noise-abs', 'ms=3', '--noise-abs', 'ttfeP95Ms=10', '--noise-abs', 'fraction=0.005', 'a.json', 'b.json']);
+    expect(args.noiseRelative).toBe(0.02);
+    expect(args.noiseAbsolute).toEqual({ ms: 3, ttfeP95Ms: 10, fraction: 0.005 });
+    expect(() => parseCompareArgs(['--noise-abs', 'ttfe=3', 'a.json', 'b.json'])).toThrow(/^--noise-abs: expected <figure or unit>=<number ≥ 0>, e\.g\. ttfeP95Ms=5 or ms=3, got "ttfe=3"; units: ms, \/s, fraction, count, bytes, tokens\/s/);
+    expect(() => parseCompareArgs(['--noise-abs', 'ms=-1', 'a.json', 'b.json'])).toThrow(/^--noise-abs: /);
+    expect(() => parseCompareArgs(['--noise', 'lots', 'a.json', 'b.json'])).toThrow('--noise: expected a percentage such as 10%, got "lots"');
   });
   it('parses percentages with or without %', () => {
     expect(parsePercent('--x', '10%')).toBe(0.1);

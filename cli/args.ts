@@ -4,6 +4,7 @@
  * Each parser returns plain options or throws UsageError naming the bad flag.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { REPORT_FIGURES, type FigureUnit } from '../lib/report-fields.ts';
 
 /** A bad flag or argument: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
@@ -20,6 +21,8 @@ export interface BenchArgs {
   readonly quiet: boolean;
   /** k6's web dashboard on, exported into the reports directory. */
   readonly dashboard: boolean;
+  /** Keep k6's once-a-second progress lines when the output is not a terminal (default: k6 --quiet there). */
+  readonly k6Progress: boolean;
   /** host:port for k6's REST API; '' = a free port on 127.0.0.1. */
   readonly address: string;
   /** k6 script to run. */
@@ -74,6 +77,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     interval: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     dashboard: { type: 'boolean' },
+    'k6-progress': { type: 'boolean' },
     address: { type: 'string' },
     script: { type: 'string' },
     repeat: { type: 'string' },
@@ -90,6 +94,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     intervalSec: positiveNumber('--interval', values.interval, DEFAULT_INTERVAL_SEC),
     quiet: values.quiet ?? false,
     dashboard: values.dashboard ?? false,
+    k6Progress: values['k6-progress'] ?? false,
     address,
     script: values.script ?? DEFAULT_SCRIPT,
     help: values.help ?? false,
@@ -111,6 +116,8 @@ Options:
   -q, --quiet        no live block (k6 output and the final block only)
   --dashboard        k6's web dashboard with an SSE tab (http://127.0.0.1:5665), exported to reports/;
                      at the end k6 waits until the dashboard tab is closed
+  --k6-progress      keep k6's progress lines when the output is not a terminal (CI logs,
+                     > file); by default k6 runs with --quiet there (the live lines report progress)
   --address <h:p>    address of k6's REST API (default: a free port on 127.0.0.1)
   --script <path>    k6 script (default ${DEFAULT_SCRIPT})
   --repeat <n>       run the same configuration n times; every figure then as median and min–max,
@@ -126,7 +133,30 @@ export interface CompareArgs {
   readonly candidate: string;
   /** Fraction (0.1 for "10%"), or null when not given. */
   readonly maxRegression: number | null;
+  /** --noise: relative noise floor for every figure (fraction), or null for each figure's own. */
+  readonly noiseRelative: number | null;
+  /** --noise-abs KEY=VALUE: absolute noise floors by figure key or unit. */
+  readonly noiseAbsolute: Readonly<Record<string, number>>;
   readonly help: boolean;
+}
+
+const NOISE_UNITS: readonly FigureUnit[] = ['ms', '/s', 'fraction', 'count', 'bytes', 'tokens/s'];
+
+/** `--noise-abs ttfeP95Ms=5` / `--noise-abs ms=3`: a figure key or a unit, and a number ≥ 0 in its unit. */
+function parseNoiseAbs(raws: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const keys = REPORT_FIGURES.map((f) => f.key);
+  for (const raw of raws) {
+    const m = /^\s*([^=\s]+)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(raw);
+    const [, key = '', value = ''] = m ?? [];
+    if (!m || !(keys.includes(key) || (NOISE_UNITS as readonly string[]).includes(key))) {
+      throw new UsageError(
+        `--noise-abs: expected <figure or unit>=<number ≥ 0>, e.g. ttfeP95Ms=5 or ms=3, got "${raw}"; units: ${NOISE_UNITS.join(', ')}; figures: the keys of the JSON report's figures (docs/reports.md)`,
+      );
+    }
+    out[key] = Number(value);
+  }
+  return out;
 }
 
 /** "10%", "10" and "0.5%" are percentages; returns a fraction. */
@@ -139,25 +169,36 @@ export function parsePercent(flag: string, raw: string): number {
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const { values, positionals } = parseStrict([...argv], {
     'max-regression': { type: 'string' },
+    noise: { type: 'string' },
+    'noise-abs': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   const help = values.help ?? false;
   const raw = values['max-regression'];
   const maxRegression = raw === undefined ? null : parsePercent('--max-regression', raw);
-  if (help) return { baseline: '', candidate: '', maxRegression, help };
+  const noiseRelative = values.noise === undefined ? null : parsePercent('--noise', values.noise);
+  const noiseAbsolute = parseNoiseAbs(values['noise-abs'] ?? []);
+  const common = { maxRegression, noiseRelative, noiseAbsolute, help };
+  if (help) return { baseline: '', candidate: '', ...common };
   if (positionals.length !== 2) {
     throw new UsageError(`expected two report files (baseline and candidate), got ${positionals.length}`);
   }
-  return { baseline: positionals[0] ?? '', candidate: positionals[1] ?? '', maxRegression, help };
+  return { baseline: positionals[0] ?? '', candidate: positionals[1] ?? '', ...common };
 }
 
-export const COMPARE_USAGE = `Usage: npm run compare -- [--max-regression 10%] BASELINE.json CANDIDATE.json
+export const COMPARE_USAGE = `Usage: npm run compare -- [--max-regression 10%] [--noise 5%] [--noise-abs ms=2] BASELINE.json CANDIDATE.json
 
 Prints the key figures of two JSON reports (reports/benchmark_*.json) side by side
-with deltas; "✗ worse" marks a figure that moved in its bad direction, "✓ better" the other way.
+with deltas; "✗ worse" marks a figure that moved in its bad direction, "✓ better" the other way,
+but only beyond the figure's noise floor: a change must exceed both its relative and its absolute
+bound (defaults: latencies 5 % and 2 ms, rates 5 % and 0.05/s, tokens/s 5 % and 0.5, success
+rate 0.1 percentage point, counts any change; per figure in docs/reports.md).
 
 Options:
-  --max-regression <p>  exit 1 when a key figure (rate, latency, %) is worse than the baseline by more than p (e.g. 10%)
+  --max-regression <p>  exit 1 when a key figure (rate, latency, success rate) is worse than the baseline by more than p (e.g. 10%), beyond its noise floor
+  --noise <p>           relative noise floor for every figure (e.g. 2%, 0 = none)
+  --noise-abs <k>=<v>   absolute noise floor in the figure's unit, for a figure (ttfeP95Ms=5) or a unit
+                        (ms, /s, fraction, count, bytes, tokens/s); repeatable
   -h, --help            this text
 
 Exit code: 0, 1 when --max-regression is exceeded, 2 for a bad flag or an unreadable report.`;
@@ -207,7 +248,9 @@ export function parseCalibrateArgs(argv: readonly string[]): CalibrateArgs {
 export const CALIBRATE_USAGE = `Usage: npm run calibrate -- [--steps 10,25,50,...] [--step-duration 10] [--ttfe-ms 100] [--tolerance-ms 5]
 
 Runs a short ramp of k6 against the embedded mock server, which answers with a known
-time to first event, and reports the highest load at which this machine measures TTFE
-within the tolerance: trust heavier runs on this machine less.
+time to first event. The lightest step measures this machine's baseline error (TTFE p95
+minus the true TTFE); the ramp stops where the error grows beyond baseline + tolerance.
+Reports both: the baseline, and the highest load measured within it — trust heavier runs
+on this machine less.
 
 Needs k6 with k6/x/sse (exit 2 with the fix when missing).`;

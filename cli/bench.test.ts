@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { k6RunArgs, realPreflightDeps, runBench } from './bench.ts';
+import { startMockServer } from '../mock/server.ts';
+import { k6RunArgs, k6SkipsTlsVerify, realPreflightDeps, runBench } from './bench.ts';
 import { webDashboardPath } from '../grafana/web-dashboard.ts';
 import { END_OF_TEST_NOTE } from './web-dashboard-run.ts';
 import { parseBenchArgs } from './args.ts';
@@ -52,6 +53,7 @@ const oldK6 = writeFakeK6('k6-old', 'k6 v1.1.0 (go1.24.1, linux/amd64)');
 let server: Server;
 let port = 0;
 let metricRequests = 0;
+let probeRequests = 0;
 beforeAll(async () => {
   const t10 = readFileSync(fixture('rest-metrics-t10.json'));
   const t15 = readFileSync(fixture('rest-metrics-t15.json'));
@@ -66,7 +68,13 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"type":"status","id":"default","attributes":{"status":9,"running":false}}}');
       return;
     }
-    res.writeHead(404).end(); // the "target": reachable, not the mock, no /health route
+    if (req.method === 'POST' && req.url === '/v1/workflows/run') {
+      // the "target" of the preflight's probe request: a Dify workflow's first event
+      probeRequests++;
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: {"event":"workflow_started","task_id":"t","data":{}}\n\n');
+      return;
+    }
+    res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
@@ -80,6 +88,7 @@ let reports = '';
 let run = 0;
 beforeEach(() => {
   metricRequests = 0;
+  probeRequests = 0;
   reports = join(dir, `reports-${++run}`);
   mkdirSync(reports);
 });
@@ -125,7 +134,8 @@ describe('runBench with a stand-in k6', () => {
     const r = await bench(['--interval', '0.2', '--address', `127.0.0.1:${port}`, '--script', script, '--', '--vus', '2']);
     if (process.env.SHOW_BENCH_OUTPUT) console.log([...r.out, '--- stderr ---', ...r.err].join('\n'));
     expect(r.code).toBe(99);
-    expect(r.args).toEqual(['run', '--no-usage-report', '--address', `127.0.0.1:${port}`, '--vus', '2', script]);
+    // not a terminal: k6 runs --quiet (no progress line every second in a CI log)
+    expect(r.args).toEqual(['run', '--no-usage-report', '--quiet', '--address', `127.0.0.1:${port}`, '--vus', '2', script]);
     expect(r.env).toMatch(/^K6_NO_USAGE_REPORT=true$/m);
     expect(r.out).toContain('running (fake k6)');
     expect(r.err).toContain('level=info msg=from-k6-stderr');
@@ -203,6 +213,50 @@ describe('runBench with a stand-in k6', () => {
     expect(metricRequests).toBe(0);
   });
 
+  it('runs against a keyless OpenAI-compatible server (the embedded mock) with no API key: exit 0', { timeout: 30_000 }, async () => {
+    const mock = await startMockServer({ port: 0, ttfeMs: 0, ttftMs: 0, tokens: 2, tokenIntervalMs: 0 });
+    try {
+      const r = await bench(['--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], {
+        BASE_URL: mock.url,
+        TARGET: 'openai-chat',
+        MODEL: 'gpt-4',
+        API_KEY: '',
+        FAKE_K6_EXIT: '0',
+        FAKE_K6_GATE: '',
+      });
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`bench: one probe request sent (POST ${mock.url}/v1/chat/completions): HTTP 200 text/event-stream, first event "chat.completion.chunk", as TARGET=openai-chat reads it`);
+      expect(r.args[0]).toBe('run');
+      expect(mock.stats().streamsStarted).toBe(1); // the probe; the stand-in k6 sends nothing
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('stops before the run when the server answers 401, having sent one request', async () => {
+    const mock = await startMockServer({ port: 0, apiKey: 'test-key-not-real' });
+    try {
+      const r = await bench(['--script', script], { BASE_URL: mock.url, API_KEY: '' });
+      expect(r.code).toBe(2);
+      expect(r.err.join('\n')).toMatch(/^preflight failed: the server wants a key: POST .* answered HTTP 401.*\n {2}fix: export API_KEY=.*\n\(one probe request was sent to the target; no load was run\)$/);
+      expect(r.args).toEqual([]); // k6 never ran
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('sends the probe to the target once per run', { timeout: 30_000 }, async () => {
+    await bench(['--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_EXIT: '0', FAKE_K6_GATE: '' });
+    expect(probeRequests).toBe(1);
+  });
+
+  it('tells the probe to skip TLS verification when k6 does', () => {
+    expect(k6SkipsTlsVerify(['--insecure-skip-tls-verify'])).toBe(true);
+    expect(k6SkipsTlsVerify(['--vus', '2', '--insecure-skip-tls-verify=true'])).toBe(true);
+    expect(k6SkipsTlsVerify(['--insecure-skip-tls-verify=false'])).toBe(false);
+    expect(k6SkipsTlsVerify([])).toBe(false);
+  });
+
   it('exits 2 for a bad flag, 0 for --help', async () => {
     const bad = await bench(['--interval', 'x']);
     expect(bad.code).toBe(2);
@@ -249,5 +303,18 @@ describe('runBench with a stand-in k6', () => {
 
   it('builds the k6 command line with --no-usage-report always', () => {
     expect(k6RunArgs(parseBenchArgs([]), '127.0.0.1:1234')).toEqual(['run', '--no-usage-report', '--address', '127.0.0.1:1234', 'build/sse.js']);
+  });
+
+  it('passes k6 --quiet when the output is not a terminal, unless --k6-progress (or -q after --) says otherwise', () => {
+    const line = (argv: string[], isTTY: boolean) => k6RunArgs(parseBenchArgs(argv), '127.0.0.1:1234', isTTY);
+    expect(line([], false)).toEqual(['run', '--no-usage-report', '--quiet', '--address', '127.0.0.1:1234', 'build/sse.js']);
+    expect(line([], true)).not.toContain('--quiet');
+    expect(line(['--k6-progress'], false)).not.toContain('--quiet');
+    expect(line(['--', '-q'], false)).toEqual(['run', '--no-usage-report', '--address', '127.0.0.1:1234', '-q', 'build/sse.js']);
+  });
+
+  it('a terminal run keeps k6\'s progress bars', { timeout: 30_000 }, async () => {
+    const r = await bench(['--interval', '5', '--address', `127.0.0.1:${port}`, '--script', script], { FAKE_K6_EXIT: '0', FAKE_K6_GATE: '' }, true);
+    expect(r.args).not.toContain('--quiet');
   });
 });

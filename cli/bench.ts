@@ -12,7 +12,7 @@ import { locateK6 } from './k6-locate.ts';
 import { renderLiveBlock, renderLiveLine } from './live-block.ts';
 import { freeAddress, generatorVerdict, runK6 } from './k6-run.ts';
 import { consoleIo, type Io, runAsMain } from './main-guard.ts';
-import { EXIT_PREFLIGHT, formatPreflightError, httpProbe, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
+import { EXIT_PREFLIGHT, formatPreflightError, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
 import { finishReports, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 import { loadChartJs } from './html-report.ts';
 import { type RepeatedRun, runRepeated } from './bench-repeat.ts';
@@ -23,7 +23,6 @@ import { dashboardStartNote, END_OF_TEST_NOTE, fetchRunStatus, watchRunEnd, webD
 export const realPreflightDeps: PreflightDeps = {
   locateK6,
   fileExists: existsSync,
-  probe: httpProbe,
   startMock: async (host, port) => {
     const { startMockServer } = await import('../mock/server.ts');
     return startMockServer({ host, port });
@@ -38,9 +37,23 @@ export interface BenchDeps {
   readonly now: () => number;
 }
 
-/** The `k6 run` command line: our REST address, no usage report, the user's flags, the script. */
-export function k6RunArgs(args: BenchArgs, address: string): string[] {
-  return ['run', '--no-usage-report', '--address', address, ...args.k6Args, args.script];
+/** Whether the k6 flags turn TLS verification off (`--insecure-skip-tls-verify`, `=true`): the probe request does the same. */
+export function k6SkipsTlsVerify(k6Args: readonly string[]): boolean {
+  return k6Args.some((a) => a === '--insecure-skip-tls-verify' || /^--insecure-skip-tls-verify=(true|1)$/i.test(a));
+}
+
+/**
+ * Whether k6 runs with `--quiet` (no progress lines): when the output is not a terminal —
+ * k6 would print a progress line every second into a CI log or a file, while the live lines
+ * already report progress — unless --k6-progress asks for them or the k6 flags say -q already.
+ */
+export function quietK6(args: BenchArgs, isTTY: boolean): boolean {
+  return !isTTY && !args.k6Progress && !args.k6Args.some((a) => a === '-q' || a === '--quiet' || a.startsWith('--quiet='));
+}
+
+/** The `k6 run` command line: our REST address, no usage report, --quiet off a terminal (quietK6), the user's flags, the script. */
+export function k6RunArgs(args: BenchArgs, address: string, isTTY = true): string[] {
+  return ['run', '--no-usage-report', ...(quietK6(args, isTTY) ? ['--quiet'] : []), '--address', address, ...args.k6Args, args.script];
 }
 
 /**
@@ -70,7 +83,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
   let picked;
   try {
     picked = difyStateEnv(deps.env); // npm run setup:dify's key and URL when API_KEY is unset
-    pre = await preflight(picked.env, args.script, deps.preflight);
+    pre = await preflight(picked.env, args.script, deps.preflight, { insecureSkipTlsVerify: k6SkipsTlsVerify(args.k6Args) });
   } catch (err) {
     if (!(err instanceof PreflightError)) throw err;
     io.err(formatPreflightError(err));
@@ -96,7 +109,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
         : null;
       const run = await runK6({
         bin: pre.k6.bin,
-        args: k6RunArgs(args, address),
+        args: k6RunArgs(args, address, deps.isTTY),
         env: { ...picked.env, ...pre.env, ...(dash?.env ?? {}) },
         address,
         intervalMs: args.intervalSec * 1000,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REPORT_FIGURES, type FigureDef } from '../lib/report-fields.ts';
-import { compareFigures, formatRatio, isGated, regressionsOver, renderCompareTable, renderErrorComparison } from './compare-table.ts';
+import { compareFigures, formatRatio, isGated, noiseFloorOf, regressionsOver, renderCompareTable, renderErrorComparison } from './compare-table.ts';
 import { runCompare } from './compare.ts';
 
 const fixturePath = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -16,6 +16,7 @@ const def = (key: string, unit: FigureDef['unit'], better: FigureDef['better']):
   unitText: unit === '/s' ? 'events/sec' : unit,
   section: 'Latency',
   description: '',
+  noise: { relative: 0, absolute: 0 }, // every change counts: the judging itself is under test
 });
 
 describe('compareFigures', () => {
@@ -49,6 +50,44 @@ describe('compareFigures', () => {
   });
 });
 
+describe('the noise floor (lib/report-fields.ts NoiseFloor)', () => {
+  const ttfe = REPORT_FIGURES.find((f) => f.key === 'ttfeP95Ms')!;
+  const success = REPORT_FIGURES.find((f) => f.key === 'successRate')!;
+  const rows = (a: number, b: number, def: FigureDef = ttfe, overrides?: Parameters<typeof compareFigures>[3]) =>
+    compareFigures([def], { figures: { [def.key]: a } }, { figures: { [def.key]: b } }, overrides);
+
+  it('does not mark +0.00 ms or +0.43 ms as worse (the issue: both were "✗ worse")', () => {
+    expect(rows(150, 150.004)[0]?.verdict).toBe('same');
+    expect(rows(150, 150.43)[0]?.verdict).toBe('same');
+    const table = renderCompareTable(rows(150, 150.43), { a: 'a', b: 'b' }, null).split('\n')[1];
+    expect(table).toMatch(/150 ms\s+150 ms\s+\+0\.43 ms\s+\+0\.3%$/);
+  });
+
+  it('marks a change only beyond both bounds: 5 % and 2 ms for a latency', () => {
+    expect(rows(20, 21.5)[0]?.verdict).toBe('same'); // +7.5 %, but only 1.5 ms
+    expect(rows(200, 209)[0]?.verdict).toBe('same'); // +9 ms, but only 4.5 %
+    expect(rows(200, 211)[0]?.verdict).toBe('worse'); // +11 ms and 5.5 %
+    expect(rows(200, 189)[0]?.verdict).toBe('better');
+  });
+
+  it('judges the success rate in percentage points', () => {
+    expect(rows(1, 0.9995, success)[0]?.verdict).toBe('same'); // 0.05 point
+    expect(rows(1, 0.998, success)[0]?.verdict).toBe('worse'); // 0.2 point
+  });
+
+  it('--max-regression uses the same rule: a change within the noise never fails the gate', () => {
+    expect(regressionsOver(rows(150, 150.43), 0)).toEqual([]);
+    expect(regressionsOver(rows(150, 170), 0.1).map((r) => r.def.key)).toEqual(['ttfeP95Ms']);
+  });
+
+  it('takes overrides: a relative floor for all, an absolute one by figure key or unit', () => {
+    expect(rows(200, 211, ttfe, { relative: 0.1, absolute: {} })[0]?.verdict).toBe('same');
+    expect(rows(200, 211, ttfe, { relative: null, absolute: { ms: 20 } })[0]?.verdict).toBe('same');
+    expect(rows(200, 204, ttfe, { relative: 0, absolute: { ttfeP95Ms: 1, ms: 20 } })[0]?.verdict).toBe('worse'); // the figure's own wins
+    expect(noiseFloorOf(ttfe)).toEqual({ relative: 0.05, absolute: 2 });
+  });
+});
+
 describe('report comparison from report files', () => {
   const a = JSON.parse(readFileSync(A, 'utf8')) as { figures: Record<string, number | null>; errorsByType: Record<string, number> };
   const b = JSON.parse(readFileSync(B, 'utf8')) as typeof a;
@@ -63,7 +102,8 @@ describe('report comparison from report files', () => {
   it('marks TTFE p95 55 → 77 ms as a regression over the limit and throughput as worse within it', () => {
     expect(table.find((l) => l.startsWith('TTFE p95 '))).toMatch(/55\.0 ms\s+77\.0 ms\s+\+22\.0 ms\s+\+40\.0%\s+✗ worse \(over 10%\)$/);
     expect(table.find((l) => l.startsWith('Event Throughput'))).toMatch(/49\.40 events\/sec\s+46\.87 events\/sec\s+−2\.53 events\/sec\s+−5\.1%\s+✗ worse$/);
-    expect(table.find((l) => l.startsWith('Average Stream Duration'))).toMatch(/663 ms\s+640 ms\s+−23\.0 ms\s+−3\.5%\s+✓ better$/);
+    expect(table.find((l) => l.startsWith('Average Stream Duration'))).toMatch(/663 ms\s+640 ms\s+−23\.0 ms\s+−3\.5%$/); // within 5 %: noise
+    expect(table.find((l) => l.startsWith('Success Rate'))).toMatch(/100\.00%\s+98\.00%\s+−2\.00 pt\s+−2\.0%\s+✗ worse$/);
     expect(table.find((l) => l.startsWith('Average Tokens per Second'))).toMatch(/n\/a\s+n\/a$/);
   });
 
@@ -85,7 +125,7 @@ describe('runCompare', () => {
     expect(await runCompare(['--max-regression', '10%', A, B], c.io)).toBe(1);
     const last = c.out.at(-1) ?? '';
     expect(last).toBe(
-      'FAIL: 7 key figure(s) regressed by more than 10%: Average TTFE, TTFE p50, TTFE p95, TTFE p99, Average TTFT, TTFT p95, Open Time p95',
+      'FAIL: 8 key figure(s) regressed by more than 10%: Average TTFE, TTFE p50, TTFE p95, TTFE p99, Average TTFT, TTFT p50, TTFT p95, Open Time p95',
     );
     expect(c.out).toContain('note: B: generator saturated — results understate the target');
   });
@@ -98,6 +138,26 @@ describe('runCompare', () => {
     expect(await runCompare([A, A, '--max-regression', '0%'], capture().io)).toBe(0); // identical runs
   });
 
+  it('reads a sse-bench/report@1 baseline (success rate in percent) and says it converted it', async () => {
+    const v1 = JSON.parse(readFileSync(A, 'utf8')) as { schema: string; figures: Record<string, number>; ratings: Record<string, { value: number }> };
+    v1.schema = 'sse-bench/report@1';
+    v1.figures['successRate'] = 100;
+    v1.ratings['successRate']!.value = 100;
+    const c = capture();
+    expect(await runCompare(['old.json', B], c.io, (p) => (p === 'old.json' ? JSON.stringify(v1) : readFileSync(B, 'utf8')))).toBe(0);
+    expect(c.out).toContain('note: old.json is a sse-bench/report@1 report: its success rate (percent) was read as a fraction, as in sse-bench/report@2');
+    expect(c.out.join('\n')).toMatch(/^Success Rate\s+100\.00%\s+98\.00%\s/m);
+  });
+
+  it('--noise and --noise-abs reach the table and the gate', async () => {
+    const c = capture();
+    expect(await runCompare(['--max-regression', '10%', '--noise-abs', 'ms=100', A, B], c.io)).toBe(0); // every latency change is under 100 ms
+    expect(c.out.at(-1)).toBe('OK: no key figure regressed by more than 10%.');
+    const d = capture();
+    expect(await runCompare(['--noise', '50%', A, B], d.io)).toBe(0);
+    expect(d.out.join('\n')).not.toMatch(/TTFE p95 .*✗ worse/); // +40 % is within a 50 % floor
+  });
+
   it('exits 2 with a clear message for a missing file, a file that is not a report, and bad flags', async () => {
     let c = capture();
     expect(await runCompare(['/nonexistent/a.json', B], c.io)).toBe(2);
@@ -105,7 +165,7 @@ describe('runCompare', () => {
 
     c = capture();
     expect(await runCompare([A, 'x.json'], c.io, (p) => (p === A ? readFileSync(A, 'utf8') : '{"schema":"other"}'))).toBe(2);
-    expect(c.err[0]).toBe('compare: x.json: schema: expected "sse-bench/report@1", got "other" (is this a benchmark_*.json report from sse-bench?)');
+    expect(c.err[0]).toBe('compare: x.json: schema: expected "sse-bench/report@2" (or the older "sse-bench/report@1"), got "other" (is this a benchmark_*.json report from sse-bench?)');
 
     c = capture();
     expect(await runCompare([A, 'y.json'], c.io, (p) => (p === A ? readFileSync(A, 'utf8') : 'not json'))).toBe(2);

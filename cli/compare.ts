@@ -4,13 +4,13 @@
  * 2 for a bad flag or a report that cannot be read.
  */
 import { readFileSync } from 'node:fs';
-import { parseReportJson, type ReportJson } from '../lib/report-json.ts';
+import { readReportJson, type ReportJson } from '../lib/report-json.ts';
 import { REPORT_FIGURES, SATURATION_NOTE } from '../lib/report-fields.ts';
 import { COMPARE_USAGE, parseCompareArgs, UsageError } from './args.ts';
 import { compareFigures, limitText, regressionsOver, renderCompareTable, renderErrorComparison } from './compare-table.ts';
 import { consoleIo, type Io, runAsMain } from './main-guard.ts';
 
-function readReport(path: string, readFile: (p: string) => string): ReportJson {
+function readReport(path: string, readFile: (p: string) => string, notes: string[]): ReportJson {
   let text: string;
   try {
     text = readFile(path);
@@ -18,7 +18,9 @@ function readReport(path: string, readFile: (p: string) => string): ReportJson {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`${path}: cannot read the report (${code ?? (err as Error).message})`);
   }
-  return parseReportJson(text, path);
+  const { report, convertedFrom } = readReportJson(text, path);
+  if (convertedFrom !== null) notes.push(`note: ${path} is a ${convertedFrom} report: its success rate (percent) was read as a fraction, as in ${report.schema}`);
+  return report;
 }
 
 function settingsNotes(a: ReportJson, b: ReportJson): string[] {
@@ -35,24 +37,25 @@ export async function runCompare(argv: readonly string[], io: Io = consoleIo, re
   let a: ReportJson;
   let b: ReportJson;
   let args;
+  const readNotes: string[] = [];
   try {
     args = parseCompareArgs(argv);
     if (args.help) {
       io.out(COMPARE_USAGE);
       return 0;
     }
-    a = readReport(args.baseline, readFile);
-    b = readReport(args.candidate, readFile);
+    a = readReport(args.baseline, readFile, readNotes);
+    b = readReport(args.candidate, readFile, readNotes);
   } catch (err) {
     io.err(`compare: ${(err as Error).message}`);
     if (err instanceof UsageError && !/cannot read/.test(err.message)) io.err(`(npm run compare -- --help for usage)`);
     return 2;
   }
-  const rows = compareFigures(REPORT_FIGURES, a, b);
+  const rows = compareFigures(REPORT_FIGURES, a, b, { relative: args.noiseRelative, absolute: args.noiseAbsolute });
   io.out(renderCompareTable(rows, { a: args.baseline, b: args.candidate }, args.maxRegression));
   io.out('');
   io.out(renderErrorComparison(a.errorsByType, b.errorsByType));
-  for (const note of settingsNotes(a, b)) io.out(note);
+  for (const note of [...readNotes, ...settingsNotes(a, b)]) io.out(note);
   if (args.maxRegression === null) return 0;
   const over = regressionsOver(rows, args.maxRegression);
   const limit = limitText(args.maxRegression);

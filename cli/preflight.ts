@@ -2,18 +2,29 @@
  * `npm run bench` preflight: everything that must hold before k6 starts, each failure one
  * PreflightError (problem + fix, exit code 2) with no load sent.
  *
- * 1. settings parse (lib/config.ts `loadConfig`, the same loader build/sse.js runs);
+ * 1. settings parse (lib/config.ts `loadConfig`, the same loader build/sse.js runs), and the
+ *    questions load (QUESTIONS_FILE);
  * 2. k6 >= 1.2 that loads k6/x/sse (k6-locate.ts);
  * 3. the k6 script exists (npm run build);
- * 4. an API key for any target but the mock (checked before anything is sent to a real target);
- * 5. the target answers: any HTTP response counts as reachable; Dify targets also get their
- *    `/health` checked (a 5xx fails, a 404 — not routed — is ignored). With BASE_URL unset
- *    (or the default) and nothing listening there, the embedded mock server is started.
+ * 4. ONE probe request to the target, sent exactly as the run's first request (lib/targets.ts
+ *    builds it: method, URL, headers — the API key when set —, body), read until its first
+ *    event that is not a keep-alive or 10 s, then closed (target-probe.ts). What it saw decides
+ *    (probe-verdict.ts): a key the server wants (401/403), a wrong URL (404), no event stream, an
+ *    event of another TARGET, a server error event, a refused connection or a TLS failure stop
+ *    the run with the fix. A missing API key is an error only when the server says so.
+ *    With BASE_URL unset (or the default) and nothing listening there, the embedded mock server
+ *    is started instead (nothing was sent).
  */
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../lib/config.ts';
 import { envVarDef } from '../lib/env-vars.ts';
+import { pickQuestion, userId } from '../lib/question-pick.ts';
+import { loadQuestions } from '../lib/questions.ts';
 import { redactUrl } from '../lib/redact.ts';
+import { createTarget } from '../lib/targets.ts';
 import type { K6Location } from './k6-locate.ts';
+import { isTlsFailure, MOCK_HINT, probeVerdict } from './probe-verdict.ts';
+import { PROBE_TIMEOUT_MS, probeTarget, type ProbeObservation, type ProbeRequest } from './target-probe.ts';
 
 /** Exit code of a failed preflight or a bad flag: nothing was run or sent. */
 export const EXIT_PREFLIGHT = 2;
@@ -22,6 +33,8 @@ export class PreflightError extends Error {
   constructor(
     readonly problem: string,
     readonly fix: string,
+    /** Whether the probe request had been sent to the target when the preflight stopped. */
+    readonly probeSent = false,
   ) {
     super(problem);
     this.name = 'PreflightError';
@@ -30,10 +43,14 @@ export class PreflightError extends Error {
 
 /** The message printed for a failed preflight. */
 export function formatPreflightError(e: PreflightError): string {
-  return `preflight failed: ${e.problem}\n  fix: ${e.fix}\n(nothing was sent to the target)`;
+  const sent = e.probeSent ? '(one probe request was sent to the target; no load was run)' : '(nothing was sent to the target)';
+  return `preflight failed: ${e.problem}\n  fix: ${e.fix}\n${sent}`;
 }
 
-/** Result of one GET: the status, or the network error code/message. */
+/**
+ * Result of one GET: the status, or the network error code/message.
+ * @deprecated The preflight sends one probe request (ProbeRequest) instead; kept for callers of httpProbe.
+ */
 export type ProbeResult = { status: number; body: string } | { error: string; code: string };
 
 export interface StartedMock {
@@ -44,8 +61,22 @@ export interface StartedMock {
 export interface PreflightDeps {
   locateK6(env: NodeJS.ProcessEnv): Promise<K6Location>;
   fileExists(path: string): boolean;
-  probe(url: string): Promise<ProbeResult>;
   startMock(host: string, port: number): Promise<StartedMock>;
+  /** Sends the one probe request (default: target-probe.ts `probeTarget`, real network). */
+  sendProbe?(request: ProbeRequest): Promise<ProbeObservation>;
+  /** Reads QUESTIONS_FILE and SSL_CERT_FILE (default: fs.readFileSync as UTF-8). */
+  readFile?(path: string): string;
+  /**
+   * @deprecated Unused: the GET checks were replaced by the probe request. Kept optional so
+   * dependency objects written for the earlier interface still type-check.
+   */
+  probe?(url: string): Promise<ProbeResult>;
+}
+
+/** How the run will connect, beyond the environment: from the k6 flags. */
+export interface PreflightOptions {
+  /** k6 runs with --insecure-skip-tls-verify: the probe does not verify the certificate either. */
+  readonly insecureSkipTlsVerify?: boolean;
 }
 
 export interface PreflightResult {
@@ -55,27 +86,15 @@ export interface PreflightResult {
   readonly env: Record<string, string>;
   /** The embedded mock, when this run started it: stop it after the run. */
   readonly mock: StartedMock | null;
-  /** One-line notes for the user (what was started, what is being targeted). */
+  /** One-line notes for the user (what was started, what the probe request saw). */
   readonly notes: readonly string[];
 }
-
-const MOCK_HINT = 'leave BASE_URL unset to run against the embedded mock server';
 
 /** True when BASE_URL is unset, blank or the default (which is where the embedded mock listens). */
 export function isDefaultBaseUrl(env: NodeJS.ProcessEnv): boolean {
   const norm = (u: string): string => u.trim().replace(/\/+$/, '');
   const value = norm(env.BASE_URL ?? '');
   return value === '' || value === norm(envVarDef('BASE_URL').default);
-}
-
-/** Our mock's `GET /stats` answer: tells the embedded mock (no API key needed) from a real server. */
-export function looksLikeMockStats(body: string): boolean {
-  try {
-    const v = JSON.parse(body) as Record<string, unknown>;
-    return ['activeStreams', 'streamsStarted', 'streamsFinished', 'eventsSent'].every((k) => typeof v[k] === 'number');
-  } catch {
-    return false;
-  }
 }
 
 function originOf(url: string): string {
@@ -93,8 +112,46 @@ function configOrThrow(env: NodeJS.ProcessEnv): Config {
   }
 }
 
-export async function preflight(env: NodeJS.ProcessEnv, script: string, deps: PreflightDeps): Promise<PreflightResult> {
+/** k6 reads K6_INSECURE_SKIP_TLS_VERIFY as its --insecure-skip-tls-verify. */
+function skipsTlsVerify(env: NodeJS.ProcessEnv, options: PreflightOptions): boolean {
+  return options.insecureSkipTlsVerify === true || /^(true|1)$/i.test(env.K6_INSECURE_SKIP_TLS_VERIFY ?? '');
+}
+
+/** The run's first request (iteration 0 of VU "0"), as lib/targets.ts builds it for k6/x/sse. */
+export function probeRequest(config: Config, env: NodeJS.ProcessEnv, options: PreflightOptions, readFile: (path: string) => string): ProbeRequest {
+  let questions: string[];
+  try {
+    questions = loadQuestions(config, readFile);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new PreflightError(`setting ${err.message}`, `fix ${err.variable}`);
+    throw err;
+  }
+  const { url, params } = createTarget(config).request(pickQuestion(questions, 0), userId(config.userPrefix, 0, 0));
+  const certFile = env.SSL_CERT_FILE ?? '';
+  let ca: string | undefined;
+  if (certFile !== '' && url.startsWith('https:')) {
+    try {
+      ca = readFile(certFile);
+    } catch (err) {
+      throw new PreflightError(`SSL_CERT_FILE=${certFile} cannot be read (${(err as Error).message})`, 'point SSL_CERT_FILE at a PEM file of CA certificates, or unset it');
+    }
+  }
+  return {
+    method: params.method ?? 'GET',
+    url,
+    headers: params.headers ?? {},
+    // k6/x/sse trims the body (types/k6-x-sse); so does the probe.
+    ...(params.body !== undefined ? { body: params.body.trim() } : {}),
+    insecureSkipTlsVerify: skipsTlsVerify(env, options),
+    ...(ca !== undefined ? { ca } : {}),
+    timeoutMs: PROBE_TIMEOUT_MS,
+  };
+}
+
+export async function preflight(env: NodeJS.ProcessEnv, script: string, deps: PreflightDeps, options: PreflightOptions = {}): Promise<PreflightResult> {
   const config = configOrThrow(env);
+  const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const request = probeRequest(config, env, options, readFile);
   const notes: string[] = [];
 
   const k6 = await deps.locateK6(env);
@@ -104,56 +161,48 @@ export async function preflight(env: NodeJS.ProcessEnv, script: string, deps: Pr
     throw new PreflightError(`the k6 script ${script} does not exist`, 'run `npm run build` (npm install runs it too), or pass --script <path>');
   }
 
-  const shownUrl = redactUrl(config.baseUrl);
-  const defaultUrl = isDefaultBaseUrl(env);
-  if (!defaultUrl && config.apiKey === '') {
-    throw new PreflightError(
-      `no API key for ${config.target} at ${shownUrl}: API_KEY (or DIFY_API_KEY) is not set`,
-      `export API_KEY=<the app's API key> (Dify: the app's "API Access" key; OpenAI-compatible: the bearer token), or ${MOCK_HINT}`,
-    );
+  const seen = await (deps.sendProbe ?? probeTarget)(request);
+  if (seen.kind === 'network' && seen.code === 'ECONNREFUSED' && isDefaultBaseUrl(env)) {
+    const mock = await startEmbeddedMock(config, deps);
+    notes.push(`nothing listened on ${originOf(config.baseUrl)}: started the embedded mock server at ${mock.url} for this run`);
+    return { config, k6: { bin: k6.bin, version: k6.version }, env: { ...k6.env, BASE_URL: mock.url }, mock, notes };
   }
-
-  const origin = originOf(config.baseUrl);
-  const reach = await deps.probe(config.baseUrl);
-  if ('error' in reach) {
-    if (defaultUrl && reach.code === 'ECONNREFUSED') {
-      const u = new URL(origin);
-      const host = u.hostname === 'localhost' ? '127.0.0.1' : u.hostname.replace(/^\[|\]$/g, '');
-      const port = Number(u.port || 80);
-      let mock: StartedMock;
-      try {
-        mock = await deps.startMock(host, port);
-      } catch (err) {
-        throw new PreflightError(`could not start the embedded mock server on ${host}:${port} (${(err as Error).message})`, `free port ${port}, or set BASE_URL to a running server`);
-      }
-      notes.push(`nothing listened on ${origin}: started the embedded mock server at ${mock.url} for this run`);
-      return { config, k6: { bin: k6.bin, version: k6.version }, env: { ...k6.env, BASE_URL: mock.url }, mock, notes };
-    }
-    throw new PreflightError(
-      `the target ${shownUrl} is unreachable (${reach.error})`,
-      defaultUrl ? `stop whatever holds ${origin} or start the server there` : `start the server or fix BASE_URL, or ${MOCK_HINT}`,
-    );
-  }
-
-  const stats = await deps.probe(`${origin}/stats`);
-  const isMock = 'status' in stats && stats.status === 200 && looksLikeMockStats(stats.body);
-  if (!isMock && config.apiKey === '') {
-    throw new PreflightError(
-      `no API key for ${config.target} at ${shownUrl}: API_KEY (or DIFY_API_KEY) is not set, and the server there is not the sse-bench mock`,
-      `export API_KEY=<the app's API key>, or stop the server on ${origin} so the embedded mock can start`,
-    );
-  }
-  if (config.target.startsWith('dify-') && !isMock) {
-    const health = await deps.probe(`${origin}/health`);
-    if ('status' in health && health.status >= 500) {
-      throw new PreflightError(`the target's health check ${origin}/health answered HTTP ${health.status}`, 'check the Dify API server (its logs, its database and Redis) and run again');
-    }
-  }
-  notes.push(isMock ? `target: the sse-bench mock already running at ${origin}` : `target: ${config.target} at ${shownUrl}`);
+  const verdict = probeVerdict(seen, {
+    target: config.target,
+    method: request.method,
+    shownUrl: redactUrl(request.url),
+    shownBaseUrl: redactUrl(config.baseUrl),
+    endpoint: config.endpoint,
+    endpointSet: (env.ENDPOINT ?? '').trim() !== '',
+    apiKey: config.apiKey,
+    timeoutMs: request.timeoutMs ?? PROBE_TIMEOUT_MS,
+  });
+  if (!verdict.ok) throw new PreflightError(verdict.problem, verdict.fix, probeReachedTarget(seen));
+  notes.push(`target: ${config.target} at ${redactUrl(config.baseUrl)}`, verdict.note);
   return { config, k6: { bin: k6.bin, version: k6.version }, env: { ...k6.env }, mock: null, notes };
 }
 
-/** GET with a 5 s deadline; the body is read only when it is JSON (never a stream); never throws. */
+/** Whether the request got out: not when the connection was refused, the host unknown or TLS failed (before any byte of it). */
+function probeReachedTarget(seen: ProbeObservation): boolean {
+  if (seen.kind !== 'network') return true;
+  return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(seen.code) && !isTlsFailure(seen.code, seen.message);
+}
+
+async function startEmbeddedMock(config: Config, deps: PreflightDeps): Promise<StartedMock> {
+  const u = new URL(originOf(config.baseUrl));
+  const host = u.hostname === 'localhost' ? '127.0.0.1' : u.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(u.port || 80);
+  try {
+    return await deps.startMock(host, port);
+  } catch (err) {
+    throw new PreflightError(`could not start the embedded mock server on ${host}:${port} (${(err as Error).message})`, `free port ${port}, or set BASE_URL to a running server`);
+  }
+}
+
+/**
+ * GET with a 5 s deadline; the body is read only when it is JSON (never a stream); never throws.
+ * @deprecated The preflight no longer uses it (see probeTarget); kept for existing callers.
+ */
 export async function httpProbe(url: string): Promise<ProbeResult> {
   try {
     const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });

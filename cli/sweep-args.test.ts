@@ -10,6 +10,7 @@ describe('parseSweepArgs', () => {
       slos: [
         { metric: 'sse_ttfe', expression: 'p(95)<500' },
         { metric: 'sse_stream_success', expression: 'rate>0.99' },
+        { metric: 'sse_streams_closed', expression: 'count>0' },
       ],
       search: { start: 10, max: 1000, precision: 0.1, factor: 2 },
       stepSec: 20,

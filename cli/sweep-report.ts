@@ -7,7 +7,7 @@
  */
 import { METRIC_LIST } from '../lib/metric-defs.ts';
 import type { ReportSettings } from '../lib/redact.ts';
-import { FIGURE_KEYS, figureDef, formatFigure, LATER_FIGURES, type Figures } from '../lib/report-fields.ts';
+import { FIGURE_KEYS, figureDef, formatFigure, type Figures } from '../lib/report-fields.ts';
 import type { ReportJson } from '../lib/report-json.ts';
 import { isRecord, parseMetricKey } from '../lib/summary-data.ts';
 import { parseThresholdExpression } from '../lib/thresholds.ts';
@@ -396,10 +396,7 @@ export function parseSweepJson(text: string, source: string): SweepReport {
     if (!numOrNull(s['cpuPeakShare'])) fail(`${at}.cpuPeakShare`, 'expected a number or null');
     const figures = s['figures'];
     if (!isRecord(figures)) return fail(`${at}.figures`, 'expected an object');
-    for (const k of FIGURE_KEYS) {
-      if (figures[k] === undefined && LATER_FIGURES.has(k)) figures[k] = null; // written before the figure existed
-      if (!numOrNull(figures[k])) fail(`${at}.figures.${k}`, 'expected a number or null');
-    }
+    for (const k of FIGURE_KEYS) if (!numOrNull(figures[k])) fail(`${at}.figures.${k}`, 'expected a number or null');
     const checks = s['checks'];
     if (!Array.isArray(checks) || checks.some((c: unknown) => !isRecord(c) || typeof c['ok'] !== 'boolean' || typeof c['metric'] !== 'string' || !numOrNull(c['observed']))) {
       fail(`${at}.checks`, 'expected an array of { metric, expression, ok, observed }');

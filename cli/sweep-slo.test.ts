@@ -30,6 +30,7 @@ describe('resolveSlos / sloThresholds', () => {
     expect(resolveSlos([])).toEqual([
       { metric: 'sse_ttfe', expression: 'p(95)<500' },
       { metric: 'sse_stream_success', expression: 'rate>0.99' },
+      { metric: 'sse_streams_closed', expression: 'count>0' },
     ]);
   });
 
@@ -53,7 +54,7 @@ describe('streamSloVars', () => {
 
 describe('checkSlos', () => {
   it("takes k6's verdict and observed value from the step's report", () => {
-    const checks = checkSlos(resolveSlos([]), reportB);
+    const checks = checkSlos(resolveSlos(['sse_ttfe:p(95)<500', 'sse_stream_success:rate>0.99']), reportB);
     expect(checks).toEqual([
       { metric: 'sse_ttfe', expression: 'p(95)<500', ok: true, observed: 77 },
       { metric: 'sse_stream_success', expression: 'rate>0.99', ok: false, observed: 0.98 },

@@ -20,12 +20,19 @@ const root = mkdtempSync(join(tmpdir(), 'sweep-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const SECRET = 'sweep-secret-token-42';
 
-/** A k6 that was found, a script that exists, a target that answers /stats like the sse-bench mock. */
+/** A k6 that was found, a script that exists, a target whose answer to the probe request is a Dify workflow stream. */
 const preflightDeps: PreflightDeps = {
   locateK6: async () => ({ ok: true, bin: '/opt/k6', version: 'v1.3.0', env: { K6_NO_USAGE_REPORT: 'true' } }),
   fileExists: () => true,
-  probe: async (url) =>
-    url.endsWith('/stats') ? { status: 200, body: JSON.stringify({ activeStreams: 0, streamsStarted: 0, streamsFinished: 0, streamsAborted: 0, eventsSent: 0 }) } : { status: 404, body: '' },
+  sendProbe: async () => ({
+    kind: 'response',
+    status: 200,
+    contentType: 'text/event-stream',
+    location: '',
+    excerpt: '',
+    firstEvent: { name: '', data: '{"event":"workflow_started","task_id":"t","data":{}}' },
+    stop: 'event',
+  }),
   startMock: async () => {
     throw new Error('not used');
   },
@@ -48,10 +55,15 @@ function fakeRun(plan: StepPlan, deps: StepDeps, t: Truth): StepRun {
   const verdict = (e: string): boolean => (e === 'p(95)<200' ? t.p95 < 200 : e === 'p(95)<500' ? t.p95 < 500 : true);
   const metrics: Record<string, SummaryMetric> = {
     ...s.metrics,
-    sse_ttfe: { ...ttfe, values: { ...ttfe.values, 'p(95)': t.p95 }, thresholds: Object.fromEntries((thresholds['sse_ttfe'] ?? []).map((e) => [e, { ok: verdict(e) }])) },
-    sse_stream_success: { type: 'rate', contains: 'default', values: { rate: 1, passes: 250, fails: 0 }, thresholds: { 'rate>0.99': { ok: true } } },
+    sse_ttfe: { ...ttfe, values: { ...ttfe.values, 'p(95)': t.p95 } },
+    sse_stream_success: { type: 'rate', contains: 'default', values: { rate: 1, passes: 250, fails: 0 } },
     dropped_iterations: { type: 'counter', contains: 'default', values: { count: t.dropped ?? 0, rate: 0 } },
   };
+  // k6's verdict on each threshold of the run (only TTFE bounds can fail here).
+  for (const [name, exprs] of Object.entries(thresholds)) {
+    const m = metrics[name] as SummaryMetric;
+    metrics[name] = { ...m, thresholds: Object.fromEntries(exprs.map((e) => [e, { ok: name !== 'sse_ttfe' || verdict(e) }])) };
+  }
   const report = buildReport({ ...s, metrics }, reportSettings(testConfig()), new Date(Date.UTC(2026, 10, 27)));
   return { ...base, report, reportPath: join(plan.reportsDir, 'benchmark_20261127_000000.json') };
 }
@@ -96,7 +108,7 @@ describe('npm run sweep (k6 runs stood in)', () => {
     expect(r.plans.map((p) => p.load)).toEqual([10, 20, 40, 80, 60, 50, 45, 42]);
     expect(r.plans[0]).toMatchObject({ mode: 'vus', stepSec: 5, streamSlo: { SLO_TTFE: '200ms' }, scenarios: 'stream', reportsDir: join(r.dir, 'sweep_20261127_120000', 'step-01-10vus') });
     expect(JSON.parse(readFileSync(r.plans[0]?.thresholdsPath ?? '', 'utf8'))).toEqual({ sse_ttfe: ['p(95)<200'] });
-    expect(r.out).toContain('sweep: target: the sse-bench mock already running at http://127.0.0.1:9');
+    expect(r.out).toContain('sweep: target: dify-workflow at http://127.0.0.1:9');
     expect(r.out).toContain('step 4: 80 VUs — 4.0 streams/s, TTFE p95 250 ms, CPU 30% — FAIL (sse_ttfe p(95)<200: 250 ms)');
     expect(r.out).toMatch(/\n 42 +4\.0 .* ✓ 60\.0 ms +pass +◀ max sustainable\n/);
     expect(r.out).toContain('\nmax sustainable: 42 VUs (4.0 streams/s)\n');
@@ -112,7 +124,7 @@ describe('npm run sweep (k6 runs stood in)', () => {
 
   it('the default SLO is the default threshold set', async () => {
     const r = await sweep([], knee(10_000), {}, undefined);
-    expect(JSON.parse(readFileSync(r.plans[0]?.thresholdsPath ?? '', 'utf8'))).toEqual({ sse_ttfe: ['p(95)<500'], sse_stream_success: ['rate>0.99'] });
+    expect(JSON.parse(readFileSync(r.plans[0]?.thresholdsPath ?? '', 'utf8'))).toEqual({ sse_ttfe: ['p(95)<500'], sse_stream_success: ['rate>0.99'], sse_streams_closed: ['count>0'] });
     expect(r.plans[0]?.streamSlo).toEqual({ SLO_TTFE: '500ms' });
     expect(r.code).toBe(0);
     expect(r.out).toContain('max sustainable: at least 1000 VUs (4.0 streams/s) — every step up to --max passed; raise --max to find the limit');

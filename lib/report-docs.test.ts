@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { markdownTable, readBlock } from './docs-tables.ts';
 import { reportSettings } from './redact.ts';
-import { RATINGS, REPORT_FIGURES } from './report-fields.ts';
+import { noiseText, RATINGS, REPORT_FIGURES } from './report-fields.ts';
 import { buildReport } from './report-json.ts';
 import { renderTextReport } from './report-text.ts';
 import { k6Summary, testConfig } from './summary-data.fixture.ts';
@@ -19,8 +19,8 @@ function block(name: string): string {
 
 describe('docs/reports.md', () => {
   it('lists every report figure as defined in REPORT_FIGURES', () => {
-    const rows = REPORT_FIGURES.map((f) => [`\`${f.key}\``, f.label, f.unit, f.better, f.description]);
-    expect(block('figure-table')).toBe(markdownTable(['Key', 'Label', 'Unit', 'Better', 'From'], rows));
+    const rows = REPORT_FIGURES.map((f) => [`\`${f.key}\``, f.label, f.unit, f.better, f.better === 'none' ? '' : noiseText(f.unit, f.noise), f.description]);
+    expect(block('figure-table')).toBe(markdownTable(['Key', 'Label', 'Unit', 'Better', 'Compare noise floor', 'From'], rows));
   });
 
   it('lists the ratings as defined in RATINGS', () => {

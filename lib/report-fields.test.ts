@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIGURE_KEYS, RATINGS, REPORT_FIGURES, figureDef, formatFigure, humanBytes, rate, rateFigures } from './report-fields.ts';
+import { FIGURE_KEYS, NOISE_BY_UNIT, RATINGS, REPORT_FIGURES, exceedsNoise, figureDef, formatFigure, humanBytes, noiseText, rate, rateFigures } from './report-fields.ts';
 import { computeFigures } from './summary-figures.ts';
 import { k6Summary } from './summary-data.fixture.ts';
 
@@ -31,7 +31,8 @@ describe('formatFigure', () => {
     expect(formatFigure(figureDef('testDurationMs'), 62_500)).toBe('62.50 s');
     expect(formatFigure(figureDef('connectionRate'), 2.6)).toBe('2.60 conn/sec');
     expect(formatFigure(figureDef('eventThroughput'), 49.4)).toBe('49.40 events/sec');
-    expect(formatFigure(figureDef('successRate'), 97.6)).toBe('97.60%');
+    expect(formatFigure(figureDef('successRate'), 0.976)).toBe('97.60%'); // a fraction, shown in percent
+    expect(formatFigure(figureDef('successRate'), 1)).toBe('100.00%');
     expect(formatFigure(figureDef('goodputRate'), 0.976)).toBe('97.60%'); // a 0–1 fraction
     expect(formatFigure(figureDef('goodputPerSecond'), 3.2)).toBe('3.20 streams/sec');
     expect(formatFigure(figureDef('totalEvents'), 2964)).toBe('2964');
@@ -66,14 +67,36 @@ describe('ratings (the seed bands)', () => {
   });
   it('rates the success rate: > 99 %', () => {
     const success = ratingDef('successRate');
-    expect([100, 99.01, 99, 50].map((v) => rate(success, v))).toEqual(['Production Ready', 'Production Ready', 'Needs Improvement', 'Needs Improvement']);
+    expect([1, 0.9901, 0.99, 0.5].map((v) => rate(success, v))).toEqual(['Production Ready', 'Production Ready', 'Needs Improvement', 'Needs Improvement']);
     expect(rate(success, null)).toBeNull();
   });
   it('rates a run', () => {
     expect(rateFigures(computeFigures(k6Summary()))).toEqual({
       requestsPerSecond: { value: 4, label: 'Needs Improvement' },
       ttfe: { value: 48.25, label: 'Excellent' },
-      successRate: { value: 97.6, label: 'Needs Improvement' },
+      successRate: { value: 0.976, label: 'Needs Improvement' },
     });
+  });
+});
+
+describe('noise floors', () => {
+  it('a change is beyond the floor only when it exceeds both bounds', () => {
+    const floor = { relative: 0.05, absolute: 2 };
+    expect(exceedsNoise(floor, 150, 150.43)).toBe(false);
+    expect(exceedsNoise(floor, 20, 21.5)).toBe(false); // 7.5 % but 1.5 ms
+    expect(exceedsNoise(floor, 200, 209)).toBe(false); // 9 ms but 4.5 %
+    expect(exceedsNoise(floor, 200, 189)).toBe(true);
+    expect(exceedsNoise(floor, 0, 3)).toBe(true); // from 0: any change beyond the absolute bound
+    expect(exceedsNoise({ relative: 0, absolute: 0 }, 5, 5)).toBe(false);
+    expect(exceedsNoise({ relative: 0, absolute: 0 }, 5, 6)).toBe(true);
+  });
+  it('every figure has one, from its unit', () => {
+    for (const f of REPORT_FIGURES) expect(f.noise, f.key).toEqual(NOISE_BY_UNIT[f.unit]);
+  });
+  it('reads in words', () => {
+    expect(noiseText('ms', NOISE_BY_UNIT.ms)).toBe('5 % and 2 ms');
+    expect(noiseText('fraction', NOISE_BY_UNIT.fraction)).toBe('0.1 percentage point');
+    expect(noiseText('count', NOISE_BY_UNIT.count)).toBe('any change');
+    expect(noiseText('/s', { relative: 0.025, absolute: 0 })).toBe('2.5 %');
   });
 });

@@ -4,17 +4,46 @@
  * seed's ratings. Used by the text, JSON and JUnit reports (lib/report-*.ts), the bench
  * CLI's final block, the HTML report and `npm run compare`. Pure data and formatting.
  *
- * Values: times in milliseconds, rates per second of test run, `%` figures in percent
- * (0–100, not 0–1), `fraction` figures as k6 gives rates (0–1, shown as a percentage),
- * bytes as a plain count. A figure is `null` when the run produced no
- * sample it can be computed from (e.g. no TTFT without content events).
+ * Values: times in milliseconds, rates per second of test run, `fraction` figures as a
+ * fraction 0–1 (k6's convention for a Rate; shown as a percentage in text), bytes as a plain
+ * count. A figure is `null` when the run produced no sample it can be computed from (e.g. no
+ * TTFT without content events).
  */
 
-export type FigureUnit = 'ms' | '/s' | '%' | 'fraction' | 'count' | 'bytes' | 'tokens/s';
+export type FigureUnit = 'ms' | '/s' | 'fraction' | 'count' | 'bytes' | 'tokens/s';
 export type Better = 'lower' | 'higher' | 'none';
 /** Report sections, in display order. */
 export const FIGURE_SECTIONS = ['Final Metrics', 'Overall Rates', 'Latency', 'Streams', 'LLM'] as const;
 export type FigureSection = (typeof FIGURE_SECTIONS)[number];
+
+/**
+ * How small a change of a figure between two runs is noise: `npm run compare` marks a change
+ * (and `--max-regression` counts it) only when it exceeds BOTH bounds — `relative` (a fraction
+ * of the baseline; any change from a baseline of 0 exceeds it) and `absolute` (in the figure's
+ * unit: ms, per second, a fraction 0–1…). Two runs of one machine differ by a few ms of p95 and
+ * a few % of throughput without any change to the target (docs/bench-cli.md).
+ */
+export interface NoiseFloor {
+  readonly relative: number;
+  readonly absolute: number;
+}
+
+/** The noise floor of each unit; a figure's own `noise` starts from its unit's. */
+export const NOISE_BY_UNIT: Readonly<Record<FigureUnit, NoiseFloor>> = {
+  ms: { relative: 0.05, absolute: 2 },
+  '/s': { relative: 0.05, absolute: 0.05 },
+  fraction: { relative: 0, absolute: 0.001 }, // 0.1 percentage point of success rate
+  count: { relative: 0, absolute: 0 }, // every stream counts
+  bytes: { relative: 0.05, absolute: 0 },
+  'tokens/s': { relative: 0.05, absolute: 0.5 },
+};
+
+/** Whether a change from `a` to `b` is beyond `floor` (both bounds exceeded). */
+export function exceedsNoise(floor: NoiseFloor, a: number, b: number): boolean {
+  const delta = Math.abs(b - a);
+  if (delta <= floor.absolute) return false;
+  return a === 0 ? delta > 0 : delta / Math.abs(a) > floor.relative;
+}
 
 export interface FigureDef {
   /** Stable camelCase identifier: the key in the JSON report's `figures`. */
@@ -29,6 +58,8 @@ export interface FigureDef {
   readonly section: FigureSection;
   /** Where the value comes from, for docs and tooltips. */
   readonly description: string;
+  /** Changes within it are noise for `npm run compare` (NOISE_BY_UNIT unless set per figure). */
+  readonly noise: NoiseFloor;
 }
 
 function fig<K extends string>(
@@ -39,8 +70,9 @@ function fig<K extends string>(
   section: FigureSection,
   description: string,
   unitText: string = unit,
+  noise: NoiseFloor = NOISE_BY_UNIT[unit],
 ): FigureDef & { readonly key: K } {
-  return { key, label, unit, better, unitText, section, description };
+  return { key, label, unit, better, unitText, section, description, noise };
 }
 
 const FIGURES = [
@@ -70,8 +102,8 @@ const FIGURES = [
   fig('eventsPerStreamAvg', 'Events per Stream', 'count', 'none', 'Streams', '`sse_events_per_stream` avg'),
   fig('dataReceived', 'Data Received', 'bytes', 'none', 'Streams', "k6's `data_received` count: bytes on the wire, headers and SSE framing included (the seed's total data volume)"),
   fig('dataBytes', 'Event Data', 'bytes', 'none', 'Streams', '`sse_data_bytes` count (UTF-8 bytes of event data; only with DATA_BYTES=true)'),
-  fig('successRate', 'Success Rate', '%', 'higher', 'Streams', '`sse_stream_success` rate × 100'),
-  fig('goodputRate', 'Goodput Rate', 'fraction', 'higher', 'Streams', '`sse_goodput` rate (0–1: share of streams that succeeded within every SLO_* limit)'),
+  fig('successRate', 'Success Rate', 'fraction', 'higher', 'Streams', '`sse_stream_success` rate, a fraction 0–1 (0.976 = 97.6 %)'),
+  fig('goodputRate', 'Goodput Rate', 'fraction', 'higher', 'Streams', '`sse_goodput` rate, a fraction 0–1: share of streams that succeeded within every SLO_* limit'),
   fig('failedStreams', 'Failed Streams', 'count', 'lower', 'Streams', '`sse_errors` count (one per failed stream)'),
   fig('streamsOpenAtEnd', 'Streams Open at End', 'count', 'lower', 'Streams', '`sse_streams_opened` − `sse_streams_closed` (cut off by the end of the test)'),
   fig('droppedIterations', 'Dropped Iterations', 'count', 'lower', 'Streams', '`dropped_iterations` count (arrival-rate profiles: load the run could not start)'),
@@ -90,12 +122,6 @@ export type Figures = Record<FigureKey, number | null>;
 /** Every derived figure, in display order. */
 export const REPORT_FIGURES: readonly FigureDef[] = FIGURES;
 export const FIGURE_KEYS: readonly FigureKey[] = FIGURES.map((f) => f.key);
-
-/**
- * Figures added after `sse-bench/report@1` was first written: a report from an older
- * sse-bench has no key for them, and reads back with them `null` (as "no sample").
- */
-export const LATER_FIGURES: ReadonlySet<FigureKey> = new Set<FigureKey>(['goodputPerSecond', 'ttftMedMs', 'gapMeanAvgMs', 'gapMaxP95Ms', 'dataReceived', 'goodputRate']);
 
 /** The definition of one figure (throws on an unknown key: a programming error). */
 export function figureDef(key: FigureKey): FigureDef {
@@ -117,8 +143,7 @@ export function humanBytes(bytes: number): string {
 }
 
 /**
- * A figure as printed in reports: `42.5 ms` (`62.50 s` from 10 s up), `2.60 conn/sec`, `99.50%` (a `%`
- * figure 99.5 or a `fraction` 0.995), `2964`,
+ * A figure as printed in reports: `42.5 ms` (`62.50 s` from 10 s up), `2.60 conn/sec`, `99.50%` (a fraction 0.995), `2964`,
  * `1.23 MB`, `31.4 tokens/s`; `n/a` when the figure is null.
  */
 export function formatFigure(def: FigureDef, value: number | null): string {
@@ -129,8 +154,6 @@ export function formatFigure(def: FigureDef, value: number | null): string {
       return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ms`;
     case '/s':
       return `${value.toFixed(2)} ${def.unitText}`;
-    case '%':
-      return `${value.toFixed(2)}%`;
     case 'fraction':
       return `${(value * 100).toFixed(2)}%`;
     case 'count':
@@ -140,6 +163,17 @@ export function formatFigure(def: FigureDef, value: number | null): string {
     case 'tokens/s':
       return `${value.toFixed(1)} tokens/s`;
   }
+}
+
+/** A noise floor in words, for docs and help: `5 % and 2 ms`, `0.1 percentage point`, `any change`. */
+export function noiseText(unit: FigureUnit, floor: NoiseFloor): string {
+  const parts: string[] = [];
+  if (floor.relative > 0) parts.push(`${+(floor.relative * 100).toFixed(3)} %`);
+  if (floor.absolute > 0) {
+    const abs = +floor.absolute.toPrecision(6);
+    parts.push(unit === 'fraction' ? `${+(floor.absolute * 100).toPrecision(6)} percentage point` : unit === 'count' || unit === 'bytes' ? String(abs) : `${abs} ${unit}`);
+  }
+  return parts.length === 0 ? 'any change' : parts.join(' and ');
 }
 
 /**
@@ -199,7 +233,7 @@ const RATING_LIST = [
     key: 'successRate',
     title: 'Success rate',
     figure: 'successRate',
-    bands: [{ label: 'Production Ready', op: '>', bound: 99 }],
+    bands: [{ label: 'Production Ready', op: '>', bound: 0.99 }],
     otherwise: 'Needs Improvement',
     legend: 'Production Ready > 99%, else Needs Improvement',
   },

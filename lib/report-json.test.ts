@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reportSettings } from './redact.ts';
-import { REPORT_SCHEMA, ReportFormatError, buildReport, parseReportJson, renderReportJson } from './report-json.ts';
-import { LATER_FIGURES } from './report-fields.ts';
+import { REPORT_SCHEMA, ReportFormatError, buildReport, parseReportJson, readReportJson, renderReportJson } from './report-json.ts';
 import { FIXTURE_API_KEY, k6Summary, testConfig } from './summary-data.fixture.ts';
 
 const AT = new Date(Date.UTC(2026, 10, 27, 23, 9, 33, 456));
@@ -23,7 +22,9 @@ function parseError(mutate: (r: Record<string, unknown>) => void): string {
 describe('buildReport', () => {
   it('carries the schema, time, settings, figures, errors, ratings, thresholds and the raw summary', () => {
     const r = report();
-    expect(r.schema).toBe('sse-bench/report@1');
+    expect(r.schema).toBe('sse-bench/report@2');
+    expect(r.figures.successRate).toBe(0.976);
+    expect(r.ratings.successRate).toEqual({ value: 0.976, label: 'Needs Improvement' });
     expect(r.generatedAt).toBe('2026-11-27T23:09:33.456Z');
     expect(r.settings.apiKey).toBe('set');
     expect(r.figures.totalConnections).toBe(250);
@@ -47,15 +48,6 @@ describe('renderReportJson / parseReportJson', () => {
     expect(parseReportJson(t, 'reports/benchmark_20261127_230933.json')).toEqual(JSON.parse(JSON.stringify(report())));
   });
 
-  it('reads a report written before the later figures existed: those figures are null, the others as written', () => {
-    const value = JSON.parse(text()) as { figures: Record<string, unknown> };
-    for (const key of LATER_FIGURES) delete value.figures[key];
-    const back = parseReportJson(JSON.stringify(value), 'reports/old.json');
-    expect([...LATER_FIGURES].map((k) => back.figures[k])).toEqual([...LATER_FIGURES].map(() => null));
-    expect(LATER_FIGURES.size).toBe(6);
-    expect(back.figures.ttfeP95Ms).toBe(48.25);
-  });
-
   it('names the file for text that is not JSON', () => {
     expect(() => parseReportJson('{"schema":', 'a.json')).toThrow(/^a\.json: not valid JSON \(/);
     expect(() => parseReportJson('[1]', 'a.json')).toThrow('a.json: expected a JSON object (a benchmark_*.json report)');
@@ -63,9 +55,9 @@ describe('renderReportJson / parseReportJson', () => {
 
   it('names the file and the field', () => {
     expect(parseError((r) => (r['schema'] = 'k6-summary'))).toBe(
-      `reports/old.json: schema: expected "${REPORT_SCHEMA}", got "k6-summary" (is this a benchmark_*.json report from sse-bench?)`,
+      `reports/old.json: schema: expected "${REPORT_SCHEMA}" (or the older "sse-bench/report@1"), got "k6-summary" (is this a benchmark_*.json report from sse-bench?)`,
     );
-    expect(parseError((r) => delete r['schema'])).toContain('reports/old.json: schema: expected "sse-bench/report@1", got null');
+    expect(parseError((r) => delete r['schema'])).toContain('reports/old.json: schema: expected "sse-bench/report@2" (or the older "sse-bench/report@1"), got null');
     expect(parseError((r) => (r['generatedAt'] = 'yesterday'))).toBe('reports/old.json: generatedAt: expected an ISO 8601 date string');
     expect(parseError((r) => delete (r['settings'] as Record<string, unknown>)['url'])).toBe('reports/old.json: settings.url: expected a string');
     expect(parseError((r) => delete (r['figures'] as Record<string, unknown>)['ttfeP95Ms'])).toBe('reports/old.json: figures.ttfeP95Ms: missing');
@@ -97,5 +89,33 @@ describe('renderReportJson / parseReportJson', () => {
     const value = JSON.parse(text());
     value.figures.ttftAvgMs = null;
     expect(parseReportJson(JSON.stringify(value), 'x.json').figures.ttftAvgMs).toBeNull();
+  });
+
+  it('reads a sse-bench/report@1 report (success rate in percent) as @2 (a fraction), and says so', () => {
+    const v1 = JSON.parse(text());
+    v1.schema = 'sse-bench/report@1';
+    v1.figures.successRate = 97.6;
+    v1.ratings.successRate = { value: 97.6, label: 'Needs Improvement' };
+    const { report: read, convertedFrom } = readReportJson(JSON.stringify(v1), 'old.json');
+    expect(convertedFrom).toBe('sse-bench/report@1');
+    expect(read.schema).toBe('sse-bench/report@2');
+    expect(read.figures.successRate).toBeCloseTo(0.976, 12);
+    expect(read.ratings.successRate.value).toBeCloseTo(0.976, 12);
+    expect(read.ratings.successRate.label).toBe('Needs Improvement');
+    expect(read.figures.ttfeP95Ms).toBe(48.25); // nothing else changes
+    v1.figures.successRate = null;
+    v1.ratings.successRate = { value: null, label: null };
+    expect(parseReportJson(JSON.stringify(v1), 'old.json').figures.successRate).toBeNull();
+    expect(readReportJson(text(), 'new.json').convertedFrom).toBeNull();
+  });
+
+  it('reads an early @1 report that lacks later figures: they are null (n/a); a @2 report must have every one', () => {
+    const v1 = JSON.parse(text());
+    v1.schema = 'sse-bench/report@1';
+    delete v1.figures.dataReceived;
+    delete v1.figures.gapMaxP95Ms;
+    const read = parseReportJson(JSON.stringify(v1), 'old.json');
+    expect([read.figures.dataReceived, read.figures.gapMaxP95Ms]).toEqual([null, null]);
+    expect(parseError((r) => delete (r['figures'] as Record<string, unknown>)['gapMaxP95Ms'])).toBe('reports/old.json: figures.gapMaxP95Ms: missing');
   });
 });

@@ -4,15 +4,22 @@
  * key. `buildReport` makes it (the text and JUnit reports render from the same object)
  * from a summary lib/handle-summary.ts has already scrubbed of the key;
  * `parseReportJson` reads one back for `npm run compare`, strictly.
+ *
+ * Schema versions: `sse-bench/report@2` gives `successRate` (figure and rating) as a fraction
+ * 0–1, k6's convention for a Rate; `@1` gave it in percent (0–100). Reports of both versions
+ * are read; a `@1` report is converted to `@2` on reading (`readReportJson` says so).
  */
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
 import { failureReasonsProblem, type FailureReasons } from './failure-reasons.ts';
 import type { ReportSettings } from './redact.ts';
-import { FIGURE_KEYS, LATER_FIGURES, RATINGS, rateFigures, type Figures, type Ratings } from './report-fields.ts';
+import { FIGURE_KEYS, RATINGS, rateFigures, type Figures, type Ratings } from './report-fields.ts';
 import { isRecord, summaryDataProblem, type SummaryData } from './summary-data.ts';
 import { computeFigures, errorsByType, thresholdResults, type ThresholdResult } from './summary-figures.ts';
 
-export const REPORT_SCHEMA = 'sse-bench/report@1';
+export const REPORT_SCHEMA = 'sse-bench/report@2';
+/** The first schema: identical but for `successRate` in percent (0–100). */
+export const REPORT_SCHEMA_V1 = 'sse-bench/report@1';
+const READABLE_SCHEMAS: readonly string[] = [REPORT_SCHEMA, REPORT_SCHEMA_V1];
 
 export interface ReportJson {
   readonly schema: typeof REPORT_SCHEMA;
@@ -69,8 +76,37 @@ export class ReportFormatError extends Error {
  * Reads a JSON report (e.g. for `npm run compare`). Throws ReportFormatError naming
  * `source` and the offending field when the text is not JSON, has another `schema`, or
  * lacks a required field; figures must be numbers or null, every error type a count.
+ * A `@1` report comes back converted to the current schema.
  */
 export function parseReportJson(text: string, source: string): ReportJson {
+  return readReportJson(text, source).report;
+}
+
+/** A report read back, and the schema it was converted from (`null`: it was current). */
+export interface ReadReport {
+  readonly report: ReportJson;
+  readonly convertedFrom: string | null;
+}
+
+/**
+ * `@1` → `@2`: the success rate (figure and rating) from percent to a fraction, and a figure
+ * the report does not have (an older `@1`, e.g. before `dataReceived`) as null.
+ */
+function fromV1(value: Record<string, unknown>): Record<string, unknown> {
+  const toFraction = (v: unknown): unknown => (typeof v === 'number' ? v / 100 : v);
+  const figures = value['figures'] as Record<string, unknown>; // checked before conversion
+  const ratings = value['ratings'] as Record<string, Record<string, unknown>>;
+  const missing = Object.fromEntries(FIGURE_KEYS.filter((k) => figures[k] === undefined).map((k) => [k, null]));
+  return {
+    ...value,
+    schema: REPORT_SCHEMA,
+    figures: { ...figures, ...missing, successRate: toFraction(figures['successRate']) },
+    ratings: { ...ratings, successRate: { ...ratings['successRate'], value: toFraction(ratings['successRate']?.['value']) } },
+  };
+}
+
+/** parseReportJson, telling whether the report was converted from an earlier schema. */
+export function readReportJson(text: string, source: string): ReadReport {
   const fail = (field: string, problem: string): never => {
     throw new ReportFormatError(source, field, problem);
   };
@@ -81,8 +117,9 @@ export function parseReportJson(text: string, source: string): ReportJson {
     return fail('', `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   if (!isRecord(value)) return fail('', 'expected a JSON object (a benchmark_*.json report)');
-  if (value['schema'] !== REPORT_SCHEMA) {
-    return fail('schema', `expected "${REPORT_SCHEMA}", got ${JSON.stringify(value['schema'] ?? null)} (is this a benchmark_*.json report from sse-bench?)`);
+  const schema = value['schema'];
+  if (typeof schema !== 'string' || !READABLE_SCHEMAS.includes(schema)) {
+    return fail('schema', `expected "${REPORT_SCHEMA}" (or the older "${REPORT_SCHEMA_V1}"), got ${JSON.stringify(value['schema'] ?? null)} (is this a benchmark_*.json report from sse-bench?)`);
   }
   if (typeof value['generatedAt'] !== 'string' || Number.isNaN(Date.parse(value['generatedAt']))) {
     fail('generatedAt', 'expected an ISO 8601 date string');
@@ -94,12 +131,11 @@ export function parseReportJson(text: string, source: string): ReportJson {
   }
   const figures = value['figures'];
   if (!isRecord(figures)) return fail('figures', 'expected an object');
+  const legacy = schema === REPORT_SCHEMA_V1;
   for (const key of FIGURE_KEYS) {
     const figure = figures[key];
-    if (figure === undefined && LATER_FIGURES.has(key)) {
-      figures[key] = null; // a report from before the figure existed
-      continue;
-    }
+    // @1 reports were written while figures were still being added: one that lacks a figure had none.
+    if (figure === undefined && legacy) continue;
     if (figure === undefined) fail(`figures.${key}`, 'missing');
     if (figure !== null && (typeof figure !== 'number' || !Number.isFinite(figure))) fail(`figures.${key}`, 'expected a number or null');
   }
@@ -128,5 +164,7 @@ export function parseReportJson(text: string, source: string): ReportJson {
   if (reasonsProblem !== null) fail(reasonsProblem.field, reasonsProblem.problem);
   const problem = summaryDataProblem(value['summary']);
   if (problem !== null) fail(problem.field, problem.problem);
-  return value as unknown as ReportJson; // every field the type promises was checked above
+  // Every field the type promises was checked above.
+  if (schema === REPORT_SCHEMA_V1) return { report: fromV1(value) as unknown as ReportJson, convertedFrom: schema };
+  return { report: value as unknown as ReportJson, convertedFrom: null };
 }

@@ -35,7 +35,7 @@ describe('computeFigures', () => {
       eventsPerStreamAvg: 20,
       dataReceived: 1_843_200,
       dataBytes: 1_234_567,
-      successRate: 97.6,
+      successRate: 0.976, // k6's rate: a fraction 0–1
       goodputRate: 0.8,
       failedStreams: 6,
       streamsOpenAtEnd: 2,

@@ -43,10 +43,6 @@ function totalEvents(data: SummaryData): number {
   return avg !== null && streams !== null ? Math.round(avg * streams) : 0;
 }
 
-function percent(rate: number | null): number | null {
-  return rate === null ? null : rate * 100;
-}
-
 /** Streams per second that met the SLO: `sse_goodput` passes over the run; `null` when the run recorded no `sse_goodput`. */
 function goodputPerSecond(data: SummaryData, durationMs: number): number | null {
   const passes = metricValue(data, M.goodput.name, 'passes');
@@ -82,7 +78,7 @@ export function computeFigures(data: SummaryData): Figures {
     eventsPerStreamAvg: trend(M.eventsPerStream.name, 'avg'),
     dataReceived: metricValue(data, 'data_received', 'count'),
     dataBytes: metricValue(data, M.dataBytes.name, 'count'),
-    successRate: percent(metricValue(data, M.streamSuccess.name, 'rate')),
+    successRate: metricValue(data, M.streamSuccess.name, 'rate'),
     goodputRate: metricValue(data, M.goodput.name, 'rate'),
     failedStreams: count(data, M.errors.name),
     streamsOpenAtEnd: connections - count(data, M.streamsClosed.name),

@@ -25,10 +25,11 @@ function errorOf(fn: () => unknown): ConfigError {
 }
 
 describe('bundled sets', () => {
-  it('default: TTFE p95 < 500 ms and 99 % successful streams, plus the report-only ones', () => {
+  it('default: TTFE p95 < 500 ms, 99 % successful streams and at least one ended stream, plus the report-only ones', () => {
     expect(loadThresholds(config('default'), noFiles)).toEqual({
       sse_ttfe: ['p(95)<500'],
       sse_stream_success: ['rate>0.99'],
+      sse_streams_closed: ['count>0'],
       ...REPORT_ONLY,
     });
   });
@@ -37,6 +38,7 @@ describe('bundled sets', () => {
     expect(loadThresholds(config('strict'), noFiles)).toEqual({
       sse_ttfe: ['p(95)<100'],
       sse_stream_success: ['rate>0.99'],
+      sse_streams_closed: ['count>0'],
       ...REPORT_ONLY,
     });
   });

@@ -38,7 +38,7 @@ export function isReportOnly(metricKey: string, expression: string): boolean {
   return expression.replace(/\s+/g, '') === REPORT_ONLY_THRESHOLD && REPORT_ONLY_KEYS.includes(metricKey);
 }
 
-type ThresholdKind = MetricKind | 'gauge';
+export type ThresholdKind = MetricKind | 'gauge';
 
 /** k6's built-in metrics and the extension's counter, by kind. */
 const BUILTIN_METRICS: Readonly<Record<string, ThresholdKind>> = {
@@ -71,6 +71,11 @@ const METRIC_KINDS: Readonly<Record<string, ThresholdKind>> = {
   ...BUILTIN_METRICS,
   ...Object.fromEntries(METRIC_LIST.map((m) => [m.name, m.kind])),
 };
+
+/** The kind of a metric a threshold may name (the suite's, the extension's, k6's built-ins); undefined when unknown. */
+export function thresholdMetricKind(name: string): ThresholdKind | undefined {
+  return METRIC_KINDS[name];
+}
 
 /** The aggregations k6 accepts in a threshold, per metric kind. */
 const AGGREGATIONS: Readonly<Record<ThresholdKind, readonly string[]>> = {

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from './http.ts';
+import { MAX_BODY_BYTES, MAX_DRAIN_BYTES } from './http.ts';
 import { startMockServer, type MockServer } from './server.ts';
 
 let server: MockServer;
@@ -105,6 +105,73 @@ describe('413, 405, 404', () => {
       req.end();
     });
     expect(status).toBe(413);
+  });
+
+  /**
+   * A client that sends its whole body before it reads (the socket paused while writing, 64 KiB
+   * every millisecond): answered and closed early, it got EPIPE and never saw the 413.
+   */
+  function slowClient(framing: 'length' | 'chunked', size = 2 * 1024 * 1024): Promise<{ head: string; body: string; error: string }> {
+    const url = new URL(server.url);
+    return new Promise((resolve) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let got = '';
+      let error = '';
+      socket.on('data', (d) => (got += d.toString()));
+      socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+      socket.on('close', () => {
+        const [head = '', body = ''] = got.split('\r\n\r\n');
+        resolve({ head, body, error });
+      });
+      socket.pause();
+      const framingHeader = framing === 'length' ? `Content-Length: ${size}` : 'Transfer-Encoding: chunked';
+      socket.write(`POST /v1/workflows/run HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nContent-Type: application/json\r\n${framingHeader}\r\n\r\n`);
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      let sent = 0;
+      const next = (): void => {
+        if (socket.destroyed) return;
+        if (sent >= size) {
+          if (framing === 'chunked') socket.write('0\r\n\r\n');
+          socket.resume(); // reads only now
+          return;
+        }
+        sent += chunk.length;
+        socket.write(framing === 'chunked' ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
+        setTimeout(next, 1);
+      };
+      next();
+    });
+  }
+
+  it('a 2 MiB body: the client reads the 413 every time, however it sends and reads (Connection: close)', { timeout: 60_000 }, async () => {
+    for (let i = 0; i < 5; i++) {
+      for (const framing of ['length', 'chunked'] as const) {
+        const r = await slowClient(framing);
+        expect(r.error, `${framing} #${i}`).toBe('');
+        expect(r.head, `${framing} #${i}`).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
+        expect(r.head.toLowerCase()).toContain('connection: close');
+        expect(JSON.parse(r.body)).toEqual(difyError(413, 'payload_too_large'));
+      }
+      const f = await call('/v1/workflows/run', { body: 'x'.repeat(2 * MAX_BODY_BYTES) });
+      expect([f.status, f.headers.get('connection')]).toEqual([413, 'close']);
+    }
+    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
+  });
+
+  it('past MAX_DRAIN_BYTES the 413 goes out at once, without waiting for the body', async () => {
+    const url = new URL(server.url);
+    const head = await new Promise<string>((resolve) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let got = '';
+      socket.on('data', (d) => {
+        got += d.toString();
+        if (got.includes('\r\n\r\n')) socket.destroy();
+      });
+      socket.on('close', () => resolve(got));
+      socket.on('error', () => undefined);
+      socket.write(`POST /v1/workflows/run HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nContent-Length: ${MAX_DRAIN_BYTES + 1}\r\n\r\n`); // and no body
+    });
+    expect(head).toMatch(/^HTTP\/1\.1 413 /);
   });
 
   it('405 with Allow for a wrong method', async () => {

@@ -1,3 +1,4 @@
+import { chatPrompt } from './answer-seed.ts';
 import { difyStreaming, requireObject, requireString } from './http.ts';
 import { uuid } from './rng.ts';
 import { DIFY_PING, sseData, usage, type Endpoint, type ScriptContext, type StreamEnd, type StreamScript } from './script.ts';
@@ -53,6 +54,7 @@ export const difyChat: Endpoint = {
     requireString(body, 'conversation_id', true);
     return difyStreaming(body);
   },
+  prompt: chatPrompt,
   script,
   blocking(ctx, end) {
     const m = newMessage(ctx);

@@ -1,3 +1,4 @@
+import { workflowPrompt } from './answer-seed.ts';
 import { difyStreaming, requireObject, requireString } from './http.ts';
 import { uuid } from './rng.ts';
 import { DIFY_PING, round, sseData, usage, type Endpoint, type ScriptContext, type StreamEnd, type StreamScript } from './script.ts';
@@ -141,6 +142,7 @@ export const difyWorkflow: Endpoint = {
     requireString(body, 'user');
     return difyStreaming(body);
   },
+  prompt: workflowPrompt,
   script,
   blocking(ctx, end) {
     const run = newRun(ctx);

@@ -42,24 +42,55 @@ export function sendError(res: ServerResponse, dialect: Dialect, e: HttpError): 
   sendJson(res, e.status, errorBody(dialect, e), e.headers);
 }
 
-/** Reads the body as text, rejecting (413) past MAX_BODY_BYTES without buffering the excess. */
+/** A too-large body is drained (read and dropped) up to this size before the 413; past it the 413 goes out at once. */
+export const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+/** How long a too-large body is drained at most before the 413 is sent anyway. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads the body as text, rejecting (413) past MAX_BODY_BYTES without buffering the excess.
+ *
+ * The 413 is only sent once the client has finished sending (the rest of the body is read and
+ * dropped, up to MAX_DRAIN_BYTES or DRAIN_TIMEOUT_MS): a server that answers and closes while
+ * the client is still writing resets the connection, and a client that reads its response after
+ * sending its body (or whose reads lose the race) gets EPIPE/ECONNRESET instead of the 413.
+ */
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     const tooLarge = (): HttpError => new HttpError(413, 'payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    if (declared > MAX_BODY_BYTES) return reject(tooLarge());
+    let refused = false;
+    const refuse = (): void => {
+      refused = true;
+      req.removeAllListeners('data');
+      if (declared > MAX_DRAIN_BYTES) return reject(tooLarge());
+      let drained = 0;
+      const timer = setTimeout(() => reject(tooLarge()), DRAIN_TIMEOUT_MS);
+      const answer = (): void => {
+        clearTimeout(timer);
+        reject(tooLarge());
+      };
+      req.on('data', (chunk: Buffer) => {
+        drained += chunk.length;
+        if (drained > MAX_DRAIN_BYTES) answer();
+      });
+      req.once('end', answer);
+      req.resume();
+    };
+    if (declared > MAX_BODY_BYTES) return refuse();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        reject(tooLarge());
+        refuse();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

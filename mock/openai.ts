@@ -1,3 +1,4 @@
+import { openaiPrompt } from './answer-seed.ts';
 import { HttpError } from './http.ts';
 import { sseData, type Endpoint, type ScriptContext, type StreamEnd, type StreamScript } from './script.ts';
 import { estimateTokens } from './text.ts';
@@ -14,11 +15,14 @@ interface Completion {
   includeUsage: boolean;
 }
 
+/** A uint32 in base 36, always 7 characters: every id has the same length, so bytes do not depend on the draw. */
+const base36 = (n: number): string => n.toString(36).padStart(7, '0');
+
 function newCompletion(ctx: ScriptContext): Completion {
   const { body } = ctx;
   const options = body.stream_options as { include_usage?: unknown } | undefined; // shape checked in validate()
   return {
-    id: `chatcmpl-${ctx.rng.uint32().toString(36)}${ctx.rng.uint32().toString(36)}`,
+    id: `chatcmpl-${base36(ctx.rng.uint32())}${base36(ctx.rng.uint32())}`,
     created: ctx.createdAtS,
     model: typeof body.model === 'string' && body.model !== '' ? body.model : ctx.model,
     promptTokens: estimateTokens(JSON.stringify(body.messages)),
@@ -68,6 +72,7 @@ export const openaiChat: Endpoint = {
     }
     return stream === true;
   },
+  prompt: openaiPrompt,
   script,
   blocking(ctx, end) {
     const c = newCompletion(ctx);

@@ -136,7 +136,7 @@ export const KNOBS: readonly KnobDef[] = [
     'seed',
     'request',
     '',
-    'Random seed (any text). Empty: a random one per server. With a server seed, streams differ by their start order; the same `X-Mock-Seed` always gives the same ids, text, jitter and fault draws.',
+    'Random seed (any text). Empty: a random one per server. The token text and jitter are a function of the seed and the request prompt (not its `user`); ids and fault draws follow the order streams start in; the same `X-Mock-Seed` always gives the same ids, text, jitter and fault draws.',
     (o, v) => (o.seed = v),
   ),
   str('model', 'request', 'mock-gpt', 'Model name reported by the OpenAI endpoints.', (o, v) => (o.model = v)),

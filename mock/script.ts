@@ -25,13 +25,20 @@ export interface StreamScript {
 export interface StreamEnd {
   answer: string;
   tokens: number;
+  /**
+   * Seconds from the request to the scheduled time of the last event: the stream's planned
+   * duration (deterministic), not the wall clock, so the same request gives the same bytes.
+   */
   elapsedS: number;
   nowS: number;
 }
 
 /** What a script needs to build payloads. */
 export interface ScriptContext {
+  /** Ids (and, in server.ts, the fault draw): one sequence per stream. */
   rng: Rng;
+  /** Token text and jitter: a function of the request (answer-seed.ts). */
+  answerRng: Rng;
   /** Request body, already validated by the endpoint's parse function. */
   body: Record<string, unknown>;
   createdAtS: number;
@@ -68,6 +75,8 @@ export interface Endpoint {
   readonly dialect: 'dify' | 'openai';
   /** Throws HttpError 400 for a bad body; returns whether the response streams. */
   validate(body: Record<string, unknown>): boolean;
+  /** The part of a validated body the answer depends on (answer-seed.ts): never the `user`. */
+  prompt(body: Record<string, unknown>): string;
   script(ctx: ScriptContext): StreamScript;
   /** The non-streaming response body. */
   blocking(ctx: ScriptContext, end: StreamEnd): unknown;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerRng } from './answer-seed.ts';
 import { difyChat } from './dify-chat.ts';
 import { fastifyServer } from './fastify-stack.ts';
 import { difyWorkflow } from './dify-workflow.ts';
@@ -55,8 +56,12 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   const gate = new SlotGate();
   let closing = false;
 
+  /** Ids and the fault draw: one sequence per stream (by start order), or X-Mock-Seed's. */
   const rngFor = (req: IncomingMessage, o: MockOptions): Rng =>
     createRng(req.headers['x-mock-seed'] !== undefined ? hashSeed(o.seed) : hashSeed(`${serverSeed}#${streamCounter++}`));
+  /** Token text and jitter: a function of the seed and the request's prompt (answer-seed.ts). */
+  const answerRngFor = (req: IncomingMessage, o: MockOptions, prompt: string): Rng =>
+    answerRng(req.headers['x-mock-seed'] !== undefined ? o.seed : serverSeed, prompt);
 
   const statsJson = (): string => {
     const m = process.memoryUsage();
@@ -131,7 +136,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   const startStream = (res: ServerResponse, ctx: ScriptContext, o: MockOptions, fault: FaultName | null, script: Endpoint['script'] | typeof genericScript): void => {
     const headers: Record<string, string> = { ...SSE_HEADERS };
     if (fault) headers['X-Mock-Injected-Fault'] = fault;
-    new SseStream(res, script(ctx), o, ctx.rng, fault, reg, performance.now()).begin(headers);
+    new SseStream(res, script(ctx), o, ctx.answerRng, fault, reg, performance.now()).begin(headers);
   };
 
   async function generic(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
@@ -140,7 +145,8 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     const rng = rngFor(req, o);
     const fault = pickFault(o.fault, o.faultRates, rng);
     if (preStreamFault(res, 'dify', fault, o)) return;
-    startStream(res, { rng, body: {}, createdAtS: Math.floor(Date.now() / 1000), model: o.model }, o, fault, genericScript);
+    const ctx: ScriptContext = { rng, answerRng: answerRngFor(req, o, `/sse?${query}`), body: {}, createdAtS: Math.floor(Date.now() / 1000), model: o.model };
+    startStream(res, ctx, o, fault, genericScript);
   }
 
   /** Non-streaming answer after the time the stream would have taken. */
@@ -153,14 +159,14 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     let delay = Math.max(o.ttfeMs, o.ttftMs);
     const words = TOKEN_SETS[o.text];
     for (let i = 0; i < o.tokens; i++) {
-      answer += words.tokens[pickToken(ctx.rng, words)];
-      if (i > 0) delay += o.tokenIntervalMs + jitterMs(o, ctx.rng);
+      answer += words.tokens[pickToken(ctx.answerRng, words)];
+      if (i > 0) delay += o.tokenIntervalMs + jitterMs(o, ctx.answerRng);
     }
     const pending: Open = { shutdown: () => res.destroy() };
     open.add(pending);
-    const task = newTask((now) => {
+    const task = newTask(() => {
       open.delete(pending);
-      const end = { answer, tokens: o.tokens, elapsedS: (now - t0) / 1000, nowS: Math.floor(Date.now() / 1000) };
+      const end = { answer, tokens: o.tokens, elapsedS: delay / 1000, nowS: Math.floor(Date.now() / 1000) };
       sendJson(res, 200, JSON.stringify(endpoint.blocking(ctx, end)));
       return -1;
     });
@@ -179,7 +185,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     const rng = rngFor(req, o);
     const fault = pickFault(o.fault, o.faultRates, rng);
     if (preStreamFault(res, endpoint.dialect, fault, o)) return;
-    const ctx: ScriptContext = { rng, body, createdAtS: Math.floor(Date.now() / 1000), model: o.model };
+    const ctx: ScriptContext = { rng, answerRng: answerRngFor(req, o, endpoint.prompt(body)), body, createdAtS: Math.floor(Date.now() / 1000), model: o.model };
     if (streaming) startStream(res, ctx, o, fault, endpoint.script);
     else blocking(res, endpoint, ctx, o, fault, o.maxConcurrency > 0 ? performance.now() : t0); // served from its admission
   }

@@ -55,7 +55,7 @@ function open(kind: SchedulerKind, knobs: Partial<MockOptions>, fault: FaultName
   const reg: StreamRegistry = { stats: createStats(), scheduler: createScheduler(kind), open: new Set() };
   const res = new FakeResponse();
   const rng = createRng(1);
-  const ctx = { rng, body: { inputs: {}, user: 'u' }, createdAtS: 0, model: 'm' };
+  const ctx = { rng, answerRng: rng, body: { inputs: {}, user: 'u' }, createdAtS: 0, model: 'm' };
   const stream = new SseStream(res as unknown as ServerResponse, difyWorkflow.script(ctx), o, rng, fault, reg, performance.now()); // the fake has every member SseStream uses
   stream.begin({});
   return { res, reg, stream };

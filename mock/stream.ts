@@ -50,6 +50,8 @@ export class SseStream {
   private readonly task: Task;
   private readonly startDue: number;
   private nextTokenDue: number;
+  /** nextTokenDue − t0, summed from the knobs alone: the scheduled elapsed time, free of t0's rounding. */
+  private tokenOffsetMs: number;
   private nextPingDue: number;
   private tokenIndex = 0;
   private events = 0;
@@ -83,7 +85,8 @@ export class SseStream {
   ) {
     this.task = newTask((now) => this.fire(now));
     this.startDue = t0 + o.ttfeMs;
-    this.nextTokenDue = script.tokensAtTtfe ? this.startDue : t0 + Math.max(o.ttfeMs, o.ttftMs);
+    this.tokenOffsetMs = script.tokensAtTtfe ? o.ttfeMs : Math.max(o.ttfeMs, o.ttftMs);
+    this.nextTokenDue = t0 + this.tokenOffsetMs;
     this.nextPingDue = o.pingIntervalMs > 0 && script.ping ? t0 + o.pingIntervalMs : Infinity;
     this.stopAt = fault === 'error_event' || fault === 'workflow_failed' ? Math.floor(o.tokens / 2) : o.tokens;
     this.words = TOKEN_SETS[o.text];
@@ -160,13 +163,13 @@ export class SseStream {
   }
 
   /** The events after the last token: the script's end, or what the fault puts in its place. */
-  private terminalEvents(now: number): string[] {
+  private terminalEvents(): string[] {
     const { script, fault } = this;
     if (fault === 'no_terminal') return [];
     let answer = '';
     const tokens = this.words.tokens;
     for (let i = 0; i < this.tokenIndex; i++) answer += tokens[this.picks[i] ?? 0];
-    const end = { answer, tokens: this.tokenIndex, elapsedS: (now - this.t0) / 1000, nowS: Math.floor(Date.now() / 1000) };
+    const end = { answer, tokens: this.tokenIndex, elapsedS: this.tokenOffsetMs / 1000, nowS: Math.floor(Date.now() / 1000) };
     return fault === 'error_event' ? script.error(end) : fault === 'workflow_failed' ? script.failed(end) : script.finish(end);
   }
 
@@ -211,7 +214,7 @@ export class SseStream {
       pingsUntil(this.nextTokenDue);
       if (this.tokenIndex === this.stopAt) {
         terminal = true;
-        out += this.take(this.terminalEvents(now), resetAt);
+        out += this.take(this.terminalEvents(), resetAt);
         break;
       }
       const k = pickToken(this.rng, this.words);
@@ -223,7 +226,8 @@ export class SseStream {
       this.events++;
       this.tokenIndex++;
       if (this.tokenIndex < this.stopAt || fault === 'error_event' || fault === 'workflow_failed') {
-        this.nextTokenDue += o.tokenIntervalMs + jitterMs(o, this.rng);
+        this.tokenOffsetMs += o.tokenIntervalMs + jitterMs(o, this.rng);
+        this.nextTokenDue = this.t0 + this.tokenOffsetMs;
       }
     }
     if (!terminal) pingsUntil(limit);

@@ -50,8 +50,8 @@ describe('rendered tables', () => {
     expect(renderThresholdTable().split('\n')).toEqual([
       '| THRESHOLDS | file | thresholds |',
       '| --- | --- | --- |',
-      '| `default` | `thresholds/default.json` | `sse_ttfe` `p(95)<500`, `sse_stream_success` `rate>0.99` |',
-      '| `strict` | `thresholds/strict.json` | `sse_ttfe` `p(95)<100`, `sse_stream_success` `rate>0.99` |',
+      '| `default` | `thresholds/default.json` | `sse_ttfe` `p(95)<500`, `sse_stream_success` `rate>0.99`, `sse_streams_closed` `count>0` |',
+      '| `strict` | `thresholds/strict.json` | `sse_ttfe` `p(95)<100`, `sse_stream_success` `rate>0.99`, `sse_streams_closed` `count>0` |',
       '| `none` | `thresholds/none.json` | (none) |',
     ]);
   });

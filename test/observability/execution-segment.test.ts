@@ -5,6 +5,12 @@
  * of samples of every trend, and the iterations. Needs a real k6 with k6/x/sse
  * (cli/k6-locate.ts: K6_BIN or PATH); skipped with the reason otherwise. Runs through
  * test/e2e/run-k6.ts (each run writes its handleSummary reports into its own temp dir).
+ *
+ * `sse_data_bytes` adds up too because the mock's answer is a function of the request (its
+ * question, not its `user`, which names the VU: mock/answer-seed.ts), and its elapsed-time
+ * fields are the scheduled ones: which VU of which process sends a question first does not
+ * change the bytes it receives. DATA_BYTES and INTER_EVENT_SAMPLES are on so every recorded
+ * metric is compared.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,7 +77,7 @@ describe.skipIf(!k6.ok)('two execution-segment halves add up to one whole run (r
   function run(name: string, segment: string[]): Promise<K6Run> {
     if (!k6.ok) throw new Error('unreachable');
     const k6Args = ['--vus', '2', '--iterations', String(ITERATIONS), ...segment, '--out', `json=${join(dir, `${name}.json`)}`];
-    return runK6(k6, 'build/sse.js', { BASE_URL: mock.url, TARGET: 'dify-chat', SCENARIOS: 'stream', THRESHOLDS: 'none' }, 60_000, k6Args);
+    return runK6(k6, 'build/sse.js', { BASE_URL: mock.url, TARGET: 'dify-chat', SCENARIOS: 'stream', THRESHOLDS: 'none', DATA_BYTES: 'true', INTER_EVENT_SAMPLES: 'true' }, 60_000, k6Args);
   }
 
   it('every counter sum, trend sample count and the iterations match', async () => {

@@ -145,6 +145,7 @@ describe.skipIf(prometheus === '')('deploy/k6-operator/gate.ts against a real Pr
     expect(results).toEqual({
       'sse_ttfe: p(95)<500': [expect.closeTo(0.435, 9), true], // max(0.29, 0.435) s < 0.5 s
       'sse_stream_success: rate>0.99': [0.5, false], // min(2/3, 2/4)
+      'sse_streams_closed: count>0': [7, true], // 3 + 4 ended streams, summed over generators
       'sse_errors{error_type:timeout}: count<3': [2, true],
       'sse_errors{error_type:timeout}: count<2': [2, false],
       'sse_streams_opened: count>=109': [109, true], // 9 stream + 100 burst, both generators
