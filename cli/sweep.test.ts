@@ -3,7 +3,7 @@
  * like the mock), the real search, reports and files, and a stand-in for each step's k6 run
  * that answers from a table of step results (TTFE p95, saturation, dropped iterations by load).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,7 +77,13 @@ interface Result {
 }
 
 let n = 0;
-async function sweep(argv: string[], truth: (load: number, run: number) => Truth, env: Record<string, string> = {}, onStep?: (plan: StepPlan) => void): Promise<Result> {
+async function sweep(
+  argv: string[],
+  truth: (load: number, run: number) => Truth,
+  env: Record<string, string> = {},
+  onStep?: (plan: StepPlan) => void,
+  onDeps?: (deps: StepDeps) => void,
+): Promise<Result> {
   const dir = join(root, `r${++n}`);
   const out: string[] = [];
   const err: string[] = [];
@@ -90,6 +96,7 @@ async function sweep(argv: string[], truth: (load: number, run: number) => Truth
     runStep: async (plan, deps) => {
       plans.push(plan);
       onStep?.(plan);
+      onDeps?.(deps);
       return fakeRun(plan, deps, truth(plan.load, plans.filter((p) => p.load === plan.load).length));
     },
     chartJs: () => '/* chart.js */',
@@ -228,10 +235,23 @@ describe('npm run sweep (k6 runs stood in)', () => {
     expect(existsSync(help.dir)).toBe(false);
   });
 
+  it("takes setup:dify's key and BASE_URL when API_KEY is unset, as npm run bench does, the key only in k6's environment", async () => {
+    const home = mkdtempSync(join(root, 'home-'));
+    mkdirSync(join(home, '.sse-bench'));
+    const stateKey = 'state-fixture-key-5e2a';
+    writeFileSync(join(home, '.sse-bench', 'dify.json'), JSON.stringify({ schema: 'sse-bench/dify-state@1', complete: true, baseUrl: 'http://127.0.0.1:9', apiKey: stateKey, appMode: 'workflow' }));
+    const seen: (string | undefined)[] = [];
+    const r = await sweep(['--max', '10'], () => ({ p95: 60 }), { API_KEY: '', BASE_URL: '', PWD: home }, undefined, (deps) => seen.push(deps.env.API_KEY));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`sweep: API key and BASE_URL http://127.0.0.1:9 from ${home}/.sse-bench/dify.json (npm run setup:dify)`);
+    expect(seen).toEqual([stateKey]);
+    for (const text of [r.out, r.err, readFileSync(join(r.dir, 'sweep_20261127_120000.json'), 'utf8'), readFileSync(join(r.dir, 'sweep_20261127_120000.html'), 'utf8')]) expect(text).not.toContain(stateKey);
+  });
+
   it('stops at the preflight with exit code 2', async () => {
     const out: string[] = [];
     const code = await runSweep([], {
-      env: { BASE_URL: 'http://127.0.0.1:9', REPORTS_DIR: join(root, 'pre') },
+      env: { BASE_URL: 'http://127.0.0.1:9', REPORTS_DIR: join(root, 'pre'), DIFY_STATE: 'none' },
       io: { out: (l) => out.push(l), err: (l) => out.push(l) },
       preflight: { ...preflightDeps, locateK6: async () => ({ ok: false, problem: 'k6 was not found', fix: 'install it' }) },
       now: Date.now,

@@ -15,6 +15,7 @@ import { reportStamp } from '../lib/report-names.ts';
 import { UsageError } from './args.ts';
 import { realPreflightDeps } from './bench.ts';
 import { loadChartJs } from './html-report.ts';
+import { difyStateEnv } from './dify-state-env.ts';
 import { consoleIo, type Io, runAsMain } from './main-guard.ts';
 import { EXIT_PREFLIGHT, formatPreflightError, preflight, PreflightError, type PreflightDeps, type PreflightResult } from './preflight.ts';
 import { parseSweepArgs, SWEEP_USAGE, type SweepArgs } from './sweep-args.ts';
@@ -146,8 +147,12 @@ export async function runSweep(argv: readonly string[], deps: SweepDeps): Promis
   }
 
   let pre: PreflightResult;
+  let env: NodeJS.ProcessEnv;
+  let stateNote: string;
   try {
-    pre = await preflight(deps.env, args.script, deps.preflight);
+    // As npm run bench: setup:dify's key and URL when API_KEY is unset.
+    ({ env, note: stateNote } = difyStateEnv(deps.env));
+    pre = await preflight(env, args.script, deps.preflight);
   } catch (err) {
     if (!(err instanceof PreflightError)) throw err;
     io.err(formatPreflightError(err));
@@ -163,7 +168,7 @@ export async function runSweep(argv: readonly string[], deps: SweepDeps): Promis
     writeFileSync(thresholdsPath, `${JSON.stringify(sloThresholds(args.slos), null, 2)}\n`);
     const streamSlo = streamSloVars(args.slos);
     // Open model: the user's SCENARIOS, else `stream` alone, so the load is streams started per second.
-    const scenarios = args.mode === 'rate' && (deps.env.SCENARIOS ?? '').trim() !== '' ? pre.config.scenarios : (['stream'] as const);
+    const scenarios = args.mode === 'rate' && (env.SCENARIOS ?? '').trim() !== '' ? pre.config.scenarios : (['stream'] as const);
     const unit = loadUnitOf(args.mode, scenarios);
     const ctx: SweepContext = {
       mode: args.mode,
@@ -173,6 +178,7 @@ export async function runSweep(argv: readonly string[], deps: SweepDeps): Promis
       settings: { ...reportSettings(pre.config), profile: args.mode === 'vus' ? 'k6 --vus/--duration' : 'open', scenarios: [...scenarios], thresholds: 'sweep --slo' },
       search: { ...args.search, stepDurationSec: args.stepSec, repeat: args.repeat },
     };
+    if (stateNote !== '') io.out(`sweep: ${stateNote}`);
     for (const note of pre.notes) io.out(`sweep: ${note}`);
     const limits = Object.entries(streamSlo).map(([k, v]) => `${k}=${v}`).join(' ');
     io.out(
@@ -181,7 +187,7 @@ export async function runSweep(argv: readonly string[], deps: SweepDeps): Promis
     );
     const plan = { mode: args.mode, stepSec: args.stepSec, script: args.script, thresholdsPath, streamSlo, scenarios: scenarios.join(',') };
     const chartJs = deps.chartJs();
-    const out = await searchSteps(args, pre, deps, { base, sweep: sweepDir }, plan, unit, chartJs);
+    const out = await searchSteps(args, pre, { ...deps, env }, { base, sweep: sweepDir }, plan, unit, chartJs);
 
     const report = buildSweepReport(ctx, out.steps, out.result, out.stopReason, new Date(deps.now()));
     const jsonPath = join(base, `sweep_${stamp}.json`);
