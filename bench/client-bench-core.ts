@@ -3,6 +3,7 @@
  * k6 run; the median and spread of repeated runs; the ratio of build/sse.js to the bare
  * reference (build/bare.js); the idle-VU memory figure. Pure, so it is unit-tested.
  */
+import { median } from '../cli/figure-spread.ts';
 
 export type ClientScript = 'bare' | 'sse';
 
@@ -106,11 +107,9 @@ export interface Spread {
 }
 
 export function spread(values: readonly number[]): Spread {
-  if (values.length === 0) throw new Error('spread of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  const m = median(values);
+  if (m === null) throw new Error('spread of no values');
+  return { median: m, min: Math.min(...values), max: Math.max(...values) };
 }
 
 const FIELDS = ['cpuMsPer1000Events', 'eventsPerSecond', 'ttfeP50ErrorMs', 'ttfeP95ErrorMs', 'maxRssMb'] as const;
