@@ -127,6 +127,12 @@ export const PANELS: readonly PanelSpec[] = [
     series: [{ kind: 'ratio', metric: METRICS.streamSuccess, label: 'success' }],
   },
   {
+    title: 'Goodput',
+    description: `${METRICS.goodput.description} (\`stream\` scenario)`,
+    unit: 'percentunit',
+    series: [{ kind: 'ratio', metric: METRICS.goodput, label: 'goodput' }],
+  },
+  {
     // a running total, not a rate: k6 pushes a series only when it changes, so a rare error type
     // has a single sample, which Prometheus' rate() cannot turn into a value
     title: 'Errors by type',
@@ -387,7 +393,8 @@ function panelTargets(spec: PanelSpec, backend: Backend): { targets: Target[]; t
       ? { refId: refId(i), datasource: ds, ...influxQuery(s), rawQuery: true, resultFormat: 'time_series' }
       : { refId: refId(i), datasource: ds, ...promQuery(s), range: true },
   );
-  if (backend === 'prometheus' && spec.series.some((s) => s.kind === 'ratio')) {
+  // The exact success share from counters (no Rate is exact across generators); goodput has no counter to derive it from.
+  if (backend === 'prometheus' && spec.series.some((s) => s.kind === 'ratio' && s.metric === METRICS.streamSuccess)) {
     targets.push({
       refId: refId(targets.length),
       datasource: ds,

@@ -141,6 +141,7 @@ describe.skipIf(influxd === '')('dashboard queries against a real InfluxDB 1.x',
 
   it('success rate and errors by type', async () => {
     expect(await one(panelQuery('Success rate'))).toBeCloseTo(4 / 7, 12);
+    expect(await one(panelQuery('Goodput'))).toBeCloseTo(3 / 7, 12); // success and TTFE ≤ 200 in the fixture: 100, 200, 150
     const byType = await run(expand(panelQuery('Errors by type').text, t0, 60, ALL));
     // running totals per minute: both timeouts and the 5xx happen in minute 2
     expect(Object.fromEntries(byType.map((s) => [s.tags?.error_type, values([s])]))).toEqual({ http_5xx: [0, 0, 1, 1, 1], timeout: [0, 0, 2, 2, 2] });

@@ -55,6 +55,7 @@ function ended(s: ReturnType<typeof sampleMaker>, atS: number, ok: boolean, ttfe
   const out = [
     s(M.streamsClosed.name, atS, 1),
     s(M.streamSuccess.name, atS + 0.001, ok ? 1 : 0),
+    s(M.goodput.name, atS + 0.0015, ok && ttfeMs <= 200 ? 1 : 0),
     s(M.openTime.name, atS + 0.0015, ttfeMs - 20),
     s(M.ttfe.name, atS + 0.002, ttfeMs),
     s(M.ttft.name, atS + 0.004, ttfeMs + 50),

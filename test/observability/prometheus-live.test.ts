@@ -115,9 +115,10 @@ describe.skipIf(prometheus === '')('dashboard queries against a real Prometheus 
     expect(await scalarAt(panelQuery('Tokens/s', 'A'), 185)).toBeCloseTo(40, 9); // p50: max(25, 40), not seconds
   });
 
-  it('success rate: mean of the generators’ rates, and exactly from the counters', async () => {
+  it('success rate: mean of the generators’ rates, and exactly from the counters; goodput: mean of the generators’ rates', async () => {
     expect(await scalarAt(panelQuery('Success rate', 'A'), 185)).toBeCloseTo((2 / 3 + 2 / 4) / 2, 9);
     expect(await scalarAt(panelQuery('Success rate', 'B'), 185)).toBeCloseTo(4 / 7, 9);
+    expect(await scalarAt(panelQuery('Goodput', 'A'), 185)).toBeCloseTo((2 / 3 + 1 / 4) / 2, 9);
   });
 
   it('Dify node time p95 by node type, and errors by type', async () => {
