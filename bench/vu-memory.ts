@@ -19,7 +19,6 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
-// @ts-expect-error -- a plain .mjs module without types (the build's own plugin)
 import { eagerModules, lazyModules } from '../esbuild-lazy.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');

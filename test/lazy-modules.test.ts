@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-// @ts-expect-error -- a plain .mjs module without types (the build's own plugin)
 import { lazyModules } from '../esbuild-lazy.mjs';
 import { ensureBuilt } from './k6-harness.ts';
 

@@ -1,0 +1,7 @@
+/** Types of esbuild-lazy.mjs (the build's plugin, plain JavaScript so esbuild.mjs can import it without a loader). */
+import type { Plugin } from 'esbuild';
+
+/** `import load from './module.ts?lazy'`: the module bundled on its own, evaluated when `load()` is called. */
+export function lazyModules(): Plugin;
+/** The same imports evaluated with the rest of the script (what bench/vu-memory.ts compares against). */
+export function eagerModules(): Plugin;
