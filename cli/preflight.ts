@@ -47,12 +47,6 @@ export function formatPreflightError(e: PreflightError): string {
   return `preflight failed: ${e.problem}\n  fix: ${e.fix}\n${sent}`;
 }
 
-/**
- * Result of one GET: the status, or the network error code/message.
- * @deprecated The preflight sends one probe request (ProbeRequest) instead; kept for callers of httpProbe.
- */
-export type ProbeResult = { status: number; body: string } | { error: string; code: string };
-
 export interface StartedMock {
   readonly url: string;
   close(): Promise<void>;
@@ -66,11 +60,6 @@ export interface PreflightDeps {
   sendProbe?(request: ProbeRequest): Promise<ProbeObservation>;
   /** Reads QUESTIONS_FILE and SSL_CERT_FILE (default: fs.readFileSync as UTF-8). */
   readFile?(path: string): string;
-  /**
-   * @deprecated Unused: the GET checks were replaced by the probe request. Kept optional so
-   * dependency objects written for the earlier interface still type-check.
-   */
-  probe?(url: string): Promise<ProbeResult>;
 }
 
 /** How the run will connect, beyond the environment: from the k6 flags. */
@@ -199,21 +188,3 @@ async function startEmbeddedMock(config: Config, deps: PreflightDeps): Promise<S
   }
 }
 
-/**
- * GET with a 5 s deadline; the body is read only when it is JSON (never a stream); never throws.
- * @deprecated The preflight no longer uses it (see probeTarget); kept for existing callers.
- */
-export async function httpProbe(url: string): Promise<ProbeResult> {
-  try {
-    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
-    if (!(res.headers.get('content-type') ?? '').includes('json')) {
-      await res.body?.cancel();
-      return { status: res.status, body: '' };
-    }
-    return { status: res.status, body: (await res.text()).slice(0, 65_536) };
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const code = cause?.code ?? (err as Error).name;
-    return { error: cause?.message ?? (err as Error).message, code };
-  }
-}

@@ -86,8 +86,6 @@ export interface StreamSlo {
   readonly tpotMs: number | null;
 }
 
-export const NO_SLO: StreamSlo = { ttfeMs: null, ttftMs: null, tpotMs: null };
-
 /** A bad setting: the message names the variable and the accepted values. */
 export class ConfigError extends Error {
   constructor(

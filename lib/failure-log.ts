@@ -13,10 +13,10 @@ import { REDACTED } from './redact.ts';
 
 export const FAILURE_LOG_PREFIX = 'sse-bench failure error_type=';
 /** Longest reason logged (the issue: the first 200 bytes of a body, plus its status). */
-export const REASON_MAX = 240;
+const REASON_MAX = 240;
 
 /** A reason fit for a log line: one line, at most REASON_MAX characters, the key replaced. */
-export function boundedReason(reason: string, apiKey: string): string {
+function boundedReason(reason: string, apiKey: string): string {
   let text = reason.replace(/\s+/g, ' ').trim();
   if (apiKey !== '') text = text.split(apiKey).join(REDACTED);
   return text.length > REASON_MAX ? `${text.slice(0, REASON_MAX - 1)}…` : text;

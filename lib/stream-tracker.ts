@@ -15,7 +15,7 @@ import type { SseEvent } from 'k6/x/sse';
 import { classifyReadError, classifyResponse, contentType, type StreamResponse } from './classify.ts';
 import type { StreamSlo } from './config.ts';
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
-import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, type Interpreter, type StreamNotes } from './interpreter.ts';
+import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type StreamNotes } from './interpreter.ts';
 import type { MetricKey } from './metric-defs.ts';
 
 export type Tags = Readonly<Record<string, string>>;
@@ -172,7 +172,7 @@ export function createStreamTracker(mode: TrackerMode, settings: TrackerSettings
         lastToken = t;
         contentEvents++;
       }
-    } else if (verdict !== 0) {
+    } else if (verdict !== V_OTHER) {
       if (verdict === V_END) {
         notes.terminalSeen = true;
         closing = true;

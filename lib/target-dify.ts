@@ -106,13 +106,13 @@ function interpretUnsniffed(data: string, terminal: ReadonlySet<string>, notes: 
 /**
  * The `stream` scenario's interpreter. `fullCheck` (JSON_CHECK=full): every event is parsed.
  * Per content event with the default structural check: one prefix test, one quote search,
- * one slice, two string compares, one `charCodeAt`.
+ * one slice, up to three string compares, one `charCodeAt`.
  */
 export function difyStreamInterpreter(terminal: ReadonlySet<string>, fullCheck: boolean): Interpreter {
   return (data, _event, _events, notes) => {
     if (data === '') return V_OTHER; // a named event without data: counted, nothing to parse
     const type = sniffEventType(data);
-    if (type === 'text_chunk' || type === 'message' || type === 'agent_message') {
+    if (isContent(type)) {
       if (fullCheck ? parseObject(data) === undefined : !endsLikeObject(data)) return V_BAD_JSON;
       return V_CONTENT;
     }
