@@ -42,7 +42,7 @@ export function lazyModules() {
         return {
           contents:
             `// ${args.path}, evaluated on each call of its loader\n` +
-            `export default function load() {\n  const module = { exports: {} };\n  (function (module, exports) {\n${code}\n  })(module, module.exports);\n  return module.exports;\n}\n`,
+            `export default () => {\n  const module = { exports: {} };\n  (function (module, exports) {\n${code}\n  })(module, module.exports);\n  return module.exports;\n};\n`,
           loader: 'js',
           resolveDir: dirname(file),
           watchFiles: Object.keys(inner.metafile.inputs).map((p) => resolve(p)),

@@ -19,15 +19,15 @@ const UNKNOWN_FIELD_PREFIX = 'unknown event:';
 
 const TIMEOUT_PATTERNS = ['Client.Timeout', 'deadline exceeded', 'i/o timeout', 'timeout awaiting'] as const;
 
-function isTimeoutMessage(message: string): boolean {
-  for (const p of TIMEOUT_PATTERNS) if (message.includes(p)) return true;
+const isTimeoutMessage = (message: string): boolean => {
+  for (let i = 0; i < TIMEOUT_PATTERNS.length; i++) if (message.includes(TIMEOUT_PATTERNS[i] as string)) return true;
   return false;
-}
+};
 
 /** `res.status === 0`: no response. A deadline is `timeout`, anything else `connection_error`. */
-export function classifyTransport(message: string): ErrorType {
+export const classifyTransport = (message: string): ErrorType => {
   return isTimeoutMessage(message) ? 'timeout' : 'connection_error';
-}
+};
 
 /**
  * A message given to the `'error'` handler once the stream is open: `null` for an
@@ -35,30 +35,30 @@ export function classifyTransport(message: string): ErrorType {
  * for the whole-request deadline, else `protocol_error` (reset, `unexpected EOF`, …).
  * Every non-null result means the handler must call `client.close()`.
  */
-export function classifyReadError(message: string): ErrorType | null {
+export const classifyReadError = (message: string): ErrorType | null => {
   if (message.startsWith(UNKNOWN_FIELD_PREFIX)) return null;
   return isTimeoutMessage(message) ? 'timeout' : 'protocol_error';
-}
+};
 
 /** The `Content-Type` header, found case-insensitively ('' when absent). */
-export function contentType(headers: Readonly<Record<string, string>> | null | undefined): string {
+export const contentType = (headers: Readonly<Record<string, string>> | null | undefined): string => {
   if (!headers) return '';
   for (const name in headers) {
     if (name.toLowerCase() === 'content-type') return headers[name] ?? '';
   }
   return '';
-}
+};
 
 /** `text/event-stream`, with or without parameters such as `; charset=utf-8`. */
-export function isEventStream(headers: Readonly<Record<string, string>> | null | undefined): boolean {
+export const isEventStream = (headers: Readonly<Record<string, string>> | null | undefined): boolean => {
   return contentType(headers).trim().toLowerCase().startsWith('text/event-stream');
-}
+};
 
 /** The response's own fault, or `null` when it is a 2xx `text/event-stream` response. */
-export function classifyResponse(res: StreamResponse): ErrorType | null {
+export const classifyResponse = (res: StreamResponse): ErrorType | null => {
   const status = res.status;
   if (status === 0) return classifyTransport(res.error);
   if (status >= 400 && status < 500) return 'http_4xx';
   if (status < 200 || status >= 300) return 'http_5xx';
   return isEventStream(res.headers) ? null : 'invalid_response';
-}
+};

@@ -37,7 +37,7 @@ describe('loadConfig defaults', () => {
       slo: { ttfeMs: null, ttftMs: null, tpotMs: null },
       interEventSamples: false,
       dataBytes: false,
-      jsonCheck: 'structural',
+      jsonCheck: 'full',
     });
   });
 

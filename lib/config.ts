@@ -75,7 +75,7 @@ export interface Config {
   readonly interEventSamples?: boolean;
   /** DATA_BYTES: count `sse_data_bytes` with k6/encoding (absent = false). */
   readonly dataBytes?: boolean;
-  /** JSON_CHECK (absent = structural). */
+  /** JSON_CHECK (absent = full). */
   readonly jsonCheck?: JsonCheckMode;
 }
 

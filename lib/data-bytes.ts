@@ -8,6 +8,6 @@
  */
 import encoding from 'k6/encoding';
 
-export function utf8ByteLength(data: string): number {
+export const utf8ByteLength = (data: string): number => {
   return (encoding.b64encode(data, 'rawstd').length * 3) >> 2;
-}
+};

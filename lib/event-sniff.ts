@@ -16,16 +16,16 @@ const VALUE_AT = EVENT_KEY.length;
  * It does not validate the rest of the text, nor unescape the value (a caller that does not
  * recognise the value checks it with `hasEscape` before trusting it).
  */
-export function sniffEventType(data: string): string {
+export const sniffEventType = (data: string): string => {
   if (!data.startsWith(EVENT_KEY)) return '';
   let i = VALUE_AT;
   if (data.charCodeAt(i) === SPACE) i++;
   if (data.charCodeAt(i) !== QUOTE) return '';
   const end = data.indexOf('"', i + 1);
   return end < 0 ? '' : data.slice(i + 1, end);
-}
+};
 
 /** A sniffed value holding a JSON escape (`\`): only `JSON.parse` can say what it is. */
-export function hasEscape(type: string): boolean {
+export const hasEscape = (type: string): boolean => {
   return type.indexOf('\\') >= 0;
-}
+};

@@ -16,16 +16,16 @@ export const FAILURE_LOG_PREFIX = 'sse-bench failure error_type=';
 const REASON_MAX = 240;
 
 /** A reason fit for a log line: one line, at most REASON_MAX characters, the key replaced. */
-function boundedReason(reason: string, apiKey: string): string {
+const boundedReason = (reason: string, apiKey: string): string => {
   let text = reason.replace(/\s+/g, ' ').trim();
   if (apiKey !== '') text = text.split(apiKey).join(REDACTED);
   return text.length > REASON_MAX ? `${text.slice(0, REASON_MAX - 1)}…` : text;
-}
+};
 
 /** The message of the warning (k6 adds its own `level=warning` framing). */
-export function failureLogMessage(type: ErrorType, reason: string, apiKey: string): string {
+export const failureLogMessage = (type: ErrorType, reason: string, apiKey: string): string => {
   return `${FAILURE_LOG_PREFIX}${type}: ${boundedReason(reason, apiKey) || '(no detail)'}`;
-}
+};
 
 export interface FailureLogEntry {
   readonly errorType: ErrorType;
@@ -33,7 +33,7 @@ export interface FailureLogEntry {
 }
 
 /** Reads a message written by failureLogMessage back; `null` for any other text. */
-export function parseFailureLogMessage(message: string): FailureLogEntry | null {
+export const parseFailureLogMessage = (message: string): FailureLogEntry | null => {
   const at = message.indexOf(FAILURE_LOG_PREFIX);
   if (at < 0) return null;
   const rest = message.slice(at + FAILURE_LOG_PREFIX.length);
@@ -42,17 +42,17 @@ export function parseFailureLogMessage(message: string): FailureLogEntry | null 
   const type = rest.slice(0, colon);
   if (!(ERROR_TYPES as readonly string[]).includes(type)) return null;
   return { errorType: type as ErrorType, reason: rest.slice(colon + 2) };
-}
+};
 
 /**
  * The failure listener of one VU: logs the first failure of each error type with its reason,
  * and nothing after that (a run of a million refused connections logs one line per VU).
  */
-export function failureLogger(apiKey: string, warn: (message: string) => void): (type: ErrorType, reason: string) => void {
+export const failureLogger = (apiKey: string, warn: (message: string) => void): (type: ErrorType, reason: string) => void => {
   const logged: Partial<Record<ErrorType, true>> = {};
   return (type, reason) => {
     if (logged[type]) return;
     logged[type] = true;
     warn(failureLogMessage(type, reason, apiKey));
   };
-}
+};

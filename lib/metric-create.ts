@@ -1,9 +1,10 @@
 /**
- * Creates the suite's metric objects from METRICS (lib/metric-defs.ts) with a factory for each
- * k6 metric type. Pure: the k6 constructors come in through the factory (lib/metrics.ts), so
- * this runs inside the init-only loader (lib/suite-init.ts) and METRICS is not kept per VU.
+ * The suite's metric objects, made in every VU's init context (k6 allows `new Trend` only there)
+ * from a compact list of specs that the once-per-test init built from METRICS (lib/metric-specs.ts)
+ * and shares through the VU plan. So METRICS itself, with its descriptions, is never evaluated per
+ * VU. Pure: the k6 constructors come in through the factory (lib/metrics.ts).
  */
-import { METRICS, type MetricDef, type MetricKey } from './metric-defs.ts';
+import type { MetricKey, MetricKind } from './metric-defs.ts';
 
 /** What the suite uses of a k6 metric object. */
 export interface K6Metric {
@@ -19,20 +20,18 @@ export interface MetricFactory {
   rate(name: string): K6Metric;
 }
 
-function create(def: MetricDef, factory: MetricFactory): K6Metric {
-  switch (def.kind) {
-    case 'trend':
-      return factory.trend(def.name, def.isTime);
-    case 'counter':
-      return factory.counter(def.name);
-    case 'rate':
-      return factory.rate(def.name);
-  }
-}
+/** One metric as a VU needs it: key, k6 name, type, and (trends) whether values are times. JSON, so it can be shared. */
+export type MetricSpec = readonly [key: MetricKey, name: string, kind: MetricKind, isTime: boolean];
 
 /** Every suite metric, keyed like METRICS. Call once per VU, in the init context. */
-export function createSuiteMetrics(factory: MetricFactory): SuiteMetrics {
+export const createMetrics = (specs: readonly MetricSpec[], factory: MetricFactory): SuiteMetrics => {
   const out: Partial<Record<MetricKey, K6Metric>> = {};
-  for (const key of Object.keys(METRICS) as MetricKey[]) out[key] = create(METRICS[key], factory);
-  return Object.freeze(out as Record<MetricKey, K6Metric>);
-}
+  // Index access, no `for…of` or array destructuring: either makes Sobek build the array
+  // iterator's prototype in every VU.
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i] as MetricSpec;
+    const kind = spec[2];
+    out[spec[0]] = kind === 'trend' ? factory.trend(spec[1], spec[3]) : kind === 'counter' ? factory.counter(spec[1]) : factory.rate(spec[1]);
+  }
+  return out as Record<MetricKey, K6Metric>;
+};

@@ -2,7 +2,7 @@ import { afterEach, expect, test } from 'vitest';
 import { endRun, startRun } from '../test/k6-harness.ts';
 import { runtime } from '../test/doubles/runtime.ts';
 import { METRICS, type MetricKey } from './metric-defs.ts';
-import { createSuiteMetrics } from './metric-create.ts';
+import { createSuiteMetrics } from './metric-specs.ts';
 import { K6_METRIC_FACTORY, metricsSink } from './metrics.ts';
 
 afterEach(endRun);

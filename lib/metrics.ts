@@ -19,7 +19,7 @@ export const K6_METRIC_FACTORY: MetricFactory = {
 };
 
 /** A SampleSink writing to k6 metrics (tags passed only when a sample has its own). */
-export function metricsSink(metrics: SuiteMetrics): SampleSink {
+export const metricsSink = (metrics: SuiteMetrics): SampleSink => {
   return {
     add(key: MetricKey, value: number, tags?: Tags): void {
       // k6 only reads a tag object; the cached ones are frozen and shared.
@@ -27,4 +27,4 @@ export function metricsSink(metrics: SuiteMetrics): SampleSink {
       else metrics[key].add(value, tags as { [name: string]: string });
     },
   };
-}
+};

@@ -8,7 +8,7 @@
  */
 
 /** murmur3's 32-bit finaliser: a cheap, well-mixing integer hash. */
-export function mix32(n: number): number {
+export const mix32 = (n: number): number => {
   let h = n | 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -16,16 +16,16 @@ export function mix32(n: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
+};
 
 /** The question of request number `n` of the test (a SharedArray or a plain array). */
-export function pickQuestion(questions: ArrayLike<string>, n: number): string {
+export const pickQuestion = (questions: ArrayLike<string>, n: number): string => {
   const count = questions.length;
   if (count === 0) throw new Error('pickQuestion: no questions');
   return questions[mix32(n) % count] as string;
-}
+};
 
 /** The `user` field: `<USER_PREFIX>-<vu>-<iteration>` (iteration of this VU in its scenario). */
-export function userId(prefix: string, vu: number, iteration: number): string {
+export const userId = (prefix: string, vu: number, iteration: number): string => {
   return `${prefix}-${vu}-${iteration}`;
-}
+};

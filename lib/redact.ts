@@ -19,7 +19,7 @@ const URL_PARTS = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#]*@)?([^?#]*)(\?[^#]*)?(
  * (`api_key`, `token`, `sig`…) replaced by `[REDACTED]`, the fragment dropped.
  * A string that is not an absolute URL is returned unchanged.
  */
-export function redactUrl(url: string): string {
+export const redactUrl = (url: string): string => {
   const parts = URL_PARTS.exec(url);
   if (!parts) return url;
   const [, scheme = '', , rest = '', query] = parts;
@@ -34,15 +34,15 @@ export function redactUrl(url: string): string {
       return SECRET_PARAM.test(decodeSafe(name)) ? `${name}=${REDACTED}` : pair;
     });
   return `${scheme}${rest}?${params.join('&')}`;
-}
+};
 
-function decodeSafe(text: string): string {
+const decodeSafe = (text: string): string => {
   try {
     return decodeURIComponent(text);
   } catch {
     return text;
   }
-}
+};
 
 /** The run's settings as every report shows them: no API key, URLs redacted. */
 export interface ReportSettings {
@@ -63,7 +63,7 @@ export interface ReportSettings {
   readonly apiKey: 'set' | 'unset';
 }
 
-export function reportSettings(config: Config): ReportSettings {
+export const reportSettings = (config: Config): ReportSettings => {
   return {
     target: config.target,
     baseUrl: redactUrl(config.baseUrl),
@@ -79,33 +79,33 @@ export function reportSettings(config: Config): ReportSettings {
     reportsDir: config.reportsDir,
     apiKey: config.apiKey === '' ? 'unset' : 'set',
   };
-}
+};
 
 /** Shorter "secrets" are not replaced in free text: they would garble numbers and words. */
 const MIN_SCRUB_LENGTH = 4;
 
-function replaceAll(text: string, needle: string, by: string): string {
+const replaceAll = (text: string, needle: string, by: string): string => {
   return needle === '' ? text : text.split(needle).join(by);
-}
+};
 
 /**
  * `text` with every occurrence of `secret` replaced by `[REDACTED]`, also in its JSON-
  * escaped spelling. Secrets shorter than MIN_SCRUB_LENGTH are left alone. (Reports are
  * rendered from data already passed through scrubValue; this is the last line.)
  */
-export function scrubText(text: string, secret: string): string {
+export const scrubText = (text: string, secret: string): string => {
   if (secret.length < MIN_SCRUB_LENGTH) return text;
   const spellings = new Set([secret, JSON.stringify(secret).slice(1, -1)]);
   let out = text;
   for (const spelling of spellings) out = replaceAll(out, spelling, REDACTED);
   return out;
-}
+};
 
 /**
  * A deep copy of a JSON-like value with `secret` replaced in every string and every
  * object key (any length but empty). Numbers and booleans are kept as they are.
  */
-export function scrubValue<T>(value: T, secret: string): T {
+export const scrubValue = <T>(value: T, secret: string): T => {
   if (secret === '') return value;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return replaceAll(v, secret, REDACTED);
@@ -118,4 +118,4 @@ export function scrubValue<T>(value: T, secret: string): T {
     return v;
   };
   return walk(value) as T; // same shape as the input: only string contents changed
-}
+};

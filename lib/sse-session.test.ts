@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { runtime } from '../test/doubles/runtime.ts';
 import { endRun, requests, setServer, startRun } from '../test/k6-harness.ts';
 import { loadConfig } from './config.ts';
-import { createSuiteMetrics } from './metric-create.ts';
+import { createSuiteMetrics } from './metric-specs.ts';
 import { K6_METRIC_FACTORY, metricsSink } from './metrics.ts';
 import { createSession } from './sse-session.ts';
 import { NO_SETTINGS } from './stream-tracker.ts';

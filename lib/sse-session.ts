@@ -17,11 +17,11 @@ export type StreamRunner = (request: StreamRequest) => StreamOutcome;
 export type FailureListener = (type: ErrorType, reason: string) => void;
 
 /** The message of what `sse.open` threw (a Go error arrives as an Error whose message is its text). */
-function thrownMessage(e: unknown): string {
+const thrownMessage = (e: unknown): string => {
   return e instanceof Error ? e.message : String(e);
-}
+};
 
-export function createSession(mode: TrackerMode, settings: TrackerSettings, sink: SampleSink, onFailure: FailureListener): StreamRunner {
+export const createSession = (mode: TrackerMode, settings: TrackerSettings, sink: SampleSink, onFailure: FailureListener): StreamRunner => {
   let client: Client | null = null;
   let closed = false;
   // Once per stream: a release of xk6-sse that drains the body inside close() may call the
@@ -63,4 +63,4 @@ export function createSession(mode: TrackerMode, settings: TrackerSettings, sink
     }
     return report(tracker.finish(res));
   };
-}
+};

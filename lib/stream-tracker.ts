@@ -14,7 +14,7 @@
 import type { SseEvent } from 'k6/x/sse';
 import { classifyReadError, classifyResponse, contentType, type StreamResponse } from './classify.ts';
 import type { StreamSlo } from './config.ts';
-import { ERROR_TYPES, type ErrorType } from './error-types.ts';
+import type { ErrorType } from './error-types.ts';
 import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type StreamNotes } from './interpreter.ts';
 import type { MetricKey } from './metric-defs.ts';
 
@@ -69,35 +69,43 @@ export interface StreamTracker {
   finish(res: StreamResponse): StreamOutcome;
 }
 
-/** Frozen tag objects, built once: no per-sample tag allocation. */
-const ERROR_TAGS: Readonly<Record<ErrorType, Tags>> = Object.freeze(
-  Object.fromEntries(ERROR_TYPES.map((t): [ErrorType, Tags] => [t, Object.freeze({ error_type: t })])) as Record<ErrorType, Tags>,
-);
-const NODE_TAGS = new Map<string, Tags>();
+/**
+ * Frozen tag objects, made on first use and kept: no per-sample tag allocation. Plain objects,
+ * not a Map (Sobek would build the Map prototype in every VU), filled lazily (a VU that never
+ * fails makes none).
+ */
+const ERROR_TAGS: Partial<Record<ErrorType, Tags>> = {};
+const NODE_TAGS: Record<string, Tags | undefined> = {};
 
-export function nodeTag(nodeType: string): Tags {
-  let tags = NODE_TAGS.get(nodeType);
+const errorTag = (type: ErrorType): Tags => {
+  return (ERROR_TAGS[type] ??= Object.freeze({ error_type: type }));
+};
+
+export const nodeTag = (nodeType: string): Tags => {
+  // `own` guards the lookup against Object.prototype's keys (`constructor`, `toString`).
+  const own = Object.prototype.hasOwnProperty.call(NODE_TAGS, nodeType);
+  let tags = own ? NODE_TAGS[nodeType] : undefined;
   if (tags === undefined) {
     tags = Object.freeze({ node_type: nodeType });
-    NODE_TAGS.set(nodeType, tags);
+    NODE_TAGS[nodeType] = tags;
   }
   return tags;
-}
+};
 
 /** Longest piece of a body or event kept as a failure's reason (lib/failure-log.ts bounds it again). */
 const EXCERPT = 200;
 const UNKNOWN_FIELD = 'unknown event: ';
 
-function excerpt(text: string): string {
+const excerpt = (text: string): string => {
   return text.length > EXCERPT ? text.slice(0, EXCERPT) : text;
-}
+};
 
 /**
  * One tracker per session (VU × scenario), reused by every stream of it. `close` is called when
  * the stream must end now: after the terminal event, a server error event, a read error or the
  * deadline (else the VU would block forever).
  */
-export function createStreamTracker(mode: TrackerMode, settings: TrackerSettings, sink: SampleSink, close: () => void): StreamTracker {
+export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings, sink: SampleSink, close: () => void): StreamTracker => {
   const interpret = mode.interpret;
   const detail = mode.detail;
   const gapSamples = detail && settings.gapSamples;
@@ -291,8 +299,8 @@ export function createStreamTracker(mode: TrackerMode, settings: TrackerSettings
       sink.add('streamSuccess', success ? 1 : 0);
       if (detail) sink.add('goodput', success && metSlo ? 1 : 0);
       if (success) return { success, errorType: null, reason: '' };
-      sink.add('errors', 1, ERROR_TAGS[errorType]);
+      sink.add('errors', 1, errorTag(errorType));
       return { success, errorType, reason: reasonOf(errorType, res) };
     },
   };
-}
+};

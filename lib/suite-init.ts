@@ -1,28 +1,35 @@
 /**
- * Everything `build/sse.js` does once in the init context, in one module that the script
- * loads with `?lazy` (esbuild-lazy.mjs): configuration (with setup:dify's state file), the
- * threshold set, k6 options, the metric objects — and the questions file, for the SharedArray.
- * It returns plain data, so none of its functions or tables (env-var definitions, profiles,
- * threshold validation, metric definitions) outlives the init phase of a VU.
- * A bad setting throws ConfigError here, before any load is sent. Pure: no k6 import.
+ * Everything build/sse.js works out once per test, in one module the script loads with `?lazy`
+ * (esbuild-lazy.mjs) only where it is needed: in the init context k6 reads `options` from
+ * (`__VU === 0`; also the one of handleSummary). Configuration (with setup:dify's state file),
+ * the threshold set, k6 options, the VU plan (lib/vu-plan.ts) — and the questions file, for the
+ * SharedArray. It returns plain data, so none of its functions or tables (env-var definitions,
+ * profiles, threshold validation, metric definitions) is kept. VUs never evaluate it.
+ * A bad setting throws ConfigError here, before any VU starts and before any load is sent.
+ * Pure: no k6 import.
  */
 import type { Options } from 'k6/options';
-import { loadConfig, type Config, type Env } from './config.ts';
+import { loadConfig, type Env } from './config.ts';
 import { readOrNull, withDifyState } from './dify-state.ts';
-import { createSuiteMetrics, type MetricFactory, type SuiteMetrics } from './metric-create.ts';
+import { metricSpecs } from './metric-specs.ts';
 import { buildOptions } from './profiles.ts';
+import { loadQuestions } from './questions.ts';
 import { loadThresholds } from './thresholds.ts';
-
-export { loadQuestions } from './questions.ts';
+import type { VuPlan } from './vu-plan.ts';
 
 export interface SuiteInit {
-  readonly config: Config;
   readonly options: Options;
-  readonly metrics: SuiteMetrics;
+  readonly plan: VuPlan;
+  /** QUESTIONS_FILE's questions, else the default ones (read with the same `readFile`). */
+  readonly questions: string[];
 }
 
-export function initSuite(env: Env, readFile: (path: string) => string, metricFactory: MetricFactory): SuiteInit {
+export function initSuite(env: Env, readFile: (path: string) => string): SuiteInit {
   // API_KEY / BASE_URL from `npm run setup:dify`'s state file when unset (lib/dify-state.ts).
   const config = loadConfig(withDifyState(env, readOrNull(readFile)));
-  return { config, options: buildOptions(config, loadThresholds(config, readFile)), metrics: createSuiteMetrics(metricFactory) };
+  return {
+    options: buildOptions(config, loadThresholds(config, readFile)),
+    plan: { config, metrics: metricSpecs() },
+    questions: loadQuestions(config, readFile),
+  };
 }

@@ -31,17 +31,18 @@ import {
   endsLikeObject,
   parseObject,
   type Interpreter,
+  type NameSet,
   type StreamNotes,
   type Verdict,
 } from './interpreter.ts';
 
-export function difyWorkflowBody(question: string, user: string): string {
+export const difyWorkflowBody = (question: string, user: string): string => {
   return JSON.stringify({ inputs: { question }, response_mode: 'streaming', user });
-}
+};
 
-export function difyChatBody(question: string, user: string): string {
+export const difyChatBody = (question: string, user: string): string => {
   return JSON.stringify({ inputs: {}, query: question, response_mode: 'streaming', user });
-}
+};
 
 /** The parts of a Dify event this suite reads (all optional: servers vary). */
 interface DifyMessage {
@@ -55,20 +56,22 @@ interface DifyMessage {
   readonly metadata?: { readonly usage?: { readonly completion_tokens?: unknown } } | null;
 }
 
-/** Types whose fields the suite reads: the only ones parsed when their type is sniffed. */
-const PARSED_TYPES: ReadonlySet<string> = new Set(['node_finished', 'workflow_finished', 'message_end']);
+/** Types whose fields the suite reads: the only ones JSON_CHECK=structural parses when their type is sniffed. */
+const isParsedType = (type: string): boolean => {
+  return type === 'node_finished' || type === 'workflow_finished' || type === 'message_end';
+};
 
-function nodeFinished(msg: DifyMessage, notes: StreamNotes): void {
+const nodeFinished = (msg: DifyMessage, notes: StreamNotes): void => {
   const d = msg.data;
   if (!d) return;
   const nodeType = typeof d.node_type === 'string' ? d.node_type : 'unknown';
   if (typeof d.elapsed_time === 'number') notes.nodeElapsed(nodeType, d.elapsed_time);
   const tokens = d.outputs?.usage?.completion_tokens;
   if (nodeType === 'llm' && typeof tokens === 'number') notes.addUsage(tokens);
-}
+};
 
 /** A non-content event, parsed (`msg`) when its fields matter. */
-function interpretParsed(type: string, msg: DifyMessage, terminal: ReadonlySet<string>, notes: StreamNotes): Verdict {
+const interpretParsed = (type: string, msg: DifyMessage, terminal: NameSet, notes: StreamNotes): Verdict => {
   if (type === 'workflow_finished') {
     const d = msg.data;
     if (d && typeof d.elapsed_time === 'number') notes.workflowElapsed(d.elapsed_time);
@@ -81,56 +84,64 @@ function interpretParsed(type: string, msg: DifyMessage, terminal: ReadonlySet<s
     nodeFinished(msg, notes);
   }
   return endOf(type, terminal, notes);
-}
+};
 
 /** What a non-content type means for the end of the stream. */
-function endOf(type: string, terminal: ReadonlySet<string>, notes: StreamNotes): Verdict {
+const endOf = (type: string, terminal: NameSet, notes: StreamNotes): Verdict => {
   if (type === 'error') return V_FAIL;
   if (type === 'workflow_started') notes.workflowStarted = true;
-  if (!terminal.has(type)) return V_OTHER;
+  if (!terminal[type] === true) return V_OTHER;
   return type === 'message_end' && notes.workflowStarted ? V_END_WAIT : V_END;
-}
+};
 
-function isContent(type: string): boolean {
+const isContent = (type: string): boolean => {
   return type === 'text_chunk' || type === 'message' || type === 'agent_message';
-}
+};
 
 /** Text that does not start with the `"event"` key (or whose type has an escape): parse it. */
-function interpretUnsniffed(data: string, terminal: ReadonlySet<string>, notes: StreamNotes, content: Verdict): Verdict {
+const interpretUnsniffed = (data: string, terminal: NameSet, notes: StreamNotes, content: Verdict): Verdict => {
   const msg = parseObject<DifyMessage>(data);
   if (msg === undefined) return V_BAD_JSON;
   const type = typeof msg.event === 'string' ? msg.event : '';
   return isContent(type) ? content : interpretParsed(type, msg, terminal, notes);
-}
+};
 
 /**
- * The `stream` scenario's interpreter. `fullCheck` (JSON_CHECK=full): every event is parsed.
- * Per content event with the default structural check: one prefix test, one quote search,
- * one slice, up to three string compares, one `charCodeAt`.
+ * The `stream` scenario's interpreter. By default (JSON_CHECK=full) every event with data is
+ * parsed — exact: a payload cut anywhere, even at its last character, is invalid_json — and its
+ * type read from the parsed object: one `JSON.parse` and one property read per event, as the
+ * bare reference does. `fullCheck = false` (JSON_CHECK=structural): the type is sniffed from
+ * the text's prefix and content events are only checked to end with `}` (cheaper, not exact).
  */
-export function difyStreamInterpreter(terminal: ReadonlySet<string>, fullCheck: boolean): Interpreter {
+export const difyStreamInterpreter = (terminal: NameSet, fullCheck: boolean): Interpreter => {
+  if (fullCheck) {
+    return (data, _event, _events, notes) => {
+      if (data === '') return V_OTHER; // a named event without data: counted, nothing to parse
+      const msg = parseObject<DifyMessage>(data);
+      if (msg === undefined) return V_BAD_JSON;
+      const type = typeof msg.event === 'string' ? msg.event : '';
+      return isContent(type) ? V_CONTENT : interpretParsed(type, msg, terminal, notes);
+    };
+  }
   return (data, _event, _events, notes) => {
-    if (data === '') return V_OTHER; // a named event without data: counted, nothing to parse
+    if (data === '') return V_OTHER;
     const type = sniffEventType(data);
-    if (isContent(type)) {
-      if (fullCheck ? parseObject(data) === undefined : !endsLikeObject(data)) return V_BAD_JSON;
-      return V_CONTENT;
-    }
+    if (isContent(type)) return endsLikeObject(data) ? V_CONTENT : V_BAD_JSON;
     if (type === '' || hasEscape(type)) return interpretUnsniffed(data, terminal, notes, V_CONTENT);
-    if (fullCheck || PARSED_TYPES.has(type)) {
+    if (isParsedType(type)) {
       const msg = parseObject<DifyMessage>(data);
       return msg === undefined ? V_BAD_JSON : interpretParsed(type, msg, terminal, notes);
     }
     return endsLikeObject(data) ? endOf(type, terminal, notes) : V_BAD_JSON;
   };
-}
+};
 
 /**
  * The `burst` scenario's interpreter: the type decides; `JSON.parse` only for `workflow_finished`
  * (its status decides success, once per stream) and text the sniff cannot read. Content is not
  * tracked and not checked.
  */
-export function difyBurstInterpreter(terminal: ReadonlySet<string>): Interpreter {
+export const difyBurstInterpreter = (terminal: NameSet): Interpreter => {
   return (data, _event, _events, notes) => {
     if (data === '') return V_OTHER;
     const type = sniffEventType(data);
@@ -142,4 +153,4 @@ export function difyBurstInterpreter(terminal: ReadonlySet<string>): Interpreter
     }
     return endOf(type, terminal, notes);
   };
-}
+};

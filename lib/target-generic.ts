@@ -5,19 +5,22 @@
  * `data` — is listed in TERMINAL_EVENTS, or after MAX_EVENTS events (then the client closes).
  * Pure: no k6 import.
  */
-import { V_CONTENT, V_END, V_OTHER, type Interpreter, type Verdict } from './interpreter.ts';
+import { V_CONTENT, V_END, V_OTHER, nameSet, type Interpreter, type NameSet, type Verdict } from './interpreter.ts';
 
 /** Longest `data` compared against TERMINAL_EVENTS: hashing long payloads per event costs time. */
 const MAX_TERMINAL_DATA = 64;
 
-export function genericInterpreter(terminal: ReadonlySet<string>, maxEvents: number, content: boolean): Interpreter {
-  const listed = terminal.size > 0;
+export const genericInterpreter = (terminalNames: readonly string[], maxEvents: number, content: boolean): Interpreter => {
+  const listed = terminalNames.length > 0;
+  const terminal = nameSet(terminalNames);
   // Each listed name also as CRLF streams deliver it (`name\r`): one lookup per event, no stripping.
-  const names: ReadonlySet<string> = new Set([...terminal].flatMap((name) => [name, `${name}\r`]));
+  const withCr: string[] = [];
+  for (let i = 0; i < terminalNames.length; i++) withCr.push(terminalNames[i] as string, `${terminalNames[i]}\r`);
+  const names: NameSet = nameSet(withCr);
   const counted: Verdict = content ? V_CONTENT : V_OTHER;
   return (data, event, events) => {
-    if (listed && (names.has(event.name) || (data.length <= MAX_TERMINAL_DATA && terminal.has(data)))) return V_END;
+    if (listed && (names[event.name] === true || (data.length <= MAX_TERMINAL_DATA && terminal[data] === true))) return V_END;
     if (maxEvents > 0 && events >= maxEvents) return V_END;
     return counted;
   };
-}
+};

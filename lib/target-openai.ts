@@ -12,9 +12,9 @@
  * other chunk (role, finish, usage, error: a few per stream) is parsed as before.
  * Pure: no k6 import.
  */
-import { OPEN_BRACE, V_BAD_JSON, V_CONTENT, V_END, V_FAIL, V_OTHER, endsLikeObject, parseObject, type Interpreter } from './interpreter.ts';
+import { OPEN_BRACE, V_BAD_JSON, V_CONTENT, V_END, V_FAIL, V_OTHER, endsLikeObject, parseObject, type Interpreter, type NameSet } from './interpreter.ts';
 
-export function openaiBody(model: string, question: string, user: string): string {
+export const openaiBody = (model: string, question: string, user: string): string => {
   return JSON.stringify({
     model,
     messages: [{ role: 'user', content: question }],
@@ -22,7 +22,7 @@ export function openaiBody(model: string, question: string, user: string): strin
     stream_options: { include_usage: true },
     user,
   });
-}
+};
 
 interface ChatChunk {
   readonly error?: unknown;
@@ -35,19 +35,19 @@ const QUOTE = 34;
 const SPACE = 32;
 
 /** The chunk carries a non-empty `"content"` string (the first such key decides). */
-export function hasContentText(data: string): boolean {
+export const hasContentText = (data: string): boolean => {
   const at = data.indexOf(CONTENT_KEY);
   if (at < 0) return false;
   let i = at + CONTENT_KEY.length;
   let c = data.charCodeAt(i);
   if (c === SPACE) c = data.charCodeAt(++i);
   return c === QUOTE && data.charCodeAt(i + 1) !== QUOTE;
-}
+};
 
-export function openaiStreamInterpreter(terminal: ReadonlySet<string>, fullCheck: boolean): Interpreter {
+export const openaiStreamInterpreter = (terminal: NameSet, fullCheck: boolean): Interpreter => {
   return (data, _event, _events, notes) => {
     if (data.charCodeAt(0) !== OPEN_BRACE) {
-      if (terminal.has(data)) return V_END;
+      if (terminal[data] === true) return V_END;
       if (data === '' || data === '[DONE]') return V_OTHER;
     } else if (!fullCheck && hasContentText(data)) {
       return endsLikeObject(data) ? V_CONTENT : V_BAD_JSON;
@@ -60,9 +60,9 @@ export function openaiStreamInterpreter(terminal: ReadonlySet<string>, fullCheck
     const content = chunk.choices?.[0]?.delta?.content;
     return typeof content === 'string' && content !== '' ? V_CONTENT : V_OTHER;
   };
-}
+};
 
 /** Burst scenario: no parse at all; only `[DONE]` (or another listed plain text) matters. */
-export function openaiBurstInterpreter(terminal: ReadonlySet<string>): Interpreter {
-  return (data) => (data.charCodeAt(0) !== OPEN_BRACE && terminal.has(data) ? V_END : V_OTHER);
-}
+export const openaiBurstInterpreter = (terminal: NameSet): Interpreter => {
+  return (data) => (data.charCodeAt(0) !== OPEN_BRACE && terminal[data] === true ? V_END : V_OTHER);
+};

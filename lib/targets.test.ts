@@ -2,7 +2,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, test } from 'vitest';
 import { readFixture, specEvents } from '../test/k6-harness.ts';
 import { loadConfig } from './config.ts';
-import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type StreamNotes } from './interpreter.ts';
+import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, nameSet, type Interpreter, type NameSet, type StreamNotes } from './interpreter.ts';
 import { difyBurstInterpreter, difyStreamInterpreter } from './target-dify.ts';
 import { genericInterpreter } from './target-generic.ts';
 import { hasContentText, openaiBurstInterpreter, openaiStreamInterpreter } from './target-openai.ts';
@@ -50,8 +50,8 @@ const CHECKS = [
   ['full', true],
 ] as const;
 
-const DIFY_WF = new Set(['workflow_finished', 'error']);
-const DIFY_CHAT = new Set(['message_end', 'error']);
+const DIFY_WF = nameSet(['workflow_finished', 'error']);
+const DIFY_CHAT = nameSet(['message_end', 'error']);
 const O = V_OTHER;
 const C = V_CONTENT;
 
@@ -77,8 +77,8 @@ describe('dify', () => {
   });
 
   test.each([
-    ['stream (structural)', (t: ReadonlySet<string>) => difyStreamInterpreter(t, false)],
-    ['stream (full)', (t: ReadonlySet<string>) => difyStreamInterpreter(t, true)],
+    ['stream (structural)', (t: NameSet) => difyStreamInterpreter(t, false)],
+    ['stream (full)', (t: NameSet) => difyStreamInterpreter(t, true)],
     ['burst', difyBurstInterpreter],
   ])('%s: failed workflow and error event → V_FAIL', (_m, make) => {
     const failed = fixtureEvents('dify-workflow-failed.sse');
@@ -93,7 +93,7 @@ describe('dify', () => {
   });
 
   test('chatflow: message_end → end-wait, then workflow_finished closes', () => {
-    for (const make of [(t: ReadonlySet<string>) => difyStreamInterpreter(t, false), (t: ReadonlySet<string>) => difyStreamInterpreter(t, true), difyBurstInterpreter]) {
+    for (const make of [(t: NameSet) => difyStreamInterpreter(t, false), (t: NameSet) => difyStreamInterpreter(t, true), difyBurstInterpreter]) {
       const v = verdicts(make(DIFY_CHAT), fixtureEvents('dify-chatflow.sse'));
       expect(v.slice(-2)).toEqual([V_END_WAIT, V_END]);
     }
@@ -112,7 +112,7 @@ describe('dify', () => {
 
   test('workflow_finished without a status fails; with one not listed as terminal it is just counted', () => {
     expect(verdicts(difyStreamInterpreter(DIFY_WF, false), [{ data: '{"event": "workflow_finished", "data": {}}' }])).toEqual([V_FAIL]);
-    expect(verdicts(difyStreamInterpreter(new Set(['x']), false), [{ data: '{"event": "workflow_finished", "data": {"status": "succeeded"}}' }])).toEqual([O]);
+    expect(verdicts(difyStreamInterpreter(nameSet(['x']), false), [{ data: '{"event": "workflow_finished", "data": {"status": "succeeded"}}' }])).toEqual([O]);
   });
 
   test('structural check: a cut-off event of any type is invalid JSON; orjson\'s compact form reads the same', () => {
@@ -145,7 +145,7 @@ describe('dify', () => {
 });
 
 describe('openai', () => {
-  const TERMINAL = new Set(['[DONE]']);
+  const TERMINAL = nameSet(['[DONE]']);
   test.each(CHECKS)('stream (%s check): role-only delta is not content; usage chunk; [DONE] ends', (_c, full) => {
     const notes = new Notes();
     expect(verdicts(openaiStreamInterpreter(TERMINAL, full), fixtureEvents('openai-chat.sse'), notes)).toEqual([O, C, C, C, C, C, O, O, V_END]);
@@ -158,8 +158,8 @@ describe('openai', () => {
 
   test('bad JSON, an error chunk, [DONE] when not listed', () => {
     const events = [{ data: '{"choices": [' }, { data: '{"error":{"message":"x"}}' }, { data: '[DONE]' }, { data: 'plain' }];
-    expect(verdicts(openaiStreamInterpreter(new Set(), false), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
-    expect(verdicts(openaiStreamInterpreter(new Set(), true), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
+    expect(verdicts(openaiStreamInterpreter(nameSet([]), false), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
+    expect(verdicts(openaiStreamInterpreter(nameSet([]), true), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
   });
 
   test.each([
@@ -186,11 +186,11 @@ describe('openai', () => {
 
 describe('generic', () => {
   test('every event is content; a listed name (CRLF too) or short data ends; MAX_EVENTS ends', () => {
-    const interp = genericInterpreter(new Set(['done', '[DONE]']), 0, true);
+    const interp = genericInterpreter(['done', '[DONE]'], 0, true);
     expect(verdicts(interp, [{ data: 'a' }, { data: 'b', event: 'done\r' }])).toEqual([C, V_END]);
     expect(verdicts(interp, [{ data: '[DONE]' }])).toEqual([V_END]);
-    expect(verdicts(genericInterpreter(new Set(), 2, true), [{ data: 'a' }, { data: 'b' }])).toEqual([C, V_END]);
-    expect(verdicts(genericInterpreter(new Set(), 0, false), [{ data: 'a' }])).toEqual([O]);
+    expect(verdicts(genericInterpreter([], 2, true), [{ data: 'a' }, { data: 'b' }])).toEqual([C, V_END]);
+    expect(verdicts(genericInterpreter([], 0, false), [{ data: 'a' }])).toEqual([O]);
   });
 });
 
@@ -236,5 +236,30 @@ describe('createTarget', () => {
 
   test('requestHeaders is frozen', () => {
     expect(Object.isFrozen(requestHeaders('', true))).toBe(true);
+  });
+});
+
+describe('JSON_CHECK=full (the default): every truncation of a JSON payload is invalid_json', () => {
+  // Cut at every length from 1 character to the last one: a truncated write, whatever a proxy or a
+  // loaded server cuts. The structural check misses the cuts that still end with `}` (nested objects).
+  const DIFY_CHUNK = '{"event": "text_chunk", "workflow_run_id": "r-1", "task_id": "t-1", "data": {"text": "你好, wor", "from_variable_selector": ["llm", "text"]}}';
+  const OPENAI_CHUNK = '{"id":"c-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hi, wor"},"finish_reason":null}]}';
+  const cuts = (text: string): string[] => Array.from({ length: text.length - 1 }, (_, i) => text.slice(0, i + 1));
+
+  test.each([
+    ['dify-workflow', DIFY_CHUNK],
+    ['dify-chat', DIFY_CHUNK.replace('text_chunk', 'message')],
+    ['openai-chat', OPENAI_CHUNK],
+  ])('%s', (target, whole) => {
+    const stream = createTarget(loadConfig({ TARGET: target })).stream.interpret;
+    const notes = new Notes();
+    expect(verdicts(stream, [{ data: whole }], notes)).toEqual([C]);
+    const bad = cuts(whole).filter((cut) => verdicts(stream, [{ data: cut }], new Notes())[0] !== V_BAD_JSON);
+    expect(bad).toEqual([]);
+    // What the structural check lets through, for the record: the cuts that end with a nested `}`.
+    const structural = createTarget(loadConfig({ TARGET: target, JSON_CHECK: 'structural' })).stream.interpret;
+    const missed = cuts(whole).filter((cut) => verdicts(structural, [{ data: cut }], new Notes())[0] !== V_BAD_JSON);
+    expect(missed.length).toBeGreaterThan(0);
+    expect(missed.every((cut) => cut.endsWith('}'))).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import type { Config, TargetName } from './config.ts';
 import type { TrackerMode } from './stream-tracker.ts';
 import { difyBurstInterpreter, difyChatBody, difyStreamInterpreter, difyWorkflowBody } from './target-dify.ts';
 import { genericInterpreter } from './target-generic.ts';
+import { nameSet } from './interpreter.ts';
 import { openaiBody, openaiBurstInterpreter, openaiStreamInterpreter } from './target-openai.ts';
 
 /** The arguments of one `sse.open` call. */
@@ -29,21 +30,21 @@ export interface Target {
 }
 
 /** A body that is JSON (an object or array) gets `Content-Type: application/json`. */
-function looksLikeJson(body: string): boolean {
+const looksLikeJson = (body: string): boolean => {
   const c = body.trimStart().charCodeAt(0);
   return c === 123 || c === 91; // { or [
-}
+};
 
 /** Request headers for the run (frozen; shared by every request of the VU). */
-export function requestHeaders(apiKey: string, jsonBody: boolean): Readonly<Record<string, string>> {
+export const requestHeaders = (apiKey: string, jsonBody: boolean): Readonly<Record<string, string>> => {
   const headers: Record<string, string> = {};
   if (jsonBody) headers['Content-Type'] = 'application/json';
   if (apiKey !== '') headers['Authorization'] = `Bearer ${apiKey}`;
   return Object.freeze(headers);
-}
+};
 
 /** The request body of one iteration, per target (generic: BODY as configured). */
-function bodyBuilder(config: Config): (question: string, user: string) => string {
+const bodyBuilder = (config: Config): (question: string, user: string) => string => {
   switch (config.target) {
     case 'dify-workflow':
       return difyWorkflowBody;
@@ -54,12 +55,12 @@ function bodyBuilder(config: Config): (question: string, user: string) => string
     case 'generic':
       return () => config.body;
   }
-}
+};
 
-function modes(config: Config): { stream: TrackerMode; burst: TrackerMode } {
-  const terminal: ReadonlySet<string> = new Set(config.terminalEvents);
+const modes = (config: Config): { stream: TrackerMode; burst: TrackerMode } => {
+  const terminal = nameSet(config.terminalEvents);
   const needsTerminal = config.target !== 'generic';
-  const fullCheck = config.jsonCheck === 'full';
+  const fullCheck = config.jsonCheck !== 'structural'; // absent = full, the default
   const mode = (interpret: TrackerMode['interpret'], detail: boolean): TrackerMode => Object.freeze({ interpret, detail, needsTerminal });
   switch (config.target) {
     case 'dify-workflow':
@@ -69,13 +70,13 @@ function modes(config: Config): { stream: TrackerMode; burst: TrackerMode } {
       return { stream: mode(openaiStreamInterpreter(terminal, fullCheck), true), burst: mode(openaiBurstInterpreter(terminal), false) };
     case 'generic':
       return {
-        stream: mode(genericInterpreter(terminal, config.maxEvents, true), true),
-        burst: mode(genericInterpreter(terminal, config.maxEvents, false), false),
+        stream: mode(genericInterpreter(config.terminalEvents, config.maxEvents, true), true),
+        burst: mode(genericInterpreter(config.terminalEvents, config.maxEvents, false), false),
       };
   }
-}
+};
 
-export function createTarget(config: Config): Target {
+export const createTarget = (config: Config): Target => {
   const body = bodyBuilder(config);
   const method = config.target === 'generic' ? config.method : 'POST';
   const hasBody = config.target !== 'generic' || config.body !== '';
@@ -91,4 +92,4 @@ export function createTarget(config: Config): Target {
     },
     ...modes(config),
   };
-}
+};

@@ -2,33 +2,45 @@
  * `build/sse.js`: the suite's k6 entry. `k6 run build/sse.js` (options from PROFILE),
  * or `k6 run --vus N --duration D build/sse.js` (the `default` export = `stream`).
  *
- * Init context (per VU): configuration, options, thresholds and metrics from the init-only
- * module (lib/suite-init.ts, loaded with `?lazy`: its code is garbage after init) → questions
- * (SharedArray, read once) → target → failure log → one stream session per scenario. A bad
- * setting throws there, before any load is sent. The report code (lib/handle-summary.ts) is
- * loaded only by handleSummary, which k6 runs once, in a VU of its own.
+ * When each part runs (k6 evaluates this file once per VU, plus in a few instances of its own
+ * with `__VU === 0`: the one it reads `options` from, and the one that runs handleSummary):
+ * - once per test (`__VU === 0`): lib/suite-init.ts, behind `?lazy` — configuration, validation
+ *   (a bad setting throws there, before any VU starts), options, thresholds, questions, and the
+ *   VU plan (lib/vu-plan.ts), which k6 shares with every VU through a SharedArray;
+ * - per VU (init): the plan's JSON copy, the metric objects, the target; on a scenario's first
+ *   iteration, its stream session — nothing that is the same for every VU is worked out again;
+ * - per event: the stream tracker (lib/stream-tracker.ts) and the target's interpreter;
+ * - end of test: the report code (lib/handle-summary.ts, `?lazy`), only in handleSummary.
  */
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import { utf8ByteLength } from '../lib/data-bytes.ts';
 import { failureLogger } from '../lib/failure-log.ts';
 import type { Lazy } from '../lib/lazy.ts';
+import { createMetrics } from '../lib/metric-create.ts';
 import { K6_METRIC_FACTORY, metricsSink } from '../lib/metrics.ts';
 import { REQUESTS_PER_ITERATION } from '../lib/requests-per-iteration.ts';
 import { pickQuestion, userId } from '../lib/question-pick.ts';
-import { createSession } from '../lib/sse-session.ts';
+import { createSession, type StreamRunner } from '../lib/sse-session.ts';
 import { NO_SETTINGS } from '../lib/stream-tracker.ts';
 import { createTarget } from '../lib/targets.ts';
+import { VU_PLAN_ARRAY, type VuPlan } from '../lib/vu-plan.ts';
 import loadReports from '../lib/handle-summary.ts?lazy';
 import loadInit from '../lib/suite-init.ts?lazy';
 import type { SummaryData } from '../lib/summary-data.ts';
 
-type Init = typeof import('../lib/suite-init.ts');
-const readFile = (path: string): string => open(path);
+type Init = ReturnType<typeof import('../lib/suite-init.ts').initSuite>;
+const initSuite = (): Init => (loadInit as Lazy<typeof import('../lib/suite-init.ts')>)().initSuite(__ENV, (path) => open(path));
 
-const { config, options: builtOptions, metrics } = (loadInit as Lazy<Init>)().initSuite(__ENV, readFile, K6_METRIC_FACTORY);
-export const options = builtOptions;
-const questions = new SharedArray('questions', () => (loadInit as Lazy<Init>)().loadQuestions(config, readFile));
+// Once per test: only the instance k6 reads options from (and handleSummary's) evaluates the init module.
+const once = __VU === 0 ? initSuite() : null;
+export const options = once === null ? {} : once.options;
+// k6 runs a SharedArray's function once per test (in the first instance: `once` is there); VUs get the data.
+const plan = new SharedArray(VU_PLAN_ARRAY, () => [(once ?? initSuite()).plan])[0] as VuPlan;
+const questions = new SharedArray('questions', () => (once ?? initSuite()).questions);
+
+const config = plan.config;
+const metrics = createMetrics(plan.metrics, K6_METRIC_FACTORY);
 const target = createTarget(config);
 const sink = metricsSink(metrics);
 const settings = {
@@ -38,29 +50,31 @@ const settings = {
 };
 // The first failure of each error type in this VU is logged with its reason (k6 warning).
 const onFailure = failureLogger(config.apiKey, (message) => console.warn(message));
-const runStream = createSession(target.stream, settings, sink, onFailure);
-const runBurst = createSession(target.burst, settings, sink, onFailure);
+// Each scenario's session is made on its first iteration: a VU of one scenario never makes the other's.
+let runStream: StreamRunner | null = null;
+let runBurst: StreamRunner | null = null;
 const burstRequests = REQUESTS_PER_ITERATION.burst;
 
-function currentUser(): string {
+const currentUser = (): string => {
   return userId(config.userPrefix, exec.vu.idInTest, exec.vu.iterationInScenario);
-}
+};
 
 /** The seed's "Workflow SSE Stream": one question, every event processed. */
-export function stream(): void {
-  runStream(target.request(pickQuestion(questions, exec.scenario.iterationInTest), currentUser()));
-}
+export const stream = (): void => {
+  (runStream ??= createSession(target.stream, settings, sink, onFailure))(target.request(pickQuestion(questions, exec.scenario.iterationInTest), currentUser()));
+};
 
 /** The seed's "Workflow SSE Burst": requests back to back, events counted, terminal detected. */
-export function burst(): void {
+export const burst = (): void => {
   const first = exec.scenario.iterationInTest * burstRequests;
   const user = currentUser();
-  for (let k = 0; k < burstRequests; k++) runBurst(target.request(pickQuestion(questions, first + k), user));
-}
+  const run = (runBurst ??= createSession(target.burst, settings, sink, onFailure));
+  for (let k = 0; k < burstRequests; k++) run(target.request(pickQuestion(questions, first + k), user));
+};
 
 export default stream;
 
-/** k6 calls it once, at the end, in a VU of its own: only then is the report code evaluated. */
-export function handleSummary(data: SummaryData): Record<string, string> {
+/** k6 calls it once, at the end, in an instance of its own (`__VU === 0`): only then is the report code evaluated. */
+export const handleSummary = (data: SummaryData): Record<string, string> => {
   return (loadReports as Lazy<typeof import('../lib/handle-summary.ts')>)().createHandleSummary(config, () => new Date())(data);
-}
+};

@@ -354,8 +354,9 @@ describe('init context', () => {
 
   test('handleSummary (its report code loaded only then) writes stdout and the three reports, without the key', async () => {
     const run = startRun();
-    const vu = await run.loadVu({ env: { TARGET: 'dify-workflow', API_KEY: FIXTURE_API_KEY, REPORTS_DIR: 'out' } });
-    const outputs = (vu.module['handleSummary'] as (d: unknown) => Record<string, string>)(k6Summary());
+    const env = { TARGET: 'dify-workflow', API_KEY: FIXTURE_API_KEY, REPORTS_DIR: 'out' };
+    await run.loadVu({ env });
+    const outputs = await run.handleSummary(k6Summary(), { env });
     expect(Object.keys(outputs).sort()).toEqual(['out/benchmark_20260101_000000.json', 'out/benchmark_20260101_000000.txt', 'out/benchmark_20260101_000000.xml', 'stdout']);
     expect(outputs['stdout']).toContain('sse_ttfe');
     expect(JSON.parse(outputs['out/benchmark_20260101_000000.json']!).schema).toMatch(/^sse-bench\/report@/);

@@ -10,7 +10,9 @@
  *   run.samples('sse_ttfe')                       // every recorded sample
  *
  * Each VU is a fresh module instance (vi.resetModules + re-import), so module state is
- * per VU as in k6. While the script runs (init and iterations), `open()` exists only in
+ * per VU as in k6. As in k6, the first loadVu of a run first evaluates the script in an instance
+ * of its own with `__VU === 0` (the one k6 reads `options` from; its init error is the run's),
+ * and handleSummary runs in another such instance (`run.handleSummary`). While the script runs (init and iterations), `open()` exists only in
  * init, `__ENV`/`__VU`/`__ITER` are set, and globals k6 lacks (performance, TextEncoder,
  * TextDecoder, structuredClone, fetch) are removed from globalThis.
  */
@@ -145,13 +147,14 @@ export class Vu {
     readonly module: ScriptModule,
   ) {}
 
+  /** The options k6 uses: those of the run's `__VU === 0` instance (a VU's own export is not read). */
   get options(): ScriptModule['options'] {
-    return this.module.options;
+    return this.run.options;
   }
 
   /** Runs `count` iterations of a scenario (its `exec` function; `default` for the default export). */
   iterate(scenario = 'default', count = 1): void {
-    const execName = this.module.options?.scenarios?.[scenario]?.exec ?? 'default';
+    const execName = this.options?.scenarios?.[scenario]?.exec ?? 'default';
     const fn = this.module[execName];
     if (typeof fn !== 'function') throw new Error(`script has no exported function ${execName} for scenario ${scenario}`);
     for (let i = 0; i < count; i++) {
@@ -163,7 +166,7 @@ export class Vu {
       rt.scenario = scenario;
       rt.iterationInScenario = iter;
       rt.iterationInTest = this.run.nextIteration(scenario);
-      rt.testTags = this.module.options?.tags ?? {};
+      rt.testTags = this.options?.tags ?? {};
       const g = globalThis as K6Globals;
       g.__VU = this.id;
       g.__ITER = iter;
@@ -175,6 +178,8 @@ export class Vu {
 export class Run {
   private readonly iterationsInTest = new Map<string, number>();
   private vus = 0;
+  /** The `__VU === 0` instance k6 reads options from: evaluated by the first loadVu. */
+  private optionsInstance: ScriptModule | null = null;
 
   nextIteration(scenario: string): number {
     const n = this.iterationsInTest.get(scenario) ?? 0;
@@ -182,10 +187,14 @@ export class Run {
     return n;
   }
 
-  /** Initialises one more VU: a fresh module instance of the bundle. Rejects with the script's init error. */
-  async loadVu(options: LoadOptions = {}): Promise<Vu> {
+  /** The script's options as k6 reads them (from the `__VU === 0` instance); undefined before the first loadVu. */
+  get options(): ScriptModule['options'] {
+    return this.optionsInstance?.options;
+  }
+
+  /** Evaluates the bundle's init context in a fresh module instance as VU `id` (0: one of k6's own instances). */
+  private async instantiate(id: number, options: LoadOptions): Promise<ScriptModule> {
     const script = ensureBuilt(options.script ?? 'sse');
-    const id = ++this.vus;
     const rt = runtime();
     rt.phase = 'init';
     rt.vu = id;
@@ -202,11 +211,31 @@ export class Run {
     };
     vi.resetModules();
     try {
-      const module = (await withoutNodeGlobals(() => import(pathToFileURL(script).href))) as ScriptModule;
-      return new Vu(this, id, module);
+      return (await withoutNodeGlobals(() => import(pathToFileURL(script).href))) as ScriptModule;
     } finally {
       rt.phase = 'vu';
     }
+  }
+
+  /**
+   * Initialises one more VU: a fresh module instance of the bundle. The first call first
+   * evaluates the `__VU === 0` instance k6 reads options from. Rejects with the script's init error.
+   */
+  async loadVu(options: LoadOptions = {}): Promise<Vu> {
+    this.optionsInstance ??= await this.instantiate(0, options);
+    const id = ++this.vus;
+    return new Vu(this, id, await this.instantiate(id, options));
+  }
+
+  /** k6's end of test: handleSummary in an instance of its own (`__VU === 0`), as k6 runs it. */
+  async handleSummary(data: unknown, options: LoadOptions = {}): Promise<Record<string, string>> {
+    const module = await this.instantiate(0, options);
+    const fn = module['handleSummary'];
+    if (typeof fn !== 'function') throw new Error('script exports no handleSummary');
+    const rt = runtime();
+    rt.vu = 0;
+    (globalThis as K6Globals).__VU = 0;
+    return withoutNodeGlobalsSync(() => (fn as (d: unknown) => Record<string, string>)(data));
   }
 
   /** Recorded samples, optionally of one metric and matching some tags. */

