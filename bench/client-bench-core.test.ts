@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { clientFigures, measuredCommand, idleVuMemoryMb, parseBashTimes, parseHwmKb, renderClientTable, spread, summarise, verdicts, type ClientFigures } from './client-bench-core.ts';
+import { clientFigures, measuredCommand, idleVuMemoryMb, parseBashTimes, parseHwmKb, perVuCost, perVuLines, renderClientTable, spread, summarise, verdicts, type ClientFigures } from './client-bench-core.ts';
 
 const summary = (events: number, rate: number, med: number, p95: number) => ({
   metrics: { sse_event: { count: events, rate }, sse_ttfe: { avg: med, med, 'p(95)': p95 } },
@@ -79,5 +79,24 @@ describe('measuredCommand (bash, /proc)', () => {
   it('quotes arguments with quotes and spaces', () => {
     const out = execFileSync('bash', ['-c', measuredCommand(['sh', '-c', "test \"$0\" = \"it's here\"", "it's here"])], { encoding: 'utf8' });
     expect(out).toMatch(/^hwm_kb \d+$/m);
+  });
+
+  it('per-VU cost: alternating idle runs paired in order, memory and init CPU per VU, median of the pairs', () => {
+    const kb = (mb: number): number => mb * 1024;
+    const c = perVuCost(500, [
+      { script: 'bare', maxRssKb: kb(100), cpuSeconds: 0.3 },
+      { script: 'sse', maxRssKb: kb(150), cpuSeconds: 0.55 },
+      { script: 'bare', maxRssKb: kb(110), cpuSeconds: 0.4 },
+      { script: 'sse', maxRssKb: kb(210), cpuSeconds: 0.9 },
+      { script: 'bare', maxRssKb: kb(105), cpuSeconds: 0.35 },
+      { script: 'sse', maxRssKb: kb(180), cpuSeconds: 0.6 },
+    ]);
+    expect(c.pairs).toBe(3);
+    expect(c.memoryMbPerVu.median).toBeCloseTo(0.15, 6); // pairs: 0.1, 0.2, 0.15
+    expect(c.memoryMbPerVu.min).toBeCloseTo(0.1, 6);
+    expect(c.initCpuMsPerVu.median).toBeCloseTo(0.5, 6); // pairs: 0.5, 1.0, 0.5
+    const [, verdict] = perVuLines(c);
+    expect(verdict).toContain('memory +0.150 (+0.100…+0.200) MB (goal ≤ 0.1 MB): MISSED');
+    expect(verdict).toContain('init CPU +0.50 (+0.50…+1.00) ms (goal ≤ 0.5 ms): met');
   });
 });

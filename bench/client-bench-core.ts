@@ -94,10 +94,12 @@ export function parseHwmKb(output: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** Issue 9's goal: build/sse.js costs at most as much CPU per event as the bare reference. */
+/** The goal: build/sse.js costs at most as much CPU per event as the bare reference (which parses every event too). */
 export const COST_RATIO_GOAL = 1.0;
-/** Issue 9's goal for memory: each VU of build/sse.js holds at most this much more than one of the bare script. */
-export const VU_MEMORY_GOAL_MB = 0.25;
+/** The per-VU goals: each idle VU of build/sse.js holds at most this much more memory than one of the bare script… */
+export const VU_MEMORY_GOAL_MB = 0.1;
+/** …and its init costs at most this much more CPU. */
+export const VU_INIT_CPU_GOAL_MS = 0.5;
 
 /** Median and range of repeated measurements (the spread says which differences are noise). */
 export interface Spread {
@@ -184,4 +186,49 @@ export function verdicts(summaries: readonly ClientSummary[]): string[] {
 /** Idle VUs (init code and one refused request each): memory per VU of sse.js above bare.js. */
 export function idleVuMemoryMb(vus: number, sseKb: number, bareKb: number): number {
   return (sseKb - bareKb) / 1024 / vus;
+}
+
+/** One idle-VU run (init code and one refused request per VU): the process's peak RSS and CPU. */
+export interface IdleRun {
+  readonly script: ClientScript;
+  readonly maxRssKb: number;
+  readonly cpuSeconds: number;
+}
+
+/** What each VU of sse.js costs above one of bare.js, from alternating idle runs (median and range of the pairs). */
+export interface PerVuCost {
+  readonly vus: number;
+  readonly pairs: number;
+  readonly bareRssMb: Spread;
+  readonly sseRssMb: Spread;
+  readonly memoryMbPerVu: Spread;
+  readonly initCpuMsPerVu: Spread;
+}
+
+/** Pairs sse run i with bare run i (they alternated), per VU. */
+export function perVuCost(vus: number, runs: readonly IdleRun[]): PerVuCost {
+  const bare = runs.filter((r) => r.script === 'bare');
+  const sse = runs.filter((r) => r.script === 'sse');
+  const pairs = Math.min(bare.length, sse.length);
+  if (pairs === 0) throw new Error('perVuCost: no pair of bare and sse runs');
+  const idx = Array.from({ length: pairs }, (_, i) => i);
+  return {
+    vus,
+    pairs,
+    bareRssMb: spread(bare.map((r) => r.maxRssKb / 1024)),
+    sseRssMb: spread(sse.map((r) => r.maxRssKb / 1024)),
+    memoryMbPerVu: spread(idx.map((i) => idleVuMemoryMb(vus, sse[i]!.maxRssKb, bare[i]!.maxRssKb))),
+    initCpuMsPerVu: spread(idx.map((i) => ((sse[i]!.cpuSeconds - bare[i]!.cpuSeconds) * 1000) / vus)),
+  };
+}
+
+/** The per-VU lines of the bench: memory and init CPU above bare, against their goals. */
+export function perVuLines(c: PerVuCost): string[] {
+  const mem = c.memoryMbPerVu.median;
+  const cpu = c.initCpuMsPerVu.median;
+  return [
+    `${c.vus} idle VUs (init + one refused request), ${c.pairs} alternating pairs: peak RSS bare ${fmt(c.bareRssMb, 0)} MB, sse ${fmt(c.sseRssMb, 0)} MB`,
+    `per VU above bare: memory ${fmt(c.memoryMbPerVu, 3, true)} MB (goal ≤ ${VU_MEMORY_GOAL_MB} MB): ${mem <= VU_MEMORY_GOAL_MB ? 'met' : 'MISSED'}; ` +
+      `init CPU ${fmt(c.initCpuMsPerVu, 2, true)} ms (goal ≤ ${VU_INIT_CPU_GOAL_MS} ms): ${cpu <= VU_INIT_CPU_GOAL_MS ? 'met' : 'MISSED'}`,
+  ];
 }

@@ -4,8 +4,9 @@
  *
  * Both scripts run against the same embedded mock (127.0.0.1, known TTFE), alternating
  * (bare, sse, bare, sse, … — `--repeat` times each) at each load, so drift of the machine hits
- * both; each figure is reported as median and range. Then an idle-VU memory figure: N VUs that
- * run only their init code and one refused request, sse vs bare. Needs a real k6 with k6/x/sse;
+ * both; each figure is reported as median and range. Then the per-VU figures: N VUs that run
+ * only their init code and one refused request, sse vs bare, alternating: peak RSS and process
+ * CPU above bare, per VU (what decides how many concurrent streams one generator holds). Needs a real k6 with k6/x/sse;
  * without one it says how to get it, runs the Node proxy (bench/handler-cost.ts) instead and
  * exits 2 — those are not k6 figures.
  *
@@ -22,20 +23,21 @@ import { formatK6Problem, locateK6, runCommand } from '../cli/k6-locate.ts';
 import { parseGoDuration } from '../lib/duration.ts';
 import { startMockServer } from '../mock/server.ts';
 import { TEXT_KINDS, type TextKind } from '../mock/text.ts';
-import { BARE_REQUEST_VAR } from './bare-request-var.ts';
+import { BARE_REQUEST_VAR } from '../lib/bare-reference.ts';
 import { bareRequest } from './bare-request.ts';
 import {
-  VU_MEMORY_GOAL_MB,
   clientFigures,
-  idleVuMemoryMb,
   measuredCommand,
   parseBashTimes,
   parseHwmKb,
+  perVuCost,
+  perVuLines,
   renderClientTable,
   summarise,
   verdicts,
   type ClientFigures,
   type ClientScript,
+  type IdleRun,
 } from './client-bench-core.ts';
 
 const TARGETS = ['dify-workflow', 'openai-chat'] as const;
@@ -99,7 +101,7 @@ async function runK6(script: ClientScript, k6Args: readonly string[], vars: Reco
 const mock = await startMockServer({ host: '127.0.0.1', port: 0, ttfeMs, ttftMs: ttfeMs + 10, tokens: 50, tokenIntervalMs: 20, pingIntervalMs: 0, text });
 const dir = mkdtempSync(join(tmpdir(), 'bench-client-'));
 const rows: ClientFigures[] = [];
-let idleLine = '';
+let idleLines: string[] = [];
 try {
   const settings = { TARGET: values.target, BASE_URL: mock.url, STREAM_TIMEOUT: '30s', REPORTS_DIR: dir, ...PLAIN_VUS_VARS };
   const vars = { ...settings, [BARE_REQUEST_VAR]: bareRequest(settings) };
@@ -116,16 +118,18 @@ try {
   }
   if (idleVus > 0) {
     // Init code and one refused request per VU (port 9 on 127.0.0.1: nothing listens): what each VU holds.
+    // Peak RSS moves by ±10 % with Go's GC timing: alternate the scripts and take the median of the pairs.
     const refused = { ...settings, BASE_URL: 'http://127.0.0.1:9' };
     const idle = { ...refused, [BARE_REQUEST_VAR]: bareRequest(refused) };
-    const peak: Record<ClientScript, number> = { bare: 0, sse: 0 };
-    for (const script of ['bare', 'sse'] as const) {
-      process.stderr.write(`k6 ${script}: ${idleVus} idle VUs… `);
-      peak[script] = (await runK6(script, ['--vus', String(idleVus), '--iterations', String(idleVus)], idle)).maxRssKb;
-      process.stderr.write('done\n');
+    const runs: IdleRun[] = [];
+    for (let i = 0; i < repeat; i++) {
+      for (const script of ['bare', 'sse'] as const) {
+        process.stderr.write(`k6 ${script}: ${idleVus} idle VUs (run ${i + 1}/${repeat})… `);
+        runs.push({ script, ...(await runK6(script, ['--vus', String(idleVus), '--iterations', String(idleVus)], idle)) });
+        process.stderr.write('done\n');
+      }
     }
-    const perVu = idleVuMemoryMb(idleVus, peak.sse, peak.bare);
-    idleLine = `${idleVus} idle VUs: bare ${(peak.bare / 1024).toFixed(0)} MB, sse ${(peak.sse / 1024).toFixed(0)} MB → ${perVu.toFixed(3)} MB more per VU (goal ≤ ${VU_MEMORY_GOAL_MB} MB): ${peak.sse > 0 && perVu <= VU_MEMORY_GOAL_MB ? 'met' : 'MISSED'}`;
+    idleLines = perVuLines(perVuCost(idleVus, runs));
   }
 } finally {
   await mock.close();
@@ -135,4 +139,5 @@ const summaries = summarise(rows);
 console.log(`\nbuild/sse.js vs build/bare.js, ${values.target}, ${text} text, mock TTFE ${ttfeMs} ms, 50 tokens at 20 ms, ${values.duration} per run, ${repeat} alternating runs each (median (min…max))\n`);
 console.log(renderClientTable(summaries));
 console.log('');
-for (const line of [...verdicts(summaries), idleLine]) if (line !== '') console.log(line);
+for (const line of [...verdicts(summaries), ...idleLines]) console.log(line);
+console.log(`\nk6: ${found.version} (${found.bin})`);

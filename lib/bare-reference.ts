@@ -7,6 +7,9 @@
  */
 import type { SseEvent } from 'k6/x/sse';
 
+/** The environment variable that carries build/bare.js's request (JSON `{url, params}`): one name for the script and the bench. */
+export const BARE_REQUEST_VAR = 'BARE_REQUEST';
+
 export interface BareHandler {
   /** Request start: the next event with data is the stream's first. */
   begin(): void;

@@ -8,8 +8,7 @@
  */
 import { Trend } from 'k6/metrics';
 import sse, { type Client, type Params } from 'k6/x/sse';
-import { BARE_REQUEST_VAR } from '../bench/bare-request-var.ts';
-import { createBareHandler } from '../lib/bare-reference.ts';
+import { BARE_REQUEST_VAR, createBareHandler } from '../lib/bare-reference.ts';
 
 const raw = __ENV[BARE_REQUEST_VAR];
 if (raw === undefined || raw === '') {
