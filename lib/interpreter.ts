@@ -5,13 +5,26 @@
  */
 import type { SseEvent } from 'k6/x/sse';
 
-export const V_OTHER = 0; // counted, nothing else
-export const V_CONTENT = 1; // a token / content piece (TTFT, token counts)
-export const V_END = 2; // terminal event: the stream is complete, close now
-export const V_END_WAIT = 3; // terminal seen, keep reading (chatflow: message_end, then workflow_finished)
-export const V_FAIL = 4; // server-reported failure (Dify `error`, failed workflow): close now
-export const V_BAD_JSON = 5; // `data` that must be JSON is not: the stream continues
-export type Verdict = 0 | 1 | 2 | 3 | 4 | 5;
+/**
+ * What an interpreter says about one event. A `const enum`: esbuild writes each use as its number,
+ * so the per-event path reads no module-level binding (in Sobek a name lookup, measured on the
+ * per-event CPU profile).
+ */
+export const enum Verdict {
+  Other = 0, // counted, nothing else
+  Content = 1, // a token / content piece (TTFT, token counts)
+  End = 2, // terminal event: the stream is complete, close now
+  EndWait = 3, // terminal seen, keep reading (chatflow: message_end, then workflow_finished)
+  Fail = 4, // server-reported failure (Dify `error`, failed workflow): close now
+  BadJson = 5, // `data` that must be JSON is not: the stream continues
+}
+// The same numbers by name, for tests and code outside the bundle.
+export const V_OTHER = Verdict.Other;
+export const V_CONTENT = Verdict.Content;
+export const V_END = Verdict.End;
+export const V_END_WAIT = Verdict.EndWait;
+export const V_FAIL = Verdict.Fail;
+export const V_BAD_JSON = Verdict.BadJson;
 
 /**
  * What an interpreter may read or note on the stream besides its verdict. Only events whose
@@ -50,8 +63,10 @@ export const nameSet = (names: readonly string[]): NameSet => {
 };
 
 /** `{` and `}`: the delimiters of the JSON object every Dify and OpenAI event carries. */
-export const OPEN_BRACE = 123;
-export const CLOSE_BRACE = 125;
+export const enum Brace {
+  Open = 123,
+  Close = 125,
+}
 
 /**
  * JSON_CHECK=structural's check of an event that is not parsed: a JSON object text ends with
@@ -59,7 +74,7 @@ export const CLOSE_BRACE = 125;
  * way a truncated write or a broken proxy corrupts a stream); not a full validation.
  */
 export const endsLikeObject = (data: string): boolean => {
-  return data.charCodeAt(data.length - 1) === CLOSE_BRACE;
+  return data.charCodeAt(data.length - 1) === Brace.Close;
 };
 
 /** A JSON object, or `undefined` for anything else (not JSON, or JSON but not an object). */

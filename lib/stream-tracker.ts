@@ -15,7 +15,7 @@ import type { SseEvent } from 'k6/x/sse';
 import { classifyReadError, classifyResponse, contentType, type StreamResponse } from './classify.ts';
 import type { StreamSlo } from './config.ts';
 import type { ErrorType } from './error-types.ts';
-import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type StreamNotes } from './interpreter.ts';
+import { Verdict, type Interpreter, type StreamNotes } from './interpreter.ts';
 import type { MetricKey } from './metric-defs.ts';
 
 export type Tags = Readonly<Record<string, string>>;
@@ -174,24 +174,24 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
     last = t;
     if (dataBytes !== null) bytes += dataBytes(data);
     const verdict = interpret(data, event, events, notes);
-    if (verdict === V_CONTENT) {
+    if (verdict === Verdict.Content) {
       if (detail) {
         if (firstToken < 0) firstToken = t;
         lastToken = t;
         contentEvents++;
       }
-    } else if (verdict !== V_OTHER) {
-      if (verdict === V_END) {
+    } else if (verdict !== Verdict.Other) {
+      if (verdict === Verdict.End) {
         notes.terminalSeen = true;
         closing = true;
         close();
-      } else if (verdict === V_END_WAIT) {
+      } else if (verdict === Verdict.EndWait) {
         notes.terminalSeen = true;
-      } else if (verdict === V_FAIL) {
+      } else if (verdict === Verdict.Fail) {
         noteFault('server_error_event', data);
         closing = true;
         close();
-      } else if (verdict === V_BAD_JSON) {
+      } else if (verdict === Verdict.BadJson) {
         noteFault('invalid_json', data);
       }
     }

@@ -5,7 +5,7 @@
  * `data` — is listed in TERMINAL_EVENTS, or after MAX_EVENTS events (then the client closes).
  * Pure: no k6 import.
  */
-import { V_CONTENT, V_END, V_OTHER, nameSet, type Interpreter, type NameSet, type Verdict } from './interpreter.ts';
+import { Verdict, nameSet, type Interpreter, type NameSet } from './interpreter.ts';
 
 /** Longest `data` compared against TERMINAL_EVENTS: hashing long payloads per event costs time. */
 const MAX_TERMINAL_DATA = 64;
@@ -17,10 +17,10 @@ export const genericInterpreter = (terminalNames: readonly string[], maxEvents: 
   const withCr: string[] = [];
   for (let i = 0; i < terminalNames.length; i++) withCr.push(terminalNames[i] as string, `${terminalNames[i]}\r`);
   const names: NameSet = nameSet(withCr);
-  const counted: Verdict = content ? V_CONTENT : V_OTHER;
+  const counted: Verdict = content ? Verdict.Content : Verdict.Other;
   return (data, event, events) => {
-    if (listed && (names[event.name] === true || (data.length <= MAX_TERMINAL_DATA && terminal[data] === true))) return V_END;
-    if (maxEvents > 0 && events >= maxEvents) return V_END;
+    if (listed && (names[event.name] === true || (data.length <= MAX_TERMINAL_DATA && terminal[data] === true))) return Verdict.End;
+    if (maxEvents > 0 && events >= maxEvents) return Verdict.End;
     return counted;
   };
 };

@@ -12,7 +12,7 @@
  * other chunk (role, finish, usage, error: a few per stream) is parsed as before.
  * Pure: no k6 import.
  */
-import { OPEN_BRACE, V_BAD_JSON, V_CONTENT, V_END, V_FAIL, V_OTHER, endsLikeObject, parseObject, type Interpreter, type NameSet } from './interpreter.ts';
+import { Brace, Verdict, endsLikeObject, type Interpreter, type NameSet } from './interpreter.ts';
 
 export const openaiBody = (model: string, question: string, user: string): string => {
   return JSON.stringify({
@@ -46,23 +46,29 @@ export const hasContentText = (data: string): boolean => {
 
 export const openaiStreamInterpreter = (terminal: NameSet, fullCheck: boolean): Interpreter => {
   return (data, _event, _events, notes) => {
-    if (data.charCodeAt(0) !== OPEN_BRACE) {
-      if (terminal[data] === true) return V_END;
-      if (data === '' || data === '[DONE]') return V_OTHER;
+    if (data.charCodeAt(0) !== Brace.Open) {
+      if (terminal[data] === true) return Verdict.End;
+      if (data === '' || data === '[DONE]') return Verdict.Other;
     } else if (!fullCheck && hasContentText(data)) {
-      return endsLikeObject(data) ? V_CONTENT : V_BAD_JSON;
+      return endsLikeObject(data) ? Verdict.Content : Verdict.BadJson;
     }
-    const chunk = parseObject<ChatChunk>(data);
-    if (chunk === undefined) return V_BAD_JSON;
-    if (chunk.error) return V_FAIL;
+    // The parse written out here, not called: this is the per-event path of the default.
+    let chunk: ChatChunk | null;
+    try {
+      chunk = JSON.parse(data) as ChatChunk | null;
+    } catch {
+      return Verdict.BadJson;
+    }
+    if (chunk === null || typeof chunk !== 'object') return Verdict.BadJson;
+    if (chunk.error) return Verdict.Fail;
     const usage = chunk.usage;
     if (usage && typeof usage.completion_tokens === 'number') notes.setUsage(usage.completion_tokens);
     const content = chunk.choices?.[0]?.delta?.content;
-    return typeof content === 'string' && content !== '' ? V_CONTENT : V_OTHER;
+    return typeof content === 'string' && content !== '' ? Verdict.Content : Verdict.Other;
   };
 };
 
 /** Burst scenario: no parse at all; only `[DONE]` (or another listed plain text) matters. */
 export const openaiBurstInterpreter = (terminal: NameSet): Interpreter => {
-  return (data) => (data.charCodeAt(0) !== OPEN_BRACE && terminal[data] === true ? V_END : V_OTHER);
+  return (data) => (data.charCodeAt(0) !== Brace.Open && terminal[data] === true ? Verdict.End : Verdict.Other);
 };
