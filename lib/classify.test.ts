@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { classifyReadError, classifyResponse, classifyTransport, contentType, isEventStream } from './classify.ts';
+import { classifyReadError, classifyResponse, contentType } from './classify.ts';
 
 const SSE = { 'Content-Type': 'text/event-stream' };
 
-describe('classifyTransport (status 0)', () => {
+describe('classifyResponse, status 0 (no response)', () => {
   test.each([
     ['Post "http://127.0.0.1:1/v1/workflows/run": dial tcp 127.0.0.1:1: connect: connection refused', 'connection_error'],
     ['Post "http://nohost.invalid/x": dial tcp: lookup nohost.invalid: no such host', 'connection_error'],
     ['Post "http://127.0.0.1:5/x": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', 'timeout'],
     ['Post "http://10.0.0.1/x": dial tcp 10.0.0.1:80: i/o timeout', 'timeout'],
     ['read: connection reset by peer', 'connection_error'],
-  ])('%s → %s', (message, type) => expect(classifyTransport(message)).toBe(type));
+  ])('%s → %s', (message, type) => expect(classifyResponse({ status: 0, error: message })).toBe(type));
 });
 
 describe('classifyReadError (inside the stream)', () => {
@@ -38,11 +38,11 @@ describe('classifyResponse', () => {
   ])('%j → %s', (res, type) => expect(classifyResponse(res)).toBe(type));
 });
 
-test('contentType finds the header in any case; isEventStream trims and ignores case', () => {
+test('contentType finds the header in any case; the event-stream test trims and ignores case', () => {
   expect(contentType({ 'CONTENT-TYPE': 'x' })).toBe('x');
   expect(contentType(null)).toBe('');
-  expect(isEventStream({ 'content-type': ' Text/Event-Stream ' })).toBe(true);
-  expect(isEventStream({ 'content-type': 'text/plain' })).toBe(false);
+  expect(classifyResponse({ status: 200, error: '', headers: { 'content-type': ' Text/Event-Stream ' } })).toBeNull();
+  expect(classifyResponse({ status: 200, error: '', headers: { 'content-type': 'text/plain' } })).toBe('invalid_response');
 });
 
 test('docs/metrics-and-faults.md has one fault row per error type', async () => {

@@ -25,16 +25,6 @@ const isTimeoutMessage = (message: string): boolean => {
 };
 
 /** `res.status === 0`: no response. A deadline is `timeout`, anything else `connection_error`. */
-export const classifyTransport = (message: string): ErrorType => {
-  return isTimeoutMessage(message) ? 'timeout' : 'connection_error';
-};
-
-/**
- * A message given to the `'error'` handler once the stream is open: `null` for an
- * unknown field line (ignored, the stream continues and is not failed), `timeout`
- * for the whole-request deadline, else `protocol_error` (reset, `unexpected EOF`, …).
- * Every non-null result means the handler must call `client.close()`.
- */
 export const classifyReadError = (message: string): ErrorType | null => {
   if (message.startsWith(UNKNOWN_FIELD_PREFIX)) return null;
   return isTimeoutMessage(message) ? 'timeout' : 'protocol_error';
@@ -49,16 +39,10 @@ export const contentType = (headers: Readonly<Record<string, string>> | null | u
   return '';
 };
 
-/** `text/event-stream`, with or without parameters such as `; charset=utf-8`. */
-export const isEventStream = (headers: Readonly<Record<string, string>> | null | undefined): boolean => {
-  return contentType(headers).trim().toLowerCase().startsWith('text/event-stream');
-};
-
-/** The response's own fault, or `null` when it is a 2xx `text/event-stream` response. */
 export const classifyResponse = (res: StreamResponse): ErrorType | null => {
   const status = res.status;
-  if (status === 0) return classifyTransport(res.error);
+  if (status === 0) return isTimeoutMessage(res.error) ? 'timeout' : 'connection_error';
   if (status >= 400 && status < 500) return 'http_4xx';
   if (status < 200 || status >= 300) return 'http_5xx';
-  return isEventStream(res.headers) ? null : 'invalid_response';
+  return contentType(res.headers).trim().toLowerCase().startsWith('text/event-stream') ? null : 'invalid_response';
 };

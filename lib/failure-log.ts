@@ -15,16 +15,15 @@ export const FAILURE_LOG_PREFIX = 'sse-bench failure error_type=';
 /** Longest reason logged (the issue: the first 200 bytes of a body, plus its status). */
 const REASON_MAX = 240;
 
-/** A reason fit for a log line: one line, at most REASON_MAX characters, the key replaced. */
-const boundedReason = (reason: string, apiKey: string): string => {
+/**
+ * The message of the warning (k6 adds its own `level=warning` framing): the reason fit for a log
+ * line — one line, at most REASON_MAX characters, the key replaced.
+ */
+export const failureLogMessage = (type: ErrorType, reason: string, apiKey: string): string => {
   let text = reason.replace(/\s+/g, ' ').trim();
   if (apiKey !== '') text = text.split(apiKey).join(REDACTED);
-  return text.length > REASON_MAX ? `${text.slice(0, REASON_MAX - 1)}…` : text;
-};
-
-/** The message of the warning (k6 adds its own `level=warning` framing). */
-export const failureLogMessage = (type: ErrorType, reason: string, apiKey: string): string => {
-  return `${FAILURE_LOG_PREFIX}${type}: ${boundedReason(reason, apiKey) || '(no detail)'}`;
+  if (text.length > REASON_MAX) text = `${text.slice(0, REASON_MAX - 1)}…`;
+  return `${FAILURE_LOG_PREFIX}${type}: ${text || '(no detail)'}`;
 };
 
 export interface FailureLogEntry {

@@ -80,9 +80,10 @@ describe('createHandleSummary', () => {
 describe('handleSummary of the bundled build/sse.js', () => {
   it('writes the three reports and no API key', async () => {
     const { startRun } = await import('../test/k6-harness.ts');
-    const vu = await startRun().loadVu({ env: { API_KEY: FIXTURE_API_KEY, TARGET: 'dify-workflow' } });
-    const handleSummary = vu.module['handleSummary'] as (data: SummaryData) => Record<string, string>;
-    const out = handleSummary(summaryWithKeyInTags());
+    const env = { API_KEY: FIXTURE_API_KEY, TARGET: 'dify-workflow' };
+    const run = startRun();
+    await run.loadVu({ env });
+    const out = await run.handleSummary(summaryWithKeyInTags(), { env }); // in k6's own instance (__VU 0), as k6 runs it
     const files = Object.keys(out).filter((k) => k !== 'stdout');
     expect(files.map((f) => f.replace(/\d{8}_\d{6}/, 'STAMP')).sort()).toEqual([
       'reports/benchmark_STAMP.json',

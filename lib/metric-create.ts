@@ -13,11 +13,11 @@ export interface K6Metric {
 
 export type SuiteMetrics = Readonly<Record<MetricKey, K6Metric>>;
 
-/** k6's `new Trend(name, isTime)`, `new Counter(name)`, `new Rate(name)`. */
+/** k6's metric constructors (`k6/metrics`), passed as they are: no wrapper function per VU. */
 export interface MetricFactory {
-  trend(name: string, isTime: boolean): K6Metric;
-  counter(name: string): K6Metric;
-  rate(name: string): K6Metric;
+  readonly Trend: new (name: string, isTime?: boolean) => K6Metric;
+  readonly Counter: new (name: string) => K6Metric;
+  readonly Rate: new (name: string) => K6Metric;
 }
 
 /** One metric as a VU needs it: key, k6 name, type, and (trends) whether values are times. JSON, so it can be shared. */
@@ -31,7 +31,7 @@ export const createMetrics = (specs: readonly MetricSpec[], factory: MetricFacto
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i] as MetricSpec;
     const kind = spec[2];
-    out[spec[0]] = kind === 'trend' ? factory.trend(spec[1], spec[3]) : kind === 'counter' ? factory.counter(spec[1]) : factory.rate(spec[1]);
+    out[spec[0]] = kind === 'trend' ? new factory.Trend(spec[1], spec[3]) : kind === 'counter' ? new factory.Counter(spec[1]) : new factory.Rate(spec[1]);
   }
   return out as Record<MetricKey, K6Metric>;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { mix32, pickQuestion, userId } from './question-pick.ts';
+import { pickQuestion, userId } from './question-pick.ts';
 
 const QUESTIONS = ['a', 'b', 'c', 'd', 'e'];
 
@@ -28,10 +28,10 @@ describe('pickQuestion', () => {
   });
 });
 
-test('mix32 is a 32-bit unsigned hash', () => {
-  expect(mix32(0)).toBe(0);
-  expect(mix32(1)).not.toBe(mix32(2));
-  expect(mix32(123456) >>> 0).toBe(mix32(123456));
+test('the mix: murmur3 finaliser values (0 → 0, 1 → 1364076727 mod count)', () => {
+  const many = Array.from({ length: 100 }, (_, i) => String(i));
+  expect(pickQuestion(many, 0)).toBe('0');
+  expect(pickQuestion(many, 1)).toBe(String(1364076727 % 100));
 });
 
 test('userId: <prefix>-<vu>-<iteration>', () => {

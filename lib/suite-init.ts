@@ -11,25 +11,32 @@
 import type { Options } from 'k6/options';
 import { loadConfig, type Env } from './config.ts';
 import { readOrNull, withDifyState } from './dify-state.ts';
-import { metricSpecs } from './metric-specs.ts';
+import type { MetricSpec } from './metric-create.ts';
+import { metricSpecs, recordableMetricSpecs } from './metric-specs.ts';
 import { buildOptions } from './profiles.ts';
 import { loadQuestions } from './questions.ts';
 import { loadThresholds } from './thresholds.ts';
-import type { VuPlan } from './vu-plan.ts';
+import { vuConfig, type VuPlan } from './vu-plan.ts';
+import type { Config } from './config.ts';
 
 export interface SuiteInit {
+  /** The whole validated configuration (handleSummary's reports read it). */
+  readonly config: Config;
   readonly options: Options;
-  readonly plan: VuPlan;
-  /** QUESTIONS_FILE's questions, else the default ones (read with the same `readFile`). */
-  readonly questions: string[];
+  /** Every suite metric: what this instance creates, so that any threshold names an existing metric. */
+  readonly allMetrics: readonly MetricSpec[];
+  /** The VU plan (element 0 of the shared array) and the questions (the elements after it). */
+  readonly shared: [VuPlan, ...string[]];
 }
 
 export function initSuite(env: Env, readFile: (path: string) => string): SuiteInit {
   // API_KEY / BASE_URL from `npm run setup:dify`'s state file when unset (lib/dify-state.ts).
   const config = loadConfig(withDifyState(env, readOrNull(readFile)));
+  const plan: VuPlan = { config: vuConfig(config), metrics: recordableMetricSpecs(config) };
   return {
+    config,
     options: buildOptions(config, loadThresholds(config, readFile)),
-    plan: { config, metrics: metricSpecs() },
-    questions: loadQuestions(config, readFile),
+    allMetrics: metricSpecs(),
+    shared: [plan, ...loadQuestions(config, readFile)],
   };
 }

@@ -77,7 +77,7 @@ const interpretParsed = (type: string, msg: DifyMessage, terminal: NameSet, note
 const endOf = (type: string, terminal: NameSet, notes: StreamNotes): Verdict => {
   if (type === 'error') return Verdict.Fail;
   if (type === 'workflow_started') notes.workflowStarted = true;
-  if (!terminal[type] === true) return Verdict.Other;
+  if (terminal[type] !== true) return Verdict.Other;
   return type === 'message_end' && notes.workflowStarted ? Verdict.EndWait : Verdict.End;
 };
 

@@ -7,6 +7,9 @@
  */
 import type { Params } from 'k6/x/sse';
 import type { Config, TargetName } from './config.ts';
+
+/** What createTarget reads of the configuration (all a VU's plan carries of it, with the tracker's settings). */
+export type TargetConfig = Pick<Config, 'target' | 'url' | 'apiKey' | 'model' | 'method' | 'body' | 'maxEvents' | 'streamTimeout' | 'terminalEvents' | 'jsonCheck'>;
 import type { TrackerMode } from './stream-tracker.ts';
 import { difyBurstInterpreter, difyChatBody, difyStreamInterpreter, difyWorkflowBody } from './target-dify.ts';
 import { genericInterpreter } from './target-generic.ts';
@@ -44,7 +47,7 @@ export const requestHeaders = (apiKey: string, jsonBody: boolean): Readonly<Reco
 };
 
 /** The request body of one iteration, per target (generic: BODY as configured). */
-const bodyBuilder = (config: Config): (question: string, user: string) => string => {
+const bodyBuilder = (config: TargetConfig): (question: string, user: string) => string => {
   switch (config.target) {
     case 'dify-workflow':
       return difyWorkflowBody;
@@ -57,7 +60,7 @@ const bodyBuilder = (config: Config): (question: string, user: string) => string
   }
 };
 
-const modes = (config: Config): { stream: TrackerMode; burst: TrackerMode } => {
+const modes = (config: TargetConfig): { stream: TrackerMode; burst: TrackerMode } => {
   const terminal = nameSet(config.terminalEvents);
   const needsTerminal = config.target !== 'generic';
   const fullCheck = config.jsonCheck !== 'structural'; // absent = full, the default
@@ -76,7 +79,7 @@ const modes = (config: Config): { stream: TrackerMode; burst: TrackerMode } => {
   }
 };
 
-export const createTarget = (config: Config): Target => {
+export const createTarget = (config: TargetConfig): Target => {
   const body = bodyBuilder(config);
   const method = config.target === 'generic' ? config.method : 'POST';
   const hasBody = config.target !== 'generic' || config.body !== '';

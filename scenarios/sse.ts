@@ -24,7 +24,7 @@ import { pickQuestion, userId } from '../lib/question-pick.ts';
 import { createSession, type StreamRunner } from '../lib/sse-session.ts';
 import { NO_SETTINGS } from '../lib/stream-tracker.ts';
 import { createTarget } from '../lib/targets.ts';
-import { VU_PLAN_ARRAY, type VuPlan } from '../lib/vu-plan.ts';
+import { FIRST_QUESTION, VU_PLAN_ARRAY, type VuPlan } from '../lib/vu-plan.ts';
 import loadReports from '../lib/handle-summary.ts?lazy';
 import loadInit from '../lib/suite-init.ts?lazy';
 import type { SummaryData } from '../lib/summary-data.ts';
@@ -35,12 +35,12 @@ const initSuite = (): Init => (loadInit as Lazy<typeof import('../lib/suite-init
 // Once per test: only the instance k6 reads options from (and handleSummary's) evaluates the init module.
 const once = __VU === 0 ? initSuite() : null;
 export const options = once === null ? {} : once.options;
-// k6 runs a SharedArray's function once per test (in the first instance: `once` is there); VUs get the data.
-const plan = new SharedArray(VU_PLAN_ARRAY, () => [(once ?? initSuite()).plan])[0] as VuPlan;
-const questions = new SharedArray('questions', () => (once ?? initSuite()).questions);
-
+// k6 runs a SharedArray's function once per test (in the first instance: `once` is there); VUs read
+// the plan (element 0) and the questions (the elements after it) from the one shared copy.
+const shared = new SharedArray(VU_PLAN_ARRAY, () => (once ?? initSuite()).shared);
+const plan = shared[0] as VuPlan;
 const config = plan.config;
-const metrics = createMetrics(plan.metrics, K6_METRIC_FACTORY);
+const metrics = createMetrics(once === null ? plan.metrics : once.allMetrics, K6_METRIC_FACTORY);
 const target = createTarget(config);
 const sink = metricsSink(metrics);
 const settings = {
@@ -61,7 +61,7 @@ const currentUser = (): string => {
 
 /** The seed's "Workflow SSE Stream": one question, every event processed. */
 export const stream = (): void => {
-  (runStream ??= createSession(target.stream, settings, sink, onFailure))(target.request(pickQuestion(questions, exec.scenario.iterationInTest), currentUser()));
+  (runStream ??= createSession(target.stream, settings, sink, onFailure))(target.request(pickQuestion(shared as ArrayLike<string>, exec.scenario.iterationInTest, FIRST_QUESTION), currentUser()));
 };
 
 /** The seed's "Workflow SSE Burst": requests back to back, events counted, terminal detected. */
@@ -69,12 +69,13 @@ export const burst = (): void => {
   const first = exec.scenario.iterationInTest * burstRequests;
   const user = currentUser();
   const run = (runBurst ??= createSession(target.burst, settings, sink, onFailure));
-  for (let k = 0; k < burstRequests; k++) run(target.request(pickQuestion(questions, first + k), user));
+  for (let k = 0; k < burstRequests; k++) run(target.request(pickQuestion(shared as ArrayLike<string>, first + k, FIRST_QUESTION), user));
 };
 
 export default stream;
 
 /** k6 calls it once, at the end, in an instance of its own (`__VU === 0`): only then is the report code evaluated. */
 export const handleSummary = (data: SummaryData): Record<string, string> => {
-  return (loadReports as Lazy<typeof import('../lib/handle-summary.ts')>)().createHandleSummary(config, () => new Date())(data);
+  if (once === null) throw new Error('sse-bench: handleSummary runs in k6\'s own instance (__VU 0), which has the whole configuration');
+  return (loadReports as Lazy<typeof import('../lib/handle-summary.ts')>)().createHandleSummary(once.config, () => new Date())(data);
 };

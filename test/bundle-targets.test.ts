@@ -17,6 +17,7 @@ import {
   type Run,
 } from './k6-harness.ts';
 import { FIXTURE_API_KEY, k6Summary } from '../lib/summary-data.fixture.ts';
+import { METRIC_LIST } from '../lib/metric-defs.ts';
 
 beforeAll(() => {
   ensureBuilt();
@@ -361,5 +362,35 @@ describe('init context', () => {
     expect(outputs['stdout']).toContain('sse_ttfe');
     expect(JSON.parse(outputs['out/benchmark_20260101_000000.json']!).schema).toMatch(/^sse-bench\/report@/);
     for (const text of Object.values(outputs)) expect(text).not.toContain(FIXTURE_API_KEY);
+  });
+});
+
+describe('phases: what runs once per test and what runs per VU', () => {
+  afterEach(endRun);
+
+  test('a VU (__VU ≥ 1) never evaluates the init module: a bad setting stops the run in k6\'s own instance, before any VU', async () => {
+    const run = startRun();
+    await expect(run.loadVu({ env: { TARGET: 'dify' } })).rejects.toThrow(/TARGET.*dify-workflow/s);
+    expect(run.samples()).toEqual([]); // nothing sent, nothing recorded
+  });
+
+  test('VUs read options, plan and questions from the once-per-test instance; their own export is empty', async () => {
+    const run = startRun();
+    const vu = await run.loadVu({ env: { TARGET: 'openai-chat' } });
+    expect(vu.module['options']).toEqual({});
+    expect(vu.options?.tags).toEqual({ target: 'openai-chat' });
+  });
+
+  test('a VU creates only the metrics its configuration can record; the options instance creates all', async () => {
+    const { runtime } = await import('./doubles/runtime.ts');
+    const made = (vu: number): string[] => runtime().metricObjects.filter((m) => m.vu === vu).map((m) => m.name).sort();
+    const run = startRun();
+    await run.loadVu({ env: { TARGET: 'openai-chat' } });
+    const all = METRIC_LIST.map((m) => m.name).sort();
+    expect(made(0)).toEqual(all); // the options instance: every metric, so a threshold on any of them is valid
+    expect(made(1)).toEqual(all.filter((n) => !['dify_node_elapsed', 'dify_workflow_elapsed', 'sse_inter_event_time', 'sse_data_bytes'].includes(n)));
+    const dify = startRun();
+    await dify.loadVu({ env: { TARGET: 'dify-chat', INTER_EVENT_SAMPLES: 'true', DATA_BYTES: 'true' } });
+    expect(made(1)).toEqual(all);
   });
 });

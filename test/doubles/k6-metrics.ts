@@ -25,6 +25,7 @@ abstract class Metric {
     }
     if (name === 'sse_event') throw new Error("metric 'sse_event' is the k6/x/sse extension's own counter");
     rt.metricTypes.set(name, type);
+    rt.metricObjects.push({ vu: rt.vu, name });
     this.name = name;
     this.isTime = isTime;
   }

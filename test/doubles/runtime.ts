@@ -34,6 +34,8 @@ export interface Runtime {
   throwErrors: boolean;
   samples: Sample[];
   metricTypes: Map<string, MetricType>;
+  /** Every metric object made, with the VU (0: k6's own instances) that made it. */
+  metricObjects: { vu: number; name: string }[];
   /** SharedArray contents by name (computed once per test, like k6). */
   sharedArrays: Map<string, readonly unknown[]>;
   /** Sets the virtual clock (vi.setSystemTime under the harness). */
@@ -62,6 +64,7 @@ function fresh(): Runtime {
     throwErrors: false,
     samples: [],
     metricTypes,
+    metricObjects: [],
     sharedArrays: new Map(),
     setTime: () => {
       throw new Error('k6 doubles: no virtual clock installed (use test/k6-harness.ts)');
