@@ -11,7 +11,7 @@ import type { K6Location } from './k6-locate.ts';
 import { freeAddress } from './k6-run.ts';
 import { formatPreflightError, preflight, PreflightError, type PreflightDeps } from './preflight.ts';
 
-const K6_OK: K6Location = { ok: true, bin: '/opt/k6', version: 'v1.3.0', env: {} };
+const K6_OK: K6Location = { ok: true, bin: '/opt/k6', version: 'v1.3.0', major: 1, env: {} };
 const KEY = 'test-key-not-real';
 const deps: PreflightDeps = {
   locateK6: async () => K6_OK,

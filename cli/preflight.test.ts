@@ -10,7 +10,7 @@ import type { K6Location } from './k6-locate.ts';
 import { formatPreflightError, isDefaultBaseUrl, preflight, PreflightError, probeRequest, type PreflightDeps } from './preflight.ts';
 import type { ProbeObservation, ProbeRequest } from './target-probe.ts';
 
-const K6_OK: K6Location = { ok: true, bin: '/opt/k6', version: 'v1.3.0', env: { K6_NO_USAGE_REPORT: 'true', K6_ENABLE_COMMUNITY_EXTENSIONS: 'true' } };
+const K6_OK: K6Location = { ok: true, bin: '/opt/k6', version: 'v1.3.0', major: 1, env: { K6_NO_USAGE_REPORT: 'true', K6_ENABLE_COMMUNITY_EXTENSIONS: 'true' } };
 const REFUSED: ProbeObservation = { kind: 'network', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5001' };
 const sse = (data: string): ProbeObservation => ({ kind: 'response', status: 200, contentType: 'text/event-stream', location: '', excerpt: '', firstEvent: { name: '', data }, stop: 'event' });
 const WORKFLOW_STARTED = sse('{"event":"workflow_started","task_id":"t","data":{}}');

@@ -22,7 +22,7 @@ const SECRET = 'sweep-secret-token-42';
 
 /** A k6 that was found, a script that exists, a target whose answer to the probe request is a Dify workflow stream. */
 const preflightDeps: PreflightDeps = {
-  locateK6: async () => ({ ok: true, bin: '/opt/k6', version: 'v1.3.0', env: { K6_NO_USAGE_REPORT: 'true' } }),
+  locateK6: async () => ({ ok: true, bin: '/opt/k6', version: 'v1.3.0', major: 1, env: { K6_NO_USAGE_REPORT: 'true' } }),
   fileExists: () => true,
   sendProbe: async () => ({
     kind: 'response',
