@@ -220,7 +220,7 @@ export class SseStream {
       const k = pickToken(this.rng, this.words);
       this.picks[this.tokenIndex] = k;
       let e = script.token(this.words.json[k] as string, this.tokenIndex);
-      if (this.tokenIndex === 0 && fault === 'invalid_json') e = e.replace(/}\n\n$/, '\n\n');
+      if (this.tokenIndex === 0 && fault === 'invalid_json') e = e.replace(/}+\n\n$/, '\n\n');
       if (this.tokenIndex === 0 && fault === 'unknown_field') e = `mock_unknown: 1\n${e}`;
       out += e;
       this.events++;
