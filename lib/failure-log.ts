@@ -5,7 +5,10 @@
  *
  *   sse-bench failure error_type=http_4xx: status 401: {"code": "unauthorized", …}
  *
- * The reason is bounded (REASON_MAX characters, one line) and never holds the API key.
+ * The reason is bounded (REASON_MAX characters, one line) and never holds the API key. An HTTP
+ * failure whose body the script never saw says so (NO_BODY_NOTE): xk6-sse reads a 4xx/5xx body as
+ * SSE lines and drops a last line without a final newline, which is how vLLM, FastAPI and many
+ * gateways end their JSON errors (Dify ends its with a newline, so its reason shows).
  * Pure: no k6 import.
  */
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
@@ -14,6 +17,17 @@ import { REDACTED } from './redact.ts';
 export const FAILURE_LOG_PREFIX = 'sse-bench failure error_type=';
 /** Longest reason logged (the issue: the first 200 bytes of a body, plus its status). */
 const REASON_MAX = 240;
+
+/** Appended to the reason of an HTTP failure that came with no body the script could read. */
+export const NO_BODY_NOTE = '(body not readable through xk6-sse: empty, or no final newline)';
+/** Reasons of lib/stream-tracker.ts for an HTTP answer without body: `status 401`, `status 200, content type "text/html"`. */
+const BODYLESS_HTTP_REASON = /^status \d+(?:, content type "[^"]*")?$/;
+const HTTP_TYPES: ReadonlySet<ErrorType> = new Set<ErrorType>(['http_4xx', 'http_5xx', 'invalid_response']);
+
+/** The reason, with NO_BODY_NOTE when it is an HTTP failure's and holds no body. */
+export function withBodyNote(type: ErrorType, reason: string): string {
+  return HTTP_TYPES.has(type) && BODYLESS_HTTP_REASON.test(reason) ? `${reason} ${NO_BODY_NOTE}` : reason;
+}
 
 /** A reason fit for a log line: one line, at most REASON_MAX characters, the key replaced. */
 function boundedReason(reason: string, apiKey: string): string {
@@ -24,7 +38,7 @@ function boundedReason(reason: string, apiKey: string): string {
 
 /** The message of the warning (k6 adds its own `level=warning` framing). */
 export function failureLogMessage(type: ErrorType, reason: string, apiKey: string): string {
-  return `${FAILURE_LOG_PREFIX}${type}: ${boundedReason(reason, apiKey) || '(no detail)'}`;
+  return `${FAILURE_LOG_PREFIX}${type}: ${boundedReason(withBodyNote(type, reason), apiKey) || '(no detail)'}`;
 }
 
 export interface FailureLogEntry {
