@@ -8,6 +8,9 @@ import { describe, it } from 'vitest';
 import { HOW_TO_GET, locateAllK6 } from '../../cli/k6-locate.ts';
 import type { FoundK6 } from './run-k6.ts';
 
+/** Set to `true` (CI): a test file that finds no usable k6 fails instead of skipping. */
+export const REQUIRE_K6_ENV = 'SSE_BENCH_REQUIRE_K6';
+
 /** Usable k6 binaries for the tests named `what`; says once why none (or which ones not). */
 export async function realK6s(what: string, env: NodeJS.ProcessEnv = process.env): Promise<FoundK6[]> {
   const all = await locateAllK6(env);
@@ -16,6 +19,7 @@ export async function realK6s(what: string, env: NodeJS.ProcessEnv = process.env
   if (found.length === 0) {
     const problem = unusable.length === 0 ? 'no k6 found (K6_BIN is unset and there is no k6 or k6-* on PATH)' : unusable.map((l) => l.problem).join('; ');
     const fix = unusable[0]?.fix ?? HOW_TO_GET;
+    if (env[REQUIRE_K6_ENV] === 'true') throw new Error(`${REQUIRE_K6_ENV}=true, but the ${what} found no usable k6: ${problem}. ${fix}`);
     console.warn(`\n[e2e] SKIPPED ${what}: ${problem}\n[e2e] To run them: ${fix}\n`);
   } else if (unusable.length > 0) {
     console.warn(`\n[e2e] ${what}: not run under ${unusable.map((l) => l.problem).join('; ')}\n`);
