@@ -15,10 +15,11 @@ const k6s = await realK6s('bench end-to-end tests');
 const hasBuild = existsSync('build/sse.js');
 if (k6s.length > 0 && !hasBuild) console.warn('SKIPPED: bench end-to-end tests need build/sse.js (npm run build)');
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describeEachK6('npm run bench', hasBuild ? k6s : [], (k6) => {
+  const dir = mkdtempSync(join(root, 'k6-')); // each k6's reports apart
   it('PROFILE=smoke against the mock: live lines, final block, four report files, exit 0', { timeout: 120_000 }, async () => {
     const mock = await startMockServer({ port: 0 });
     const out: string[] = [];

@@ -24,10 +24,11 @@ const k6s = await realK6s('sweep end-to-end test');
 const hasBuild = existsSync('build/sse.js');
 if (k6s.length > 0 && !hasBuild) console.warn('SKIPPED: sweep end-to-end test needs build/sse.js (npm run build)');
 
-const dir = mkdtempSync(join(tmpdir(), 'sweep-e2e-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = mkdtempSync(join(tmpdir(), 'sweep-e2e-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describeEachK6('npm run sweep', hasBuild ? k6s : [], (k6) => {
+  const dir = mkdtempSync(join(root, 'k6-')); // each k6's reports apart
   it('finds 36–44 VUs against the mock with --max-concurrency 40 and writes the JSON and HTML', { timeout: 600_000 }, async () => {
     const mock = await startMockServer({ port: 0, maxConcurrency: 40, ttfeMs: 50, ttftMs: 50, tokens: 40, tokenIntervalMs: 50, jitter: 'none', pingIntervalMs: 0 });
     const out: string[] = [];
