@@ -1,24 +1,25 @@
 /**
- * End to end with real k6 (K6_BIN or k6 on PATH, with k6/x/sse): `npm run bench` with
- * PROFILE=smoke against the mock server. Skipped, visibly, where no usable k6 exists.
+ * End to end with real k6 (each one test/e2e/real-k6.ts finds: K6_BIN's list, else every k6 /
+ * k6-* on PATH, with k6/x/sse): `npm run bench` with PROFILE=smoke against the mock server,
+ * once per k6 (given to the CLI as K6_BIN). Skipped, visibly, where no usable k6 exists.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { startMockServer } from '../mock/server.ts';
 import { realPreflightDeps, runBench } from './bench.ts';
-import { locateK6 } from './k6-locate.ts';
+import { describeEachK6, realK6s } from '../test/e2e/real-k6.ts';
 
-const k6 = await locateK6();
-if (!k6.ok) console.warn(`SKIPPED: bench end-to-end tests need real k6 with k6/x/sse — ${k6.problem}`);
+const k6s = await realK6s('bench end-to-end tests');
 const hasBuild = existsSync('build/sse.js');
-if (k6.ok && !hasBuild) console.warn('SKIPPED: bench end-to-end tests need build/sse.js (npm run build)');
+if (k6s.length > 0 && !hasBuild) console.warn('SKIPPED: bench end-to-end tests need build/sse.js (npm run build)');
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe.skipIf(!k6.ok || !hasBuild)('npm run bench with real k6', () => {
+describeEachK6('npm run bench', hasBuild ? k6s : [], (k6) => {
+  const dir = mkdtempSync(join(root, 'k6-')); // each k6's reports apart
   it('PROFILE=smoke against the mock: live lines, final block, four report files, exit 0', { timeout: 120_000 }, async () => {
     const mock = await startMockServer({ port: 0 });
     const out: string[] = [];
@@ -26,7 +27,7 @@ describe.skipIf(!k6.ok || !hasBuild)('npm run bench with real k6', () => {
     try {
       const started = Date.now();
       const code = await runBench(['--interval', '1'], {
-        env: { ...process.env, BASE_URL: mock.url, PROFILE: 'smoke', REPORTS_DIR: dir, API_KEY: '', DIFY_API_KEY: '' },
+        env: { ...process.env, K6_BIN: k6.bin, BASE_URL: mock.url, PROFILE: 'smoke', REPORTS_DIR: dir, API_KEY: '', DIFY_API_KEY: '' },
         io: { out: (l) => out.push(l), err: (l) => err.push(l) },
         isTTY: false,
         preflight: realPreflightDeps,

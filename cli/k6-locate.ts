@@ -39,7 +39,7 @@ export const MACHINE_READABLE_SUMMARY_ENV = 'K6_NEW_MACHINE_READABLE_SUMMARY';
 
 const SSE_MODULE = 'github.com/phymbert/xk6-sse';
 /** What each line needs, for messages and fixes (the README says the same at more length). */
-const HOW_TO_GET =
+export const HOW_TO_GET =
   'Use k6 2.x (recommended) built with xk6-sse: `xk6 build v2.2.0 --with ' + SSE_MODULE + '@main` ' +
   "(xk6-sse's v0.1.x releases are built for k6 1.x; its main branch for k6 2.x). " +
   'Or k6 1.x (>= 1.2): stock k6 with ' + COMMUNITY_EXTENSIONS_ENV + '=true (it fetches k6/x/sse itself), ' +

@@ -1,5 +1,5 @@
 /**
- * End to end with real k6 (K6_BIN or k6 on PATH, with k6/x/sse): `npm run sweep` against the
+ * End to end with real k6 (each one test/e2e/real-k6.ts finds, given to the CLI as K6_BIN): `npm run sweep` against the
  * mock with a capacity of 40 streams. A stream holds its slot ~2 s (TTFE 50 ms, 40 tokens
  * 50 ms apart); past 40 VUs the requests that find no slot wait about a whole stream, so
  * TTFE p95 jumps from ~50 ms to ~2 s between 42 and 45 VUs and a closed sweep with
@@ -11,24 +11,24 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { startMockServer } from '../mock/server.ts';
 import { realPreflightDeps } from './bench.ts';
 import { loadChartJs } from './html-report.ts';
-import { locateK6 } from './k6-locate.ts';
 import { parseSweepJson } from './sweep-report.ts';
 import { runStep } from './sweep-step.ts';
 import { runSweep } from './sweep.ts';
+import { describeEachK6, realK6s } from '../test/e2e/real-k6.ts';
 
-const k6 = await locateK6();
-if (!k6.ok) console.warn(`SKIPPED: sweep end-to-end test needs real k6 with k6/x/sse — ${k6.problem}`);
+const k6s = await realK6s('sweep end-to-end test');
 const hasBuild = existsSync('build/sse.js');
-if (k6.ok && !hasBuild) console.warn('SKIPPED: sweep end-to-end test needs build/sse.js (npm run build)');
+if (k6s.length > 0 && !hasBuild) console.warn('SKIPPED: sweep end-to-end test needs build/sse.js (npm run build)');
 
-const dir = mkdtempSync(join(tmpdir(), 'sweep-e2e-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const root = mkdtempSync(join(tmpdir(), 'sweep-e2e-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe.skipIf(!k6.ok || !hasBuild)('npm run sweep with real k6', () => {
+describeEachK6('npm run sweep', hasBuild ? k6s : [], (k6) => {
+  const dir = mkdtempSync(join(root, 'k6-')); // each k6's reports apart
   it('finds 36–44 VUs against the mock with --max-concurrency 40 and writes the JSON and HTML', { timeout: 600_000 }, async () => {
     const mock = await startMockServer({ port: 0, maxConcurrency: 40, ttfeMs: 50, ttftMs: 50, tokens: 40, tokenIntervalMs: 50, jitter: 'none', pingIntervalMs: 0 });
     const out: string[] = [];
@@ -39,6 +39,7 @@ describe.skipIf(!k6.ok || !hasBuild)('npm run sweep with real k6', () => {
         // The mock needs no key; a non-default BASE_URL makes the preflight ask for one.
         env: {
           ...process.env,
+          K6_BIN: k6.bin,
           BASE_URL: mock.url,
           API_KEY: 'e2e-mock-key',
           ...Object.fromEntries(['DIFY_API_KEY', 'TARGET', 'ENDPOINT', 'SCENARIOS', 'THRESHOLDS', 'PROFILE', 'VUS', 'ITERATIONS', 'DURATION', 'RATE'].map((n) => [n, ''])),

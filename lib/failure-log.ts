@@ -5,7 +5,10 @@
  *
  *   sse-bench failure error_type=http_4xx: status 401: {"code": "unauthorized", …}
  *
- * The reason is bounded (REASON_MAX characters, one line) and never holds the API key.
+ * The reason is bounded (REASON_MAX characters, one line) and never holds the API key. An HTTP
+ * failure whose body the script never saw says so (NO_BODY_NOTE): xk6-sse reads a 4xx/5xx body as
+ * SSE lines and drops a last line without a final newline, which is how vLLM, FastAPI and many
+ * gateways end their JSON errors (Dify ends its with a newline, so its reason shows).
  * Pure: no k6 import.
  */
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
@@ -14,6 +17,9 @@ import { REDACTED } from './redact.ts';
 export const FAILURE_LOG_PREFIX = 'sse-bench failure error_type=';
 /** Longest reason logged (the issue: the first 200 bytes of a body, plus its status). */
 const REASON_MAX = 240;
+
+/** Appended to the reason of an HTTP failure that came with no body the script could read (lib/stream-tracker.ts). */
+export const NO_BODY_NOTE = '(body not readable through xk6-sse: empty, or no final newline)';
 
 /**
  * The message of the warning (k6 adds its own `level=warning` framing): the reason fit for a log

@@ -15,6 +15,7 @@ import type { SseEvent } from 'k6/x/sse';
 import { classifyReadError, classifyResponse, contentType, type StreamResponse } from './classify.ts';
 import type { StreamSlo } from './config.ts';
 import type { ErrorType } from './error-types.ts';
+import { NO_BODY_NOTE } from './failure-log.ts';
 import { Verdict, type Interpreter, type StreamNotes } from './interpreter.ts';
 import type { MetricKey } from './metric-defs.ts';
 
@@ -234,7 +235,8 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
 
   /** Why the stream failed, for the failure log (never on the per-event path). */
   const reasonOf = (type: ErrorType, res: StreamResponse): string => {
-    const body = firstData === '' ? '' : `: ${excerpt(firstData)}`;
+    // xk6-sse hands over a body only as SSE lines, and drops a last line without `\n`: say so when none came.
+    const body = firstData === '' ? ` ${NO_BODY_NOTE}` : `: ${excerpt(firstData)}`;
     switch (type) {
       case 'connection_error':
         return res.error;

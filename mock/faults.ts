@@ -11,7 +11,7 @@ export const FAULTS = [
   { name: 'non_sse', description: 'HTTP 200 with `Content-Type: text/html` instead of an event stream.' },
   { name: 'reset', description: 'Destroys the socket after --reset-after-events events (no terminal chunk).' },
   { name: 'stall', description: 'Sends the headers, then nothing until the client leaves or the server stops.' },
-  { name: 'invalid_json', description: 'The first token event carries JSON with its last `}` cut off.' },
+  { name: 'invalid_json', description: 'The first token event carries JSON with its last `}` cut off (a truncated write: what is left still ends with the nested object\'s `}`).' },
   { name: 'unknown_field', description: 'The first token event gets an extra `mock_unknown: 1` field line.' },
   { name: 'crlf', description: 'The whole stream uses CRLF line endings.' },
   { name: 'error_event', description: 'Half-way through the tokens an `error` event (OpenAI: `{"error":…}` chunk) ends the stream.' },

@@ -26,11 +26,16 @@ const OPENAI_TYPES: Record<number, string> = {
   429: 'rate_limit_error',
 };
 
+/**
+ * As the real servers write it: Dify (Flask's jsonify) ends its JSON with a newline; OpenAI-compatible
+ * servers (vLLM, FastAPI, most gateways) do not. xk6-sse reads an error body as SSE lines and drops
+ * a last line without a newline, so a k6 script sees Dify's error body and not the others'.
+ */
 function errorBody(dialect: Dialect, e: HttpError): string {
   if (dialect === 'openai') {
     return JSON.stringify({ error: { message: e.message, type: OPENAI_TYPES[e.status] ?? 'server_error', code: e.code } });
   }
-  return JSON.stringify({ code: e.code, message: e.message, status: e.status });
+  return `${JSON.stringify({ code: e.code, message: e.message, status: e.status })}\n`;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

@@ -11,8 +11,6 @@ export const JITTER_KINDS = ['none', 'uniform', 'exponential'] as const;
 export type JitterKind = (typeof JITTER_KINDS)[number];
 export const SCHEDULERS = ['tick', 'timers'] as const;
 export type SchedulerKind = (typeof SCHEDULERS)[number];
-export const STACKS = ['node', 'fastify'] as const;
-export type Stack = (typeof STACKS)[number];
 export const CHUNK_WRITERS = ['socket', 'response'] as const;
 export type ChunkWriter = (typeof CHUNK_WRITERS)[number];
 
@@ -36,7 +34,6 @@ export interface MockOptions {
   scheduler: SchedulerKind;
   tickSliceMs: number;
   chunkWriter: ChunkWriter;
-  stack: Stack;
   maxConcurrency: number;
 }
 
@@ -185,14 +182,6 @@ export const KNOBS: readonly KnobDef[] = [
     'How events are written: `socket` = each HTTP chunk framed by the mock and written to the socket (measured cheaper), `response` = `res.write()`.',
     (o, v) => (o.chunkWriter = v),
   ),
-  oneOf(
-    'stack',
-    'server',
-    STACKS,
-    'node',
-    'HTTP stack: `node` = node:http, `fastify` = the same handler behind fastify routing (for benchmarking the mock itself).',
-    (o, v) => (o.stack = v),
-  ),
 ];
 
 export const flagOf = (k: KnobDef): string => `--${k.name}`;
@@ -259,7 +248,6 @@ function emptyOptions(): MockOptions {
     scheduler: 'tick',
     tickSliceMs: 0,
     chunkWriter: 'socket',
-    stack: 'node',
     maxConcurrency: 0,
   };
 }

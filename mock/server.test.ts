@@ -270,30 +270,3 @@ describe('seed', () => {
   });
 });
 
-describe('--stack fastify', () => {
-  it('serves the same streams and errors behind fastify routing', async () => {
-    const s = await startMockServer({ port: 0, ttfeMs: 0, ttftMs: 0, tokenIntervalMs: 0, tokens: 3, stack: 'fastify' });
-    try {
-      const r = await sseRequest(`${s.url}/v1/workflows/run`, { body: workflowBody });
-      expect(payloads(r).map((e) => e.event)).toEqual([
-        'workflow_started',
-        'node_started',
-        'node_finished',
-        'node_started',
-        'text_chunk',
-        'text_chunk',
-        'text_chunk',
-        'node_finished',
-        'node_started',
-        'node_finished',
-        'workflow_finished',
-      ]);
-      const bad = await fetch(`${s.url}/v1/workflows/run`, { method: 'POST', body: '{', headers: { 'Content-Type': 'application/json' } });
-      expect([bad.status, ((await bad.json()) as { code: string }).code]).toEqual([400, 'invalid_param']);
-      expect((await fetch(`${s.url}/nope`)).status).toBe(404);
-      expect(s.stats()).toMatchObject({ streamsStarted: 1, streamsFinished: 1, activeStreams: 0 });
-    } finally {
-      await s.close();
-    }
-  });
-});

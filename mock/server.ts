@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { answerRng } from './answer-seed.ts';
 import { difyChat } from './dify-chat.ts';
-import { fastifyServer } from './fastify-stack.ts';
 import { difyWorkflow } from './dify-workflow.ts';
 import { pickFault, type FaultName } from './faults.ts';
 import { genericOptions, genericScript } from './generic-sse.ts';
@@ -229,7 +228,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
 
   const serverOptions = { noDelay: true, keepAliveTimeout: 5_000 };
   const handler = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
-  const server = base.stack === 'fastify' ? await fastifyServer(handler, serverOptions) : createServer(serverOptions, handler);
+  const server = createServer(serverOptions, handler);
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();

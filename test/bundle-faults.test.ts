@@ -4,7 +4,7 @@
  * double throws where the real VU would block forever).
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
-import { parseFailureLogMessage } from '../lib/failure-log.ts';
+import { NO_BODY_NOTE, parseFailureLogMessage } from '../lib/failure-log.ts';
 import { endRun, ensureBuilt, readFixture, setServer, splitBlocks, startRun, timedBlocks, type Run, type ServerScript } from './k6-harness.ts';
 
 beforeAll(() => {
@@ -234,6 +234,15 @@ describe('why a stream failed: one k6 warning per error type and VU, with the re
     const vu = await run.loadVu({ env: { ...ENV, API_KEY: 'app-NOTAREALKEY' } });
     vu.iterate('stream');
     expect(warnings).toEqual(['sse-bench failure error_type=http_4xx: status 401: {"code": "unauthorized", "message": "Access token is invalid", "status": 401}']);
+  });
+
+  test('a 401 whose JSON body has no final newline (vLLM, FastAPI): xk6-sse hands over nothing, and the reason says so', async () => {
+    const body = '{"error": {"message": "Invalid API key", "type": "invalid_request_error", "code": 401}}';
+    setServer(() => ({ kind: 'response', status: 401, headers: { 'content-type': 'application/json' }, chunks: [{ at: 5, text: body }] }));
+    const run = startRun();
+    const vu = await run.loadVu({ env: { ...ENV, TARGET: 'openai-chat' } });
+    vu.iterate('stream');
+    expect(warnings).toEqual([`sse-bench failure error_type=http_4xx: status 401 ${NO_BODY_NOTE}`]);
   });
 
   test('a body that echoes the key: replaced before it is logged', async () => {

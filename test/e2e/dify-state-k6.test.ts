@@ -8,21 +8,19 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locateK6 } from '../../cli/k6-locate.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DIFY_STATE_SCHEMA } from '../../lib/dify-state.ts';
 import { startMockServer, type MockServer } from '../../mock/server.ts';
+import { describeEachK6, realK6s } from './real-k6.ts';
 import { runK6 } from './run-k6.ts';
 
-const located = await locateK6();
+const k6s = await realK6s('DIFY_STATE pickup under real k6');
 const wired = readFileSync(new URL('../../scenarios/sse.ts', import.meta.url), 'utf8').includes('withDifyState(');
-if (!located.ok) console.warn(`\n[e2e] SKIPPED DIFY_STATE pickup under real k6: ${located.problem}\n[e2e] To run it: ${located.fix}\n`);
-else if (!wired) console.warn('\n[e2e] SKIPPED DIFY_STATE pickup under real k6: scenarios/sse.ts does not call withDifyState yet (lib/dify-state.ts)\n');
-const k6 = located.ok && wired ? located : null;
+if (k6s.length > 0 && !wired) console.warn('\n[e2e] SKIPPED DIFY_STATE pickup under real k6: scenarios/sse.ts does not call withDifyState yet (lib/dify-state.ts)\n');
 
 const KEY = 'state-e2e-key-not-real';
 
-describe.skipIf(!k6)('build/sse.js reads the setup:dify state file', () => {
+describeEachK6('build/sse.js reads the setup:dify state file', wired ? k6s : [], (k6) => {
   let mock: MockServer;
   let statePath = '';
   beforeAll(async () => {
@@ -35,7 +33,6 @@ describe.skipIf(!k6)('build/sse.js reads the setup:dify state file', () => {
   const vars = { PROFILE: 'smoke', SCENARIOS: 'stream', VUS: '1', ITERATIONS: '2', THRESHOLDS: 'none', STREAM_TIMEOUT: '3s' };
 
   it('streams with the file’s key and URL, and keeps the key out of the report', async () => {
-    if (!k6) throw new Error('unreachable: skipped without k6');
     const { code, report, stdout, stderr } = await runK6(k6, 'build/sse.js', { ...vars, DIFY_STATE: statePath }, 60_000);
     expect(code).toBe(0);
     expect(report!.figures['successRate']).toBe(1);
@@ -43,7 +40,6 @@ describe.skipIf(!k6)('build/sse.js reads the setup:dify state file', () => {
   });
 
   it('DIFY_STATE=none turns the pickup off (the mock answers 401 without the key)', async () => {
-    if (!k6) throw new Error('unreachable: skipped without k6');
     const { report } = await runK6(k6, 'build/sse.js', { ...vars, BASE_URL: mock.url, DIFY_STATE: 'none' }, 60_000);
     expect(report!.figures['successRate']).toBe(0);
   });

@@ -1,22 +1,19 @@
 /**
  * End-to-end: the bundled build/sse.js under a real k6 with k6/x/sse, against the
- * embedded mock server on 127.0.0.1. Skipped, with a visible message, when no such k6
- * is found (K6_BIN or PATH) — as on machines where k6 cannot be installed.
+ * embedded mock server on 127.0.0.1, once per k6 found (test/e2e/real-k6.ts: K6_BIN's list,
+ * else every k6 / k6-* on PATH). Skipped, with a visible message, when no such k6 is found —
+ * as on machines where k6 cannot be installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locateK6 } from '../../cli/k6-locate.ts';
 import { freeAddress } from '../../cli/k6-run.ts';
 import { startMockServer, type MockServer } from '../../mock/server.ts';
 import { sseRequest } from '../../mock/sse-test-client.ts';
 import type { MockOptions } from '../../mock/options.ts';
 import type { ErrorType } from '../../lib/error-types.ts';
-import { runK6 } from './run-k6.ts';
+import { describeEachK6, realK6s } from './real-k6.ts';
+import { runK6, type FoundK6 } from './run-k6.ts';
 
-const located = await locateK6();
-if (!located.ok) {
-  console.warn(`\n[e2e] SKIPPED real-k6 end-to-end tests: ${located.problem}\n[e2e] To run them: ${located.fix}\n`);
-}
-const k6 = located.ok ? located : null;
+const k6s = await realK6s('real-k6 end-to-end tests');
 
 const SCRIPT = 'build/sse.js';
 const RUN_TIMEOUT_MS = 60_000;
@@ -40,8 +37,7 @@ async function eventsInOneStream(mock: MockServer): Promise<number> {
   return (await sseRequest(`${mock.url}/v1/workflows/run`, { body })).events.length;
 }
 
-function run(baseUrl: string, vars: Record<string, string> = {}) {
-  if (!k6) throw new Error('unreachable: suite is skipped without k6');
+function run(k6: FoundK6, baseUrl: string, vars: Record<string, string> = {}) {
   return runK6(
     k6,
     SCRIPT,
@@ -50,7 +46,7 @@ function run(baseUrl: string, vars: Record<string, string> = {}) {
   );
 }
 
-describe.skipIf(!k6)('build/sse.js under real k6', () => {
+describeEachK6('build/sse.js', k6s, (k6) => {
   let mock: MockServer;
   beforeAll(async () => {
     mock = await startMockServer({ ...FAST, ttfeMs: 150, ttftMs: 160, host: '127.0.0.1', port: 0 });
@@ -59,7 +55,7 @@ describe.skipIf(!k6)('build/sse.js under real k6', () => {
 
   it('measures a 150 ms TTFE within 10 ms and counts every event', async () => {
     const expectedEvents = await eventsInOneStream(mock);
-    const { code, report } = await run(mock.url);
+    const { code, report } = await run(k6, mock.url);
     expect(code).toBe(0);
     const metrics = report!.summary.metrics;
     expect(Math.abs(Number(metrics['sse_ttfe']!.values['med']) - 150)).toBeLessThanOrEqual(10);
@@ -70,14 +66,14 @@ describe.skipIf(!k6)('build/sse.js under real k6', () => {
   });
 
   it.each(['dify-chat', 'openai-chat'])('streams the %s target to its terminal event', async (target) => {
-    const { code, report } = await run(mock.url, { TARGET: target });
+    const { code, report } = await run(k6, mock.url, { TARGET: target });
     expect(code).toBe(0);
     expect(report!.figures['successRate']).toBe(1);
   });
 
   it('fails thresholds/default.json with exit code 99 when TTFE is 700 ms', async () => {
     await withMock({ ...FAST, ttfeMs: 700, ttftMs: 710 }, async (slow) => {
-      const { code } = await run(slow.url, { THRESHOLDS: 'default' });
+      const { code } = await run(k6, slow.url, { THRESHOLDS: 'default' });
       expect(code).toBe(99);
     });
   });
@@ -98,7 +94,7 @@ describe.skipIf(!k6)('build/sse.js under real k6', () => {
   ];
   it.each(faults)('classifies mock fault %s as %s and ends by itself', async (fault, errorType) => {
     await withMock({ ...FAST, fault }, async (faulty) => {
-      const { code, report } = await run(faulty.url);
+      const { code, report } = await run(k6, faulty.url);
       expect(code).toBe(0);
       const errors = report!.errorsByType;
       const total = Object.values(errors).reduce((a, b) => a + b, 0);
@@ -114,13 +110,13 @@ describe.skipIf(!k6)('build/sse.js under real k6', () => {
   });
 
   it('classifies a refused connection as connection_error', async () => {
-    const { report } = await run(`http://${await freeAddress()}`); // a port the OS just freed: nothing listens
+    const { report } = await run(k6, `http://${await freeAddress()}`); // a port the OS just freed: nothing listens
     expect(report!.errorsByType.connection_error).toBe(ITERATIONS);
   });
 
   it('ends a stream at STREAM_TIMEOUT when the deadline passes mid-stream', async () => {
     await withMock({ ...FAST, tokens: 1000, tokenIntervalMs: 10 }, async (longStreams) => {
-      const { report } = await run(longStreams.url, { STREAM_TIMEOUT: '1s' });
+      const { report } = await run(k6, longStreams.url, { STREAM_TIMEOUT: '1s' });
       expect(report!.errorsByType.timeout).toBe(ITERATIONS);
     });
   });

@@ -14,8 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { locateK6 } from '../../cli/k6-locate.ts';
+import { afterAll, expect, it } from 'vitest';
 import { freeAddress } from '../../cli/k6-run.ts';
 import { webDashboardRun } from '../../cli/web-dashboard-run.ts';
 import { buildWebDashboardConfig } from '../../grafana/web-dashboard.ts';
@@ -24,15 +23,15 @@ import { defaultOptions } from '../../mock/options.ts';
 import { startMockServer } from '../../mock/server.ts';
 import { findChromium, openPage, runChromium } from '../chromium.ts';
 import { announcedMetrics, exportedEvents, readDashboardEvents, type DashboardEvent } from './dashboard-events.ts';
+import { describeEachK6, realK6s } from './real-k6.ts';
+import type { FoundK6 } from './run-k6.ts';
 
-const located = await locateK6();
-if (!located.ok) console.warn(`\n[e2e] SKIPPED k6 web dashboard tests: ${located.problem}\n[e2e] To run them: ${located.fix}\n`);
-const k6 = located.ok ? located : null;
+const k6s = await realK6s('k6 web dashboard tests');
 const SCRIPT = resolve('build/sse.js');
 const hasBuild = existsSync(SCRIPT);
-if (k6 && !hasBuild) console.warn('[e2e] SKIPPED k6 web dashboard tests: build/sse.js is missing (npm run build)');
+if (k6s.length > 0 && !hasBuild) console.warn('[e2e] SKIPPED k6 web dashboard tests: build/sse.js is missing (npm run build)');
 const chromium = findChromium();
-if (k6 && chromium === '') console.warn('[e2e] k6 web dashboard: no Chromium (Debian package `chromium`, or CHROMIUM_BIN): the page screenshots are skipped');
+if (k6s.length > 0 && chromium === '') console.warn('[e2e] k6 web dashboard: no Chromium (Debian package `chromium`, or CHROMIUM_BIN): the page screenshots are skipped');
 
 const dir = mkdtempSync(join(tmpdir(), 'sse-bench-dashboard-e2e-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,8 +45,7 @@ interface K6Process {
 }
 
 /** Starts `k6 run build/sse.js` in `cwd` with the given dashboard environment; never throws. */
-function startK6(cwd: string, vars: Record<string, string>, env: Record<string, string>): K6Process {
-  if (!k6) throw new Error('unreachable: the suite is skipped without k6');
+function startK6(k6: FoundK6, cwd: string, vars: Record<string, string>, env: Record<string, string>): K6Process {
   const restAddress = freeAddress();
   const args = ['run', '--no-usage-report', '--quiet'];
   for (const [name, value] of Object.entries(vars)) args.push('-e', `${name}=${value}`);
@@ -77,7 +75,7 @@ async function exitOf(p: K6Process, ms: number): Promise<{ code: number | null; 
 
 const hasConfig = (events: readonly DashboardEvent[]): boolean => events.length > 0;
 
-describe.skipIf(!k6 || !hasBuild)("k6's web dashboard with sse-bench's view (real k6)", () => {
+describeEachK6("k6's web dashboard with sse-bench's view", hasBuild ? k6s : [], (k6) => {
   it('sends the generated view first, splits errors by error_type, embeds the view in its export and shows the SSE tab', { timeout: 180_000 }, async () => {
     // A quarter of the streams fail with HTTP 500, so errors by type have something to show.
     const mock = await startMockServer({
@@ -94,6 +92,7 @@ describe.skipIf(!k6 || !hasBuild)("k6's web dashboard with sse-bench's view (rea
     const port = (await freeAddress()).split(':')[1]!;
     const run = webDashboardRun(dir, 'e2e', {});
     const k6Run = startK6(
+      k6,
       dir,
       { BASE_URL: mock.url, PROFILE: 'default', SCENARIOS: 'stream', VUS: '3', DURATION: '15s', THRESHOLDS: 'none', STREAM_TIMEOUT: '5s', REPORTS_DIR: dir },
       { ...run.env, K6_WEB_DASHBOARD_HOST: '127.0.0.1', K6_WEB_DASHBOARD_PORT: port, K6_WEB_DASHBOARD_PERIOD: '1s' },
@@ -142,11 +141,12 @@ describe.skipIf(!k6 || !hasBuild)("k6's web dashboard with sse-bench's view (rea
     }
   });
 
-  it("keeps k6's stock tabs exactly as k6 v1.x sends them without a custom view", { timeout: 120_000 }, async () => {
+  it("keeps k6's stock tabs exactly as this k6 sends them without a custom view", { timeout: 120_000 }, async () => {
     const mock = await startMockServer({ host: '127.0.0.1', port: 0, pingIntervalMs: 0, tokens: 4, tokenIntervalMs: 5, seed: 'dashboard-default' });
     const cwd = mkdtempSync(join(dir, 'default-')); // no .dashboard.json here
     const port = (await freeAddress()).split(':')[1]!;
     const k6Run = startK6(
+      k6,
       cwd,
       // long enough to connect while it runs: k6 waits for a connected client only, not for a late one
       { BASE_URL: mock.url, PROFILE: 'default', SCENARIOS: 'stream', VUS: '1', DURATION: '6s', THRESHOLDS: 'none', REPORTS_DIR: cwd },
@@ -156,7 +156,7 @@ describe.skipIf(!k6 || !hasBuild)("k6's web dashboard with sse-bench's view (rea
       const [config] = await readDashboardEvents(`http://127.0.0.1:${port}/events`, hasConfig, 90_000);
       expect(config!.event).toBe('config');
       // On a mismatch, grafana/web-dashboard-stock.ts is out of date for this k6: copy the tabs from the received config.
-      expect(config!.data, `k6 ${k6!.version}'s default dashboard configuration`).toEqual(viaJson({ title: STOCK_TITLE, tabs: STOCK_TABS }));
+      expect(config!.data, `k6 ${k6.version}'s default dashboard configuration`).toEqual(viaJson({ title: STOCK_TITLE, tabs: STOCK_TABS }));
       expect((await exitOf(k6Run, 60_000)).code).toBe(0);
     } finally {
       k6Run.kill();

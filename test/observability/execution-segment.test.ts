@@ -2,8 +2,8 @@
  * The script is correct when k6 splits it (k6-operator, `--execution-segment`): two k6
  * processes running the halves 0:1/2 and 1/2:1 against the mock must record, summed,
  * exactly what one process records for the whole run — every suite counter, the number
- * of samples of every trend, and the iterations. Needs a real k6 with k6/x/sse
- * (cli/k6-locate.ts: K6_BIN or PATH); skipped with the reason otherwise. Runs through
+ * of samples of every trend, and the iterations. Runs under each real k6 with k6/x/sse
+ * (test/e2e/real-k6.ts: K6_BIN's list, else every k6 / k6-* on PATH); skipped with the reason otherwise. Runs through
  * test/e2e/run-k6.ts (each run writes its handleSummary reports into its own temp dir).
  *
  * `sse_data_bytes` adds up too because the mock's answer is a function of the request (its
@@ -16,13 +16,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locateK6 } from '../../cli/k6-locate.ts';
 import { startMockServer, type MockServer } from '../../mock/server.ts';
+import { describeEachK6, realK6s } from '../e2e/real-k6.ts';
 import { runK6, type K6Run } from '../e2e/run-k6.ts';
 import { RECORDED_METRICS } from '../../lib/metric-defs.ts';
 
-const k6 = await locateK6();
-if (!k6.ok) console.warn(`SKIP execution-segment: ${k6.problem} (${k6.fix})`);
+const k6s = await realK6s('execution-segment tests');
 
 const SEQUENCE = '0,1/2,1';
 const ITERATIONS = 20;
@@ -60,13 +59,15 @@ describe('totalsFromJsonOutput', () => {
   });
 });
 
-describe.skipIf(!k6.ok)('two execution-segment halves add up to one whole run (real k6)', () => {
+describeEachK6('two execution-segment halves add up to one whole run', k6s, (k6) => {
   let mock: MockServer;
   let dir: string;
 
   beforeAll(async () => {
     if (!existsSync('build/sse.js')) throw new Error('build/sse.js is missing: run `npm run build` first');
-    mock = await startMockServer({ port: 0, tokens: 5, tokenIntervalMs: 2, ttfeMs: 2, ttftMs: 5, seed: 'segments' });
+    // tokens 20 ms apart: each stream's tokens arrive in separate reads, so every stream has a token span
+    // (> 0 ms) and records its llm_tokens_per_second and llm_time_per_output_token samples
+    mock = await startMockServer({ port: 0, tokens: 5, tokenIntervalMs: 20, ttfeMs: 2, ttftMs: 5, seed: 'segments' });
     dir = mkdtempSync(join(tmpdir(), 'sse-bench-segments-'));
   });
   afterAll(async () => {
@@ -75,7 +76,6 @@ describe.skipIf(!k6.ok)('two execution-segment halves add up to one whole run (r
   });
 
   function run(name: string, segment: string[]): Promise<K6Run> {
-    if (!k6.ok) throw new Error('unreachable');
     const k6Args = ['--vus', '2', '--iterations', String(ITERATIONS), ...segment, '--out', `json=${join(dir, `${name}.json`)}`];
     return runK6(k6, 'build/sse.js', { BASE_URL: mock.url, TARGET: 'dify-chat', SCENARIOS: 'stream', THRESHOLDS: 'none', DATA_BYTES: 'true', INTER_EVENT_SAMPLES: 'true' }, 60_000, k6Args);
   }

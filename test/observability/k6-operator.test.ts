@@ -27,7 +27,7 @@ interface TestRun {
 const MANIFEST = 'deploy/k6-operator/testrun.yaml';
 const testRun = parse(readFileSync(MANIFEST, 'utf8')) as TestRun;
 /** k6's own settings the manifest may set (everything else must be a suite variable). */
-const K6_SETTINGS = ['K6_ENABLE_COMMUNITY_EXTENSIONS', 'K6_NO_USAGE_REPORT', 'K6_PROMETHEUS_RW_SERVER_URL', 'K6_PROMETHEUS_RW_TREND_STATS', NATIVE_HISTOGRAM_ENV];
+const K6_SETTINGS = ['K6_NO_USAGE_REPORT', 'K6_PROMETHEUS_RW_SERVER_URL', 'K6_PROMETHEUS_RW_TREND_STATS', NATIVE_HISTOGRAM_ENV];
 const suiteVars = new Map<string, EnvVarDef>(ENV_VARS.map((v) => [v.name, v]));
 
 describe(MANIFEST, () => {
@@ -73,8 +73,32 @@ describe(MANIFEST, () => {
     expect(env.find((e) => e.name === NATIVE_HISTOGRAM_ENV)?.value).toBe('true');
     expect(readFileSync(MANIFEST, 'utf8')).toContain(PROMETHEUS_NATIVE_HISTOGRAM_FLAG);
     expect(env.find((e) => e.name === 'K6_PROMETHEUS_RW_TREND_STATS')?.value).toBe(PROMETHEUS_TREND_STATS);
-    expect(env.find((e) => e.name === 'K6_ENABLE_COMMUNITY_EXTENSIONS')?.value).toBe('true');
     expect(testRun.spec.initializer?.env).toEqual(env);
+  });
+
+  it('runs k6 2.x with k6/x/sse built in: the image of deploy/k6-operator/Dockerfile, no 1.x-only settings', () => {
+    const image = `REGISTRY/k6-sse:${DOCKER_K6_TAG}`;
+    expect(testRun.spec.runner.image).toBe(image);
+    expect(testRun.spec.initializer?.image).toBe(image);
+    expect(readFileSync(MANIFEST, 'utf8')).toContain(`docker build -t ${image} deploy/k6-operator`);
+    expect(env.map((e) => e.name)).not.toContain('K6_ENABLE_COMMUNITY_EXTENSIONS'); // removed in k6 2.0
+  });
+});
+
+const DOCKERFILE = 'deploy/k6-operator/Dockerfile';
+const dockerfile = readFileSync(DOCKERFILE, 'utf8');
+const arg = (name: string): string => new RegExp(`^ARG ${name}=(\\S+)$`, 'm').exec(dockerfile)?.[1] ?? '';
+/** The k6 of the final stage, `FROM grafana/k6:<tag>`. */
+const DOCKER_K6_TAG = /^FROM grafana\/k6:(\S+)$/m.exec(dockerfile)?.[1] ?? '';
+
+describe(DOCKERFILE, () => {
+  it('builds k6 2.x with xk6-sse main (the branch built against go.k6.io/k6/v2) on the same k6 version as its base image', () => {
+    expect(Number(DOCKER_K6_TAG.split('.')[0])).toBe(2);
+    expect(arg('K6_VERSION')).toBe(`v${DOCKER_K6_TAG}`);
+    expect(arg('XK6_SSE')).toBe('main');
+    expect(dockerfile).toContain('xk6 build "$K6_VERSION" --with "github.com/phymbert/xk6-sse@$XK6_SSE"');
+    expect(dockerfile).toContain("grep -q 'k6/x/sse \\[js\\]'"); // the build fails when the extension was left out
+    expect(dockerfile).toMatch(/^COPY --from=build \/tmp\/k6 \/usr\/bin\/k6$/m);
   });
 
   it('docs/distributed.md creates the ConfigMap the manifest reads, from build/sse.js', () => {
