@@ -2,10 +2,10 @@
  * End-to-end: build/sse.js under a real k6 takes its API key and BASE_URL from the state
  * file of `npm run setup:dify` (DIFY_STATE) when API_KEY and BASE_URL are unset. The mock
  * demands the key, so streams succeed only when the file was read. Skipped, with a visible
- * message, without a k6 that loads k6/x/sse, or while scenarios/sse.ts does not yet call
- * withDifyState (lib/dify-state.ts; the one-line change is the lead's, scenarios/ is theirs).
+ * message, without a k6 that loads k6/x/sse. (The once-per-test init, lib/suite-init.ts, reads the
+ * file through withDifyState, lib/dify-state.ts.)
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,12 +15,10 @@ import { describeEachK6, realK6s } from './real-k6.ts';
 import { runK6 } from './run-k6.ts';
 
 const k6s = await realK6s('DIFY_STATE pickup under real k6');
-const wired = readFileSync(new URL('../../scenarios/sse.ts', import.meta.url), 'utf8').includes('withDifyState(');
-if (k6s.length > 0 && !wired) console.warn('\n[e2e] SKIPPED DIFY_STATE pickup under real k6: scenarios/sse.ts does not call withDifyState yet (lib/dify-state.ts)\n');
 
 const KEY = 'state-e2e-key-not-real';
 
-describeEachK6('build/sse.js reads the setup:dify state file', wired ? k6s : [], (k6) => {
+describeEachK6('build/sse.js reads the setup:dify state file', k6s, (k6) => {
   let mock: MockServer;
   let statePath = '';
   beforeAll(async () => {

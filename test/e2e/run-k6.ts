@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand, type K6Location } from '../../cli/k6-locate.ts';
+import { ENV_VARS } from '../../lib/env-vars.ts';
 import { parseReportJson, type ReportJson } from '../../lib/report-json.ts';
 
 export type FoundK6 = Extract<K6Location, { ok: true }>;
@@ -31,7 +32,10 @@ export async function runK6(
     const args = ['run', '--no-usage-report', '--quiet', ...k6Args];
     for (const [name, value] of Object.entries({ REPORTS_DIR: reportsDir, ...vars })) args.push('-e', `${name}=${value}`);
     args.push(resolve(script));
-    const env = { ...process.env, ...k6.env, K6_NO_USAGE_REPORT: 'true', PWD: process.cwd() };
+    // k6 copies its environment into __ENV: only `vars` may set the suite's variables (vitest itself
+    // puts BASE_URL=/ into process.env, Vite's base path).
+    const env: NodeJS.ProcessEnv = { ...process.env, ...k6.env, K6_NO_USAGE_REPORT: 'true', PWD: process.cwd() };
+    for (const v of ENV_VARS) delete env[v.name];
     const res = await runCommand(k6.bin, args, env, timeoutMs);
     const json = readdirSync(reportsDir).find((f) => /^benchmark_\d{8}_\d{6}\.json$/.test(f));
     const report = json ? parseReportJson(readFileSync(join(reportsDir, json), 'utf8'), json) : null;
