@@ -12,7 +12,7 @@
  * Pure: no k6 import.
  */
 import { ERROR_TYPES, type ErrorType } from './error-types.ts';
-import { REDACTED } from './redact.ts';
+import { REDACTED } from './secrets.ts';
 
 export const FAILURE_LOG_PREFIX = 'sse-bench failure error_type=';
 /** Longest reason logged (the issue: the first 200 bytes of a body, plus its status). */

@@ -7,7 +7,9 @@
  */
 import type { Config } from './config.ts';
 
-export const REDACTED = '[REDACTED]';
+import { REDACTED } from './secrets.ts';
+
+export { REDACTED };
 
 /** Query parameters whose value is treated as a secret (matched case-insensitively). */
 const SECRET_PARAM = /key|token|secret|pass|auth|sig|credential|session|code/i;
