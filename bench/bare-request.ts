@@ -4,9 +4,9 @@
  * from the environment). `npm run bench:client` puts it in k6's environment as BARE_REQUEST (not
  * on the command line: with a key it holds the Authorization header).
  */
-import { loadConfig, type Env } from '../lib/config.ts';
-import { DEFAULT_QUESTIONS } from '../lib/questions.ts';
-import { createTarget } from '../lib/targets.ts';
+import { loadConfig, type Env } from '../lib/init/config.ts';
+import { DEFAULT_QUESTIONS } from '../lib/init/questions.ts';
+import { createTarget } from '../lib/vu/targets.ts';
 
 export function bareRequest(env: Env): string {
   const request = createTarget(loadConfig(env)).request(DEFAULT_QUESTIONS[0] ?? 'What is artificial intelligence?', 'bare-reference');

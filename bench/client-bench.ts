@@ -23,7 +23,7 @@ import { formatK6Problem, locateK6, runCommand } from '../cli/k6-locate.ts';
 import { parseGoDuration } from '../lib/duration.ts';
 import { startMockServer } from '../mock/server.ts';
 import { TEXT_KINDS, type TextKind } from '../mock/text.ts';
-import { BARE_REQUEST_VAR } from '../lib/bare-reference.ts';
+import { BARE_REQUEST_VAR } from '../lib/vu/bare-reference.ts';
 import { bareRequest } from './bare-request.ts';
 import {
   clientFigures,

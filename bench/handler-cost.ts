@@ -1,6 +1,6 @@
 /**
  * `npm run bench:handler`: what the suite's per-event JavaScript costs next to the bare
- * reference (lib/bare-reference.ts: read `data`, `JSON.parse` it — what build/bare.js does),
+ * reference (lib/vu/bare-reference.ts: read `data`, `JSON.parse` it — what build/bare.js does),
  * on the BUNDLED code (lib/ bundled by esbuild like the k6 scripts, no k6 doubles), replaying
  * four streams recorded from the embedded mock (Dify workflow and OpenAI chat, ASCII and
  * Chinese), in ONE run, in two Node processes:

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseReportJson, type ReportJson } from '../lib/report-json.ts';
+import { parseReportJson, type ReportJson } from '../lib/report/report-json.ts';
 import { renderRepeatBlock, repeatExitCode, runRepeated, summariseRuns, type RepeatedRun } from './bench-repeat.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

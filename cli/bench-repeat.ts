@@ -7,8 +7,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reportStamp } from '../lib/report-names.ts';
-import type { ReportJson } from '../lib/report-json.ts';
+import { reportStamp } from '../lib/report/report-names.ts';
+import type { ReportJson } from '../lib/report/report-json.ts';
 import { figureSpreads, renderSpreadTable, type FigureSpreads } from './figure-spread.ts';
 import type { Io } from './main-guard.ts';
 

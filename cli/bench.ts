@@ -6,7 +6,7 @@
  * The exit code is k6's (99 when a threshold failed), 2 for a failed preflight or bad flag.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { reportStamp } from '../lib/report-names.ts';
+import { reportStamp } from '../lib/report/report-names.ts';
 import { BENCH_USAGE, parseBenchArgs, UsageError, type BenchArgs } from './args.ts';
 import { locateK6 } from './k6-locate.ts';
 import { renderLiveBlock, renderLiveLine } from './live-block.ts';

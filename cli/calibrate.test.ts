@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALIBRATION_STEPS, parseCalibrateArgs } from './args.ts';
-import { loadConfig } from '../lib/config.ts';
-import { buildOptions } from '../lib/profiles.ts';
+import { loadConfig } from '../lib/init/config.ts';
+import { buildOptions } from '../lib/init/profiles.ts';
 import { calibrate, calibrationStep, renderCalibrationTable, renderVerdict, runCalibrate, type StepResult } from './calibrate.ts';
 
 const step = (vus: number, ttfeP95Ms: number | null, over: Partial<StepResult> = {}): StepResult => ({

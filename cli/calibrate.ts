@@ -11,7 +11,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseReportJson } from '../lib/report-json.ts';
+import { parseReportJson } from '../lib/report/report-json.ts';
 import { CALIBRATE_USAGE, DEFAULT_SCRIPT, parseCalibrateArgs, UsageError, type CalibrateArgs } from './args.ts';
 import { formatK6Problem, locateK6 } from './k6-locate.ts';
 import { freeAddress, generatorVerdict, runK6 } from './k6-run.ts';

@@ -4,7 +4,7 @@
  * 2 for a bad flag or a report that cannot be read.
  */
 import { readFileSync } from 'node:fs';
-import { readReportJson, type ReportJson } from '../lib/report-json.ts';
+import { readReportJson, type ReportJson } from '../lib/report/report-json.ts';
 import { REPORT_FIGURES, SATURATION_NOTE } from '../lib/report-fields.ts';
 import { COMPARE_USAGE, parseCompareArgs, UsageError } from './args.ts';
 import { compareFigures, limitText, regressionsOver, renderCompareTable, renderErrorComparison } from './compare-table.ts';

@@ -6,7 +6,7 @@
  * the user and records in `ctx.changes` what it changed; a failure is a DifyApiError (Dify's
  * answer) or a StepFailure (our own check), both with a fix (fixFor).
  */
-import type { DifyCreated, DifyStateFile } from '../lib/dify-state.ts';
+import type { DifyCreated, DifyStateFile } from '../lib/init/dify-state.ts';
 import { type DifyConsole, DifyApiError, type FetchFn, isObj, str } from './dify-console-client.ts';
 import { buildDsl, draftMatches } from './dify-dsl.ts';
 import type { Io } from './main-guard.ts';

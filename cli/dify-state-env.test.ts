@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIFY_STATE_SCHEMA } from '../lib/dify-state.ts';
+import { DIFY_STATE_SCHEMA } from '../lib/init/dify-state.ts';
 import { difyStateEnv } from './dify-state-env.ts';
 import { PreflightError } from './preflight.ts';
 

@@ -1,12 +1,12 @@
 /**
- * `npm run bench`'s side of the state-file pickup (lib/dify-state.ts): the environment k6 is
+ * `npm run bench`'s side of the state-file pickup (lib/init/dify-state.ts): the environment k6 is
  * started with gets BASE_URL and API_KEY from `npm run setup:dify`'s state file when no key is
  * set. The key goes to k6 through its environment only, never its command line (`ps` shows
  * that); the note for the user names the file and the URL, never the key.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../lib/config.ts';
-import { readDifyState, readOrNull } from '../lib/dify-state.ts';
+import { ConfigError } from '../lib/init/config.ts';
+import { readDifyState, readOrNull } from '../lib/init/dify-state.ts';
 import { PreflightError } from './preflight.ts';
 
 export interface DifyStateEnv {

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIFY_STATE_SCHEMA, type DifyStateFile } from '../lib/dify-state.ts';
+import { DIFY_STATE_SCHEMA, type DifyStateFile } from '../lib/init/dify-state.ts';
 import { loadStateFile, removeStateFile, saveStateFile } from './dify-state-file.ts';
 
 const state = { schema: DIFY_STATE_SCHEMA, complete: true, baseUrl: 'http://d', apiKey: 'k-fixture' } as unknown as DifyStateFile;

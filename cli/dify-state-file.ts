@@ -1,11 +1,11 @@
 /**
- * Reads and writes the state file of `npm run setup:dify` (shape: lib/dify-state.ts). It holds
+ * Reads and writes the state file of `npm run setup:dify` (shape: lib/init/dify-state.ts). It holds
  * the app's API key, so it is written mode 0600 (its directory 0700), through a temporary file
  * renamed over the old one: a crash never leaves half a file, and no other user can read it.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DIFY_STATE_SCHEMA, type DifyStateFile } from '../lib/dify-state.ts';
+import { DIFY_STATE_SCHEMA, type DifyStateFile } from '../lib/init/dify-state.ts';
 
 export const STATE_FILE_MODE = 0o600;
 

@@ -4,7 +4,7 @@
  * say "this looks like <other target>" when the first event does not fit TARGET, and to
  * surface a server error event. Pure.
  */
-import type { TargetName } from '../lib/config.ts';
+import type { TargetName } from '../lib/init/config.ts';
 
 /**
  * `dify` = a Dify event either app type sends (`workflow_started` also starts a chatflow);

@@ -1,10 +1,10 @@
 /**
- * Collects the failure reasons k6 logs during a bench run (lib/failure-log.ts lines, one per
+ * Collects the failure reasons k6 logs during a bench run (lib/vu/failure-log.ts lines, one per
  * VU and error type) from the lines of k6's output, into the failures table of the reports.
  * Every other line is ignored; the reason is scrubbed of the API key once more.
  */
-import { FailureReasonTally, type FailureReasons } from '../lib/failure-reasons.ts';
-import { scrubText } from '../lib/redact.ts';
+import { FailureReasonTally, type FailureReasons } from '../lib/report/failure-reasons.ts';
+import { scrubText } from '../lib/report/redact.ts';
 import { failureFromLogLine } from './k6-log-line.ts';
 
 export class FailureCollector {

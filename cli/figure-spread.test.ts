@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeFigures } from '../lib/summary-figures.ts';
-import { k6Summary } from '../lib/summary-data.fixture.ts';
+import { computeFigures } from '../lib/report/summary-figures.ts';
+import { k6Summary } from '../lib/report/summary-data.fixture.ts';
 import type { Figures } from '../lib/report-fields.ts';
 import { figureSpreads, median, medians, renderSpreadTable, spreadOf, spreadText } from './figure-spread.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseReportJson, type ReportJson } from '../lib/report-json.ts';
+import { parseReportJson, type ReportJson } from '../lib/report/report-json.ts';
 import { findChromium, runChromium as runChromiumIn } from '../test/chromium.ts';
 import { escapeHtml, loadChartJs, renderHtmlReport, scriptJson } from './html-report.ts';
 import type { SeriesPoint } from './live-block.ts';

@@ -19,8 +19,8 @@ import { dirname, join } from 'node:path';
 import { ERROR_TYPES } from '../lib/error-types.ts';
 import { METRICS } from '../lib/metric-defs.ts';
 import { FIGURE_SECTIONS, formatFigure, RATINGS, REPORT_FIGURES, SATURATION_NOTE } from '../lib/report-fields.ts';
-import { formatObserved } from '../lib/report-text.ts';
-import type { ReportJson } from '../lib/report-json.ts';
+import { formatObserved } from '../lib/report/report-text.ts';
+import type { ReportJson } from '../lib/report/report-json.ts';
 import type { SeriesPoint } from './live-block.ts';
 import { errorIntervals, hasLatencySamples } from './report-series.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Reads one line of k6's log (what k6 writes to stderr) back into its fields, so the bench CLI
- * can pick the failure lines of lib/failure-log.ts out of k6's output while passing every line on.
+ * can pick the failure lines of lib/vu/failure-log.ts out of k6's output while passing every line on.
  *
  * k6 logs with logrus. Without a terminal on stderr (the CLI reads it through a pipe) a line is
  * logfmt, values with spaces or quotes double-quoted and escaped as Go's strconv.Quote does:
@@ -11,8 +11,8 @@
  * (every failure message has `error_type=`) and reads `\n` as `n`; Go's escapes need decoding.
  * Pure: no I/O.
  */
-import { FAILURE_LOG_PREFIX, parseFailureLogMessage, type FailureLogEntry } from '../lib/failure-log.ts';
-import { isRecord } from '../lib/summary-data.ts';
+import { FAILURE_LOG_PREFIX, parseFailureLogMessage, type FailureLogEntry } from '../lib/vu/failure-log.ts';
+import { isRecord } from '../lib/report/summary-data.ts';
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '"': 34, "'": 39 };
 
@@ -133,7 +133,7 @@ export function parseK6LogLine(line: string): K6LogRecord | null {
   return { level: fields['level'], msg: fields['msg'], fields };
 }
 
-/** The failure a k6 log line reports (lib/failure-log.ts), or null; cheap for every other line. */
+/** The failure a k6 log line reports (lib/vu/failure-log.ts), or null; cheap for every other line. */
 export function failureFromLogLine(line: string): FailureLogEntry | null {
   if (!line.includes(FAILURE_LOG_PREFIX)) return null;
   const record = parseK6LogLine(line);

@@ -9,7 +9,7 @@
  * Sub-metrics that thresholds define (e.g. `sse_errors{error_type:timeout}`) appear as
  * their own entries.
  */
-import { isRecord } from '../lib/summary-data.ts';
+import { isRecord } from '../lib/report/summary-data.ts';
 
 export interface RestMetric {
   readonly type: string;

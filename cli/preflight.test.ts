@@ -5,7 +5,7 @@
  * local servers in target-probe.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../lib/config.ts';
+import { loadConfig } from '../lib/init/config.ts';
 import type { K6Location } from './k6-locate.ts';
 import { formatPreflightError, isDefaultBaseUrl, preflight, PreflightError, probeRequest, type PreflightDeps } from './preflight.ts';
 import type { ProbeObservation, ProbeRequest } from './target-probe.ts';

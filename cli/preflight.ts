@@ -2,11 +2,11 @@
  * `npm run bench` preflight: everything that must hold before k6 starts, each failure one
  * PreflightError (problem + fix, exit code 2) with no load sent.
  *
- * 1. settings parse (lib/config.ts `loadConfig`, the same loader build/sse.js runs), and the
+ * 1. settings parse (lib/init/config.ts `loadConfig`, the same loader build/sse.js runs), and the
  *    questions load (QUESTIONS_FILE);
  * 2. k6 >= 1.2 that loads k6/x/sse (k6-locate.ts);
  * 3. the k6 script exists (npm run build);
- * 4. ONE probe request to the target, sent exactly as the run's first request (lib/targets.ts
+ * 4. ONE probe request to the target, sent exactly as the run's first request (lib/vu/targets.ts
  *    builds it: method, URL, headers — the API key when set —, body), read until its first
  *    event that is not a keep-alive or 10 s, then closed (target-probe.ts). What it saw decides
  *    (probe-verdict.ts): a key the server wants (401/403), a wrong URL (404), no event stream, an
@@ -16,12 +16,12 @@
  *    is started instead (nothing was sent).
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfig, type Config } from '../lib/config.ts';
+import { ConfigError, loadConfig, type Config } from '../lib/init/config.ts';
 import { envVarDef } from '../lib/env-vars.ts';
-import { pickQuestion, userId } from '../lib/question-pick.ts';
-import { loadQuestions } from '../lib/questions.ts';
-import { redactUrl } from '../lib/redact.ts';
-import { createTarget } from '../lib/targets.ts';
+import { pickQuestion, userId } from '../lib/vu/question-pick.ts';
+import { loadQuestions } from '../lib/init/questions.ts';
+import { redactUrl } from '../lib/report/redact.ts';
+import { createTarget } from '../lib/vu/targets.ts';
 import type { K6Location } from './k6-locate.ts';
 import { isTlsFailure, MOCK_HINT, probeVerdict } from './probe-verdict.ts';
 import { PROBE_TIMEOUT_MS, probeTarget, type ProbeObservation, type ProbeRequest } from './target-probe.ts';
@@ -106,7 +106,7 @@ function skipsTlsVerify(env: NodeJS.ProcessEnv, options: PreflightOptions): bool
   return options.insecureSkipTlsVerify === true || /^(true|1)$/i.test(env.K6_INSECURE_SKIP_TLS_VERIFY ?? '');
 }
 
-/** The run's first request (iteration 0 of VU "0"), as lib/targets.ts builds it for k6/x/sse. */
+/** The run's first request (iteration 0 of VU "0"), as lib/vu/targets.ts builds it for k6/x/sse. */
 export function probeRequest(config: Config, env: NodeJS.ProcessEnv, options: PreflightOptions, readFile: (path: string) => string): ProbeRequest {
   let questions: string[];
   try {

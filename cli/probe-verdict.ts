@@ -6,9 +6,9 @@
  * or why no response came (refused, DNS, TLS…). Pure: observation in, verdict out; the API
  * key never appears (excerpts are scrubbed of it).
  */
-import type { TargetName } from '../lib/config.ts';
+import type { TargetName } from '../lib/init/config.ts';
 import { TARGET_DEFAULTS, TARGET_NAMES } from '../lib/env-vars.ts';
-import { scrubText } from '../lib/redact.ts';
+import { scrubText } from '../lib/report/redact.ts';
 import { fitsTarget, readEvent, suggestedTarget } from './event-dialect.ts';
 import { isEventStreamType, type ProbeObservation } from './target-probe.ts';
 

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderTextReport } from '../lib/report-text.ts';
+import { renderTextReport } from '../lib/report/report-text.ts';
 import { finishReports, generatorLine, listJsonReports, newJsonReport, renderFinalBlock } from './run-reports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'run-reports-test-'));

@@ -7,9 +7,9 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { FailureReasons } from '../lib/failure-reasons.ts';
-import { parseReportJson, renderReportJson, type ReportJson } from '../lib/report-json.ts';
-import { renderTextReport } from '../lib/report-text.ts';
+import type { FailureReasons } from '../lib/report/failure-reasons.ts';
+import { parseReportJson, renderReportJson, type ReportJson } from '../lib/report/report-json.ts';
+import { renderTextReport } from '../lib/report/report-text.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { cpuShareText } from './cpu-watch.ts';
 import type { GeneratorVerdict } from './k6-run.ts';

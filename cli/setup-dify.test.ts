@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DifyStateFile } from '../lib/dify-state.ts';
+import type { DifyStateFile } from '../lib/init/dify-state.ts';
 import { startMockServer, type MockServer } from '../mock/server.ts';
 import { startFakeDify, type FakeDify, type FakeDifyOptions } from '../test/fake-dify/console.ts';
 import { runSetupDify } from './setup-dify.ts';

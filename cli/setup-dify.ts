@@ -5,7 +5,7 @@
  * Dify's answer and the fix (exit 1). The state file records progress, so the same command
  * resumes. The password and the app key never reach the output (every line is scrubbed).
  */
-import { DIFY_STATE_SCHEMA, type DifyStateFile } from '../lib/dify-state.ts';
+import { DIFY_STATE_SCHEMA, type DifyStateFile } from '../lib/init/dify-state.ts';
 import { UsageError } from './args.ts';
 import { CLEANUP_STEPS } from './dify-cleanup.ts';
 import { DifyApiError, DifyConsole, type FetchFn } from './dify-console-client.ts';

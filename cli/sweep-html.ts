@@ -8,8 +8,8 @@
  */
 import { METRICS } from '../lib/metric-defs.ts';
 import { figureDef, formatFigure } from '../lib/report-fields.ts';
-import { parseMetricKey } from '../lib/summary-data.ts';
-import { parseThresholdExpression } from '../lib/thresholds.ts';
+import { parseMetricKey } from '../lib/report/summary-data.ts';
+import { parseThresholdExpression } from '../lib/init/thresholds.ts';
 import { CHARTS_PRELUDE, COUNT_DRAWN_CHARTS, escapeHtml, scriptJson, STYLE } from './html-report.ts';
 import { checkedSlos, observedText, type SweepReport, type SweepStep } from './sweep-report.ts';
 import { sloLabel } from './sweep-slo.ts';

@@ -10,10 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readBlock } from '../lib/docs-tables.ts';
-import { reportSettings } from '../lib/redact.ts';
-import { buildReport, type ReportJson } from '../lib/report-json.ts';
-import { k6Summary, testConfig } from '../lib/summary-data.fixture.ts';
-import type { SummaryMetric } from '../lib/summary-data.ts';
+import { reportSettings } from '../lib/report/redact.ts';
+import { buildReport, type ReportJson } from '../lib/report/report-json.ts';
+import { k6Summary, testConfig } from '../lib/report/summary-data.fixture.ts';
+import type { SummaryMetric } from '../lib/report/summary-data.ts';
 import {
   answerText,
   buildSweepReport,

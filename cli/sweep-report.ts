@@ -6,11 +6,11 @@
  * reader. Paths inside the JSON are relative to the directory the JSON is in. Pure.
  */
 import { METRIC_LIST } from '../lib/metric-defs.ts';
-import type { ReportSettings } from '../lib/redact.ts';
+import type { ReportSettings } from '../lib/report/redact.ts';
 import { FIGURE_KEYS, figureDef, formatFigure, type Figures } from '../lib/report-fields.ts';
-import type { ReportJson } from '../lib/report-json.ts';
-import { isRecord, parseMetricKey } from '../lib/summary-data.ts';
-import { parseThresholdExpression } from '../lib/thresholds.ts';
+import type { ReportJson } from '../lib/report/report-json.ts';
+import { isRecord, parseMetricKey } from '../lib/report/summary-data.ts';
+import { parseThresholdExpression } from '../lib/init/thresholds.ts';
 import { cpuShareText } from './cpu-watch.ts';
 import { figureSpreads, median, medians } from './figure-spread.ts';
 import type { SweepMode } from './sweep-args.ts';

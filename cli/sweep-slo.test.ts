@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseReportJson, type ReportJson } from '../lib/report-json.ts';
+import { parseReportJson, type ReportJson } from '../lib/report/report-json.ts';
 import { UsageError } from './args.ts';
 import { checkDropped, checkSlos, parseSloFlag, resolveSlos, sloLabel, sloThresholds, streamSloVars } from './sweep-slo.ts';
 

@@ -1,16 +1,16 @@
 /**
  * The sweep's SLO: `--slo 'sse_ttfe:p(95)<500'` flags (or the `default` threshold set),
- * validated by the suite's one threshold parser (lib/thresholds.ts) and handed to each step's
+ * validated by the suite's one threshold parser (lib/init/thresholds.ts) and handed to each step's
  * k6 run as its thresholds, so k6 itself evaluates them; the per-stream limits derived from
  * them for `sse_goodput` (SLO_TTFE, SLO_TTFT, SLO_TPOT); and the verdict of one step, read
  * from the threshold results of its JSON report. Pure.
  */
-import { ConfigError } from '../lib/config.ts';
+import { ConfigError } from '../lib/init/config.ts';
 import type { EnvVarName } from '../lib/env-vars.ts';
 import { METRIC_LIST, METRICS } from '../lib/metric-defs.ts';
-import type { ReportJson } from '../lib/report-json.ts';
-import { metricValue, parseMetricKey } from '../lib/summary-data.ts';
-import { parseThresholdExpression, THRESHOLD_SETS, validateThresholds, type Thresholds } from '../lib/thresholds.ts';
+import type { ReportJson } from '../lib/report/report-json.ts';
+import { metricValue, parseMetricKey } from '../lib/report/summary-data.ts';
+import { parseThresholdExpression, THRESHOLD_SETS, validateThresholds, type Thresholds } from '../lib/init/thresholds.ts';
 import { UsageError } from './args.ts';
 
 /** One SLO: a metric key (a metric, or `metric{tag:value}`) and a threshold expression on it. */

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../lib/config.ts';
+import { loadConfig } from '../lib/init/config.ts';
 import { runStep, stepBoundMs, stepK6Args, stepVars, type StepDeps, type StepPlan } from './sweep-step.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sweep-step-test-'));

@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reportSettings } from '../lib/redact.ts';
-import { buildReport } from '../lib/report-json.ts';
-import { k6Summary, testConfig } from '../lib/summary-data.fixture.ts';
-import type { SummaryMetric } from '../lib/summary-data.ts';
+import { reportSettings } from '../lib/report/redact.ts';
+import { buildReport } from '../lib/report/report-json.ts';
+import { k6Summary, testConfig } from '../lib/report/summary-data.fixture.ts';
+import type { SummaryMetric } from '../lib/report/summary-data.ts';
 import type { PreflightDeps } from './preflight.ts';
 import { parseSweepJson, type StepRun } from './sweep-report.ts';
 import { EXIT_INTERRUPTED, runSweep } from './sweep.ts';

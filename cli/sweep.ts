@@ -10,8 +10,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { reportSettings, scrubText } from '../lib/redact.ts';
-import { reportStamp } from '../lib/report-names.ts';
+import { reportSettings, scrubText } from '../lib/report/redact.ts';
+import { reportStamp } from '../lib/report/report-names.ts';
 import { UsageError } from './args.ts';
 import { realPreflightDeps } from './bench.ts';
 import { loadChartJs } from './html-report.ts';

@@ -1,7 +1,7 @@
 /**
  * The preflight's one probe request: sends one request exactly as the run's first
  * iteration will (method, URL, headers with the API key when set, body — built by the
- * suite's own lib/targets.ts), reads the answer until the first event that is not a
+ * suite's own lib/vu/targets.ts), reads the answer until the first event that is not a
  * keep-alive, the end of the body, or the deadline (10 s from the start), and closes
  * the connection. It only observes; cli/probe-verdict.ts judges what it saw.
  *

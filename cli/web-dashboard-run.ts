@@ -8,7 +8,7 @@
  * says the test has ended, instead of seeming to hang.
  */
 import { webDashboardPath, WEB_DASHBOARD_TAGS } from '../grafana/web-dashboard.ts';
-import { isRecord } from '../lib/summary-data.ts';
+import { isRecord } from '../lib/report/summary-data.ts';
 
 export interface WebDashboardRun {
   /** Variables added to k6's environment. */

@@ -6,7 +6,7 @@
 
 import { ENV_VARS, type EnvVarDef } from './env-vars';
 import { COMMON_TAGS, METRIC_LIST, type MetricDef } from './metric-defs';
-import { THRESHOLD_SETS } from './thresholds';
+import { THRESHOLD_SETS } from './init/thresholds';
 
 export interface DocBlock {
   /** Marker name: the block sits between `<!-- <name>:start -->` and `<!-- <name>:end -->`. */

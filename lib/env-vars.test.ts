@@ -38,7 +38,7 @@ describe('ENV_VARS', () => {
 });
 
 describe('only variables in ENV_VARS are read', () => {
-  const config = readFileSync(`${root}lib/config.ts`, 'utf8');
+  const config = readFileSync(`${root}lib/init/config.ts`, 'utf8');
 
   it('loadConfig reads the environment only through read()/isSet() with an ENV_VARS name', () => {
     // The two helpers are the only places that index `env`; everything else passes a literal name.

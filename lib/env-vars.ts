@@ -5,7 +5,7 @@
  * (lib/docs-tables.ts) and checked against it by a test.
  *
  * The accepted names of targets, scenarios, profiles and threshold sets live
- * here too (lib/config.ts re-exports them), so this module depends on nothing
+ * here too (lib/init/config.ts re-exports them), so this module depends on nothing
  * at run time and config.ts can import it without an import cycle.
  */
 
@@ -18,7 +18,7 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 export const PROFILE_NAMES = ['smoke', 'default', 'light', 'normal', 'heavy', 'stress', 'open'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
-/** Threshold sets bundled from `thresholds/<name>.json` (lib/thresholds.ts). */
+/** Threshold sets bundled from `thresholds/<name>.json` (lib/init/thresholds.ts). */
 export const THRESHOLD_SET_NAMES = ['default', 'strict', 'none'] as const;
 export type ThresholdSetName = (typeof THRESHOLD_SET_NAMES)[number];
 
@@ -41,7 +41,7 @@ export interface TargetDefaults {
 export const TARGET_DEFAULTS: Readonly<Record<TargetName, TargetDefaults>> = {
   'dify-workflow': { endpoint: '/v1/workflows/run', terminalEvents: ['workflow_finished', 'error'] },
   // A chatflow app sends workflow_finished after message_end: the answer is complete at message_end,
-  // and the client reads on to workflow_finished (lib/target-dify.ts) to check its status.
+  // and the client reads on to workflow_finished (lib/vu/target-dify.ts) to check its status.
   'dify-chat': { endpoint: '/v1/chat-messages', terminalEvents: ['message_end', 'error'] },
   // `data: [DONE]` (an unnamed event whose data is [DONE]).
   'openai-chat': { endpoint: '/v1/chat/completions', terminalEvents: ['[DONE]'] },

@@ -1,6 +1,6 @@
 /**
  * The suite's metrics: the one definition of their names, k6 types and meaning.
- * Scenarios create k6 metrics from this table (lib/metrics.ts); reports, the
+ * Scenarios create k6 metrics from this table (lib/vu/metrics.ts); reports, the
  * README table, the bench CLI and the Grafana dashboards import or are checked
  * against it. Pure data: no k6 import.
  */
@@ -64,7 +64,7 @@ export const EXTENSION_EVENT_METRIC = 'sse_event';
 
 /**
  * Every metric a run of the suite records that dashboards and gates read: the suite's own
- * plus the extension's `sse_event` (recorded by xk6-sse, so not created by lib/metrics.ts).
+ * plus the extension's `sse_event` (recorded by xk6-sse, so not created by lib/vu/metrics.ts).
  */
 export const RECORDED_METRICS: readonly MetricDef[] = [
   ...METRIC_LIST,

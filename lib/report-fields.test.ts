@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FIGURE_KEYS, NOISE_BY_UNIT, RATINGS, REPORT_FIGURES, exceedsNoise, figureDef, formatFigure, humanBytes, noiseText, rate, rateFigures } from './report-fields.ts';
-import { computeFigures } from './summary-figures.ts';
-import { k6Summary } from './summary-data.fixture.ts';
+import { computeFigures } from './report/summary-figures.ts';
+import { k6Summary } from './report/summary-data.fixture.ts';
 
 const ratingDef = (key: string) => {
   const def = RATINGS.find((r) => r.key === key);

@@ -1,14 +1,14 @@
 /**
  * `build/bare.js`: the reference `npm run bench:client` compares `build/sse.js` against — the
  * least any SSE script does. It opens the same stream as sse.js (the request, built in Node by
- * lib/targets.ts from the same settings, arrives as BARE_REQUEST) and per event only reads
+ * lib/vu/targets.ts from the same settings, arrives as BARE_REQUEST) and per event only reads
  * `data` and `JSON.parse`s it, plus one `sse_ttfe` sample per stream so both scripts report a
  * TTFE. It imports nothing else of the suite: its per-VU memory is the floor sse.js is held to.
  * No thresholds, no handleSummary. Run by `npm run bench:client` (bench/bare-request.ts builds the request).
  */
 import { Trend } from 'k6/metrics';
 import sse, { type Client, type Params } from 'k6/x/sse';
-import { BARE_REQUEST_VAR, createBareHandler } from '../lib/bare-reference.ts';
+import { BARE_REQUEST_VAR, createBareHandler } from '../lib/vu/bare-reference.ts';
 
 const raw = __ENV[BARE_REQUEST_VAR];
 if (raw === undefined || raw === '') {

@@ -4,33 +4,33 @@
  *
  * When each part runs (k6 evaluates this file once per VU, plus in a few instances of its own
  * with `__VU === 0`: the one it reads `options` from, and the one that runs handleSummary):
- * - once per test (`__VU === 0`): lib/suite-init.ts, behind `?lazy` — configuration, validation
+ * - once per test (`__VU === 0`): lib/init/suite-init.ts, behind `?lazy` — configuration, validation
  *   (a bad setting throws there, before any VU starts), options, thresholds, questions, and the
  *   VU plan (lib/vu-plan.ts), which k6 shares with every VU through a SharedArray;
  * - per VU (init): the plan's JSON copy, the metric objects, the target; on a scenario's first
  *   iteration, its stream session — nothing that is the same for every VU is worked out again;
- * - per event: the stream tracker (lib/stream-tracker.ts) and the target's interpreter;
- * - end of test: the report code (lib/handle-summary.ts, `?lazy`), only in handleSummary.
+ * - per event: the stream tracker (lib/vu/stream-tracker.ts) and the target's interpreter;
+ * - end of test: the report code (lib/report/handle-summary.ts, `?lazy`), only in handleSummary.
  */
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
-import { utf8ByteLength } from '../lib/data-bytes.ts';
-import { failureLogger } from '../lib/failure-log.ts';
+import { utf8ByteLength } from '../lib/vu/data-bytes.ts';
+import { failureLogger } from '../lib/vu/failure-log.ts';
 import type { Lazy } from '../lib/lazy.ts';
-import { createMetrics } from '../lib/metric-create.ts';
-import { K6_METRIC_FACTORY, metricsSink } from '../lib/metrics.ts';
+import { createMetrics } from '../lib/vu/metric-create.ts';
+import { K6_METRIC_FACTORY, metricsSink } from '../lib/vu/metrics.ts';
 import { REQUESTS_PER_ITERATION } from '../lib/requests-per-iteration.ts';
-import { pickQuestion, userId } from '../lib/question-pick.ts';
-import { createSession, type StreamRunner } from '../lib/sse-session.ts';
-import { NO_SETTINGS } from '../lib/stream-tracker.ts';
-import { createTarget } from '../lib/targets.ts';
+import { pickQuestion, userId } from '../lib/vu/question-pick.ts';
+import { createSession, type StreamRunner } from '../lib/vu/sse-session.ts';
+import { NO_SETTINGS } from '../lib/vu/stream-tracker.ts';
+import { createTarget } from '../lib/vu/targets.ts';
 import { FIRST_QUESTION, VU_PLAN_ARRAY, type VuPlan } from '../lib/vu-plan.ts';
-import loadReports from '../lib/handle-summary.ts?lazy';
-import loadInit from '../lib/suite-init.ts?lazy';
-import type { SummaryData } from '../lib/summary-data.ts';
+import loadReports from '../lib/report/handle-summary.ts?lazy';
+import loadInit from '../lib/init/suite-init.ts?lazy';
+import type { SummaryData } from '../lib/report/summary-data.ts';
 
-type Init = ReturnType<typeof import('../lib/suite-init.ts').initSuite>;
-const initSuite = (): Init => (loadInit as Lazy<typeof import('../lib/suite-init.ts')>)().initSuite(__ENV, (path) => open(path));
+type Init = ReturnType<typeof import('../lib/init/suite-init.ts').initSuite>;
+const initSuite = (): Init => (loadInit as Lazy<typeof import('../lib/init/suite-init.ts')>)().initSuite(__ENV, (path) => open(path));
 
 // Once per test: only the instance k6 reads options from (and handleSummary's) evaluates the init module.
 const once = __VU === 0 ? initSuite() : null;
@@ -77,5 +77,5 @@ export default stream;
 /** k6 calls it once, at the end, in an instance of its own (`__VU === 0`): only then is the report code evaluated. */
 export const handleSummary = (data: SummaryData): Record<string, string> => {
   if (once === null) throw new Error('sse-bench: handleSummary runs in k6\'s own instance (__VU 0), which has the whole configuration');
-  return (loadReports as Lazy<typeof import('../lib/handle-summary.ts')>)().createHandleSummary(once.config, () => new Date())(data);
+  return (loadReports as Lazy<typeof import('../lib/report/handle-summary.ts')>)().createHandleSummary(once.config, () => new Date())(data);
 };

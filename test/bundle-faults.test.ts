@@ -4,7 +4,7 @@
  * double throws where the real VU would block forever).
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
-import { NO_BODY_NOTE, parseFailureLogMessage } from '../lib/failure-log.ts';
+import { NO_BODY_NOTE, parseFailureLogMessage } from '../lib/vu/failure-log.ts';
 import { endRun, ensureBuilt, readFixture, setServer, splitBlocks, startRun, timedBlocks, type Run, type ServerScript } from './k6-harness.ts';
 
 beforeAll(() => {

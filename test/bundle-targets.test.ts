@@ -16,7 +16,7 @@ import {
   timedBlocks,
   type Run,
 } from './k6-harness.ts';
-import { FIXTURE_API_KEY, k6Summary } from '../lib/summary-data.fixture.ts';
+import { FIXTURE_API_KEY, k6Summary } from '../lib/report/summary-data.fixture.ts';
 import { METRIC_LIST } from '../lib/metric-defs.ts';
 
 beforeAll(() => {

@@ -1,12 +1,12 @@
 /**
  * build/sse.js's own thresholds (THRESHOLDS=default, as bundled into its `options`) judged
- * the way k6 judges them at the end of a test (lib/threshold-eval.ts) on the samples the
+ * the way k6 judges them at the end of a test (lib/report/threshold-eval.ts) on the samples the
  * script records on the k6 doubles: a run where every stream failed and a run where no
  * stream ended must both exit 99; a healthy run must pass.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateThresholds } from '../lib/threshold-eval.ts';
-import type { Thresholds } from '../lib/thresholds.ts';
+import { evaluateThresholds } from '../lib/report/threshold-eval.ts';
+import type { Thresholds } from '../lib/init/thresholds.ts';
 import { endRun, ensureBuilt, readFixture, setServer, splitBlocks, startRun, timedBlocks, type ServerScript } from './k6-harness.ts';
 
 beforeAll(() => {

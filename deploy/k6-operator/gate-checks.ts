@@ -5,7 +5,7 @@
  * covers only its share. This evaluates the suite's threshold file on the aggregated
  * series instead and exits like k6: 0 = all pass, 99 = a threshold crossed, 1 = error.
  *
- * Each threshold (parsed by lib/thresholds.ts) is answered from the first source with data:
+ * Each threshold (parsed by lib/init/thresholds.ts) is answered from the first source with data:
  * - counter `count`            → sum over generators of each series' final value (exact)
  * - rate `rate`                → the worst generator (min for `>`, max for `<`)
  * - trend `p(N)`, `med`, `avg` → 1. the merged native histogram of the whole run
@@ -20,8 +20,8 @@
  */
 import { RECORDED_METRICS } from '../../lib/metric-defs.ts';
 import { rwCounterName, rwNativeHistogramName, rwRateName, rwTrendStatName } from '../../lib/prometheus-rw.ts';
-import { parseMetricKey } from '../../lib/summary-data.ts';
-import { parseThresholdExpression } from '../../lib/thresholds.ts';
+import { parseMetricKey } from '../../lib/report/summary-data.ts';
+import { parseThresholdExpression } from '../../lib/init/thresholds.ts';
 import { describeMerged, earlierPushQuery, lastPushes, laterPushesQuery, MERGED, mergedExpr, visiblePushQuery, type LastPush } from './gate-native.ts';
 
 /** Where a check's value comes from; `sources` are tried in order, the first with data decides. */

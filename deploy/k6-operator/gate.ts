@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
-import { validateThresholds, type Thresholds } from '../../lib/thresholds.ts';
+import { validateThresholds, type Thresholds } from '../../lib/init/thresholds.ts';
 import { evaluate, gateChecks } from './gate-checks.ts';
 
 /** A bundled set by name or a JSON file, checked as the script checks THRESHOLDS. */

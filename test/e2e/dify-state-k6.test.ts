@@ -2,14 +2,14 @@
  * End-to-end: build/sse.js under a real k6 takes its API key and BASE_URL from the state
  * file of `npm run setup:dify` (DIFY_STATE) when API_KEY and BASE_URL are unset. The mock
  * demands the key, so streams succeed only when the file was read. Skipped, with a visible
- * message, without a k6 that loads k6/x/sse. (The once-per-test init, lib/suite-init.ts, reads the
- * file through withDifyState, lib/dify-state.ts.)
+ * message, without a k6 that loads k6/x/sse. (The once-per-test init, lib/init/suite-init.ts, reads the
+ * file through withDifyState, lib/init/dify-state.ts.)
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DIFY_STATE_SCHEMA } from '../../lib/dify-state.ts';
+import { DIFY_STATE_SCHEMA } from '../../lib/init/dify-state.ts';
 import { startMockServer, type MockServer } from '../../mock/server.ts';
 import { describeEachK6, realK6s } from './real-k6.ts';
 import { runK6 } from './run-k6.ts';

@@ -1,5 +1,5 @@
 /**
- * End-to-end with real k6: the failure lines build/sse.js logs (lib/failure-log.ts, one per VU
+ * End-to-end with real k6: the failure lines build/sse.js logs (lib/vu/failure-log.ts, one per VU
  * and error type) as k6 really writes them to stderr, in its default logfmt and with
  * `--log-format=json`, read back by the bench CLI's collector (cli/failure-collector.ts).
  * Skipped, with a visible message, without k6 with k6/x/sse (or without build/sse.js).
@@ -9,7 +9,7 @@ import { expect, it } from 'vitest';
 import { FailureCollector } from '../../cli/failure-collector.ts';
 import { freeAddress } from '../../cli/k6-run.ts';
 import type { ErrorType } from '../../lib/error-types.ts';
-import { NO_BODY_NOTE } from '../../lib/failure-log.ts';
+import { NO_BODY_NOTE } from '../../lib/vu/failure-log.ts';
 import type { MockOptions } from '../../mock/options.ts';
 import { startMockServer } from '../../mock/server.ts';
 import { describeEachK6, realK6s } from './real-k6.ts';

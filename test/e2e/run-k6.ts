@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand, type K6Location } from '../../cli/k6-locate.ts';
 import { ENV_VARS } from '../../lib/env-vars.ts';
-import { parseReportJson, type ReportJson } from '../../lib/report-json.ts';
+import { parseReportJson, type ReportJson } from '../../lib/report/report-json.ts';
 
 export type FoundK6 = Extract<K6Location, { ok: true }>;
 

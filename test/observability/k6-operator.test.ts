@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ConfigError, loadConfig } from '../../lib/config.ts';
+import { ConfigError, loadConfig } from '../../lib/init/config.ts';
 import { ENV_VARS, type EnvVarDef } from '../../lib/env-vars.ts';
 import { PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
 import { NATIVE_HISTOGRAM_ENV, PROMETHEUS_NATIVE_HISTOGRAM_FLAG } from '../../lib/prometheus-rw.ts';

@@ -1,0 +1,353 @@
+/**
+ * The run's configuration, parsed once in the init context from k6's `__ENV`
+ * by `loadConfig`. Every variable and its default is defined in lib/env-vars.ts;
+ * a bad value throws `ConfigError` there, so k6 stops before any load is sent.
+ * Pure: no k6 import (k6 has no `URL` or `path` either, so both are done by hand).
+ */
+
+import {
+  BOOLEAN_VALUES,
+  JSON_CHECK_MODES,
+  METHOD_NAMES,
+  PROFILE_NAMES,
+  SCENARIO_NAMES,
+  TARGET_DEFAULTS,
+  TARGET_NAMES,
+  THRESHOLD_SET_NAMES,
+  envVarDef,
+  type EnvVarName,
+  type JsonCheckMode,
+  type ProfileName,
+  type ScenarioName,
+  type TargetName,
+} from '../env-vars';
+import { parseGoDuration } from '../duration';
+
+// The names live in env-vars.ts (their one definition); re-exported here for the contract.
+export { TARGET_NAMES, SCENARIO_NAMES, PROFILE_NAMES };
+export type { TargetName, ScenarioName, ProfileName };
+
+/** VUS / ITERATIONS / DURATION / RATE as given; `null` = the profile's number (lib/init/profiles.ts). */
+export interface LoadOverrides {
+  readonly vus: number | null;
+  readonly iterations: number | null;
+  readonly durationMs: number | null;
+  readonly rate: number | null;
+}
+
+export const NO_OVERRIDES: LoadOverrides = { vus: null, iterations: null, durationMs: null, rate: null };
+
+export interface Config {
+  /** BASE_URL without a trailing slash; any path prefix kept. */
+  readonly baseUrl: string;
+  readonly target: TargetName;
+  /** API_KEY or DIFY_API_KEY; '' when none. Never logged or written to a report. */
+  readonly apiKey: string;
+  /** Path appended to baseUrl: ENDPOINT, else the target's default. */
+  readonly endpoint: string;
+  /** baseUrl + endpoint. */
+  readonly url: string;
+  /** openai-chat model name. */
+  readonly model: string;
+  readonly userPrefix: string;
+  /** generic target: HTTP method and body (other targets: 'POST' and ''). */
+  readonly method: string;
+  readonly body: string;
+  /** generic target: stop after this many events (0 = until the server closes). */
+  readonly maxEvents: number;
+  /** STREAM_TIMEOUT as a Go duration string for sse.open's `timeout`, and in ms. */
+  readonly streamTimeout: string;
+  readonly streamTimeoutMs: number;
+  /** Event types that end a stream (TERMINAL_EVENTS, else the target's default). */
+  readonly terminalEvents: readonly string[];
+  readonly profile: ProfileName;
+  readonly scenarios: readonly ScenarioName[];
+  /** QUESTIONS_FILE as a path k6's `open()` can read ('' = the built-in default questions). */
+  readonly questionsFile: string;
+  /** THRESHOLDS: a set name in thresholds/, or a path (relative ones already resolved against PWD). */
+  readonly thresholds: string;
+  readonly reportsDir: string;
+  /** VUS / ITERATIONS / DURATION / RATE; absent = none (Config literals in tests may leave it out). */
+  readonly load?: LoadOverrides;
+  /** SLO_TTFE / SLO_TTFT / SLO_TPOT in ms (`null` = no limit); absent = none. Feed `sse_goodput`. */
+  readonly slo?: StreamSlo;
+  /** INTER_EVENT_SAMPLES: one `sse_inter_event_time` sample per event (absent = false). */
+  readonly interEventSamples?: boolean;
+  /** DATA_BYTES: count `sse_data_bytes` with k6/encoding (absent = false). */
+  readonly dataBytes?: boolean;
+  /** JSON_CHECK (absent = full). */
+  readonly jsonCheck?: JsonCheckMode;
+}
+
+/** Per-stream limits of `sse_goodput`, in milliseconds; `null` = no limit. */
+export interface StreamSlo {
+  readonly ttfeMs: number | null;
+  readonly ttftMs: number | null;
+  readonly tpotMs: number | null;
+}
+
+/** A bad setting: the message names the variable and the accepted values. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The value of a variable from ENV_VARS: trimmed; unset or blank gives its default. */
+function read(env: Env, name: EnvVarName): string {
+  const value = env[name]?.trim() ?? '';
+  return value === '' ? envVarDef(name).default : value;
+}
+
+/** True when the user set the variable (to something not blank). */
+function isSet(env: Env, name: EnvVarName): boolean {
+  return (env[name]?.trim() ?? '') !== '';
+}
+
+function list(values: readonly string[]): string {
+  return values.join(', ');
+}
+
+function oneOf<T extends string>(env: Env, name: EnvVarName, accepted: readonly T[], what: string, normalize = (v: string) => v): T {
+  const value = read(env, name);
+  const normalized = normalize(value);
+  if ((accepted as readonly string[]).includes(normalized)) return normalized as T;
+  throw new ConfigError(name, `unknown ${what} "${value}"; accepted: ${list(accepted)}`);
+}
+
+function positiveInteger(env: Env, name: EnvVarName): number | null {
+  const value = read(env, name);
+  if (value === '') return null;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new ConfigError(name, `"${value}" is not a positive integer; expected e.g. ${name}=10`);
+  }
+  return n;
+}
+
+function positiveDuration(env: Env, name: EnvVarName): { text: string; ms: number } | null {
+  const text = read(env, name);
+  if (text === '') return null;
+  const ms = parseGoDuration(text);
+  if (ms === undefined || ms <= 0) {
+    throw new ConfigError(name, `"${text}" is not a positive Go duration; expected e.g. 30s, 1500ms, 1m30s (units: ns, us, ms, s, m, h)`);
+  }
+  return { text, ms };
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** A URL as shown in an error: user info, query and fragment (where keys hide) replaced by `***`. */
+function hideSecrets(url: string): string {
+  return url.replace(/\/\/[^/]*@/, '//***@').replace(/([?#]).*$/, '$1***');
+}
+
+const URL_SHAPE = /^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/i;
+
+function baseUrl(env: Env): string {
+  const value = read(env, 'BASE_URL');
+  if (!URL_SHAPE.test(value)) {
+    // Credentials and query strings (`?api_key=…`) are not echoed into the log; API_KEY is the way to authenticate.
+    const shown = hideSecrets(value);
+    throw new ConfigError(
+      'BASE_URL',
+      `"${shown}" is not an http(s) URL without credentials, query or fragment; expected e.g. http://localhost:5001 or https://api.example.com/prefix`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function endpoint(env: Env, target: TargetName, base: string): string {
+  if (!isSet(env, 'ENDPOINT')) {
+    const path = TARGET_DEFAULTS[target].endpoint;
+    // Dify and OpenAI docs write the base URL with /v1: do not send /v1/v1/...
+    return /\/v1$/i.test(base) && path.startsWith('/v1/') ? path.slice('/v1'.length) : path;
+  }
+  const value = read(env, 'ENDPOINT');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) {
+    throw new ConfigError('ENDPOINT', `"${hideSecrets(value)}" is a URL; ENDPOINT is the path after BASE_URL (e.g. /v1/chat-messages): put the server in BASE_URL`);
+  }
+  return value.startsWith('/') ? value : `/${value}`;
+}
+
+/** Rejects a variable that only one target uses, so a forgotten TARGET is caught. */
+function onlyFor(env: Env, name: EnvVarName, target: TargetName, needed: TargetName): void {
+  if (target !== needed && isSet(env, name)) {
+    throw new ConfigError(name, `only used with TARGET=${needed}, but TARGET is ${target}; unset ${name} or set TARGET=${needed}`);
+  }
+}
+
+/** True for `C:\x`, `C:/x`, `\\server\x` and `/x`. */
+function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || path.startsWith('\\\\') || /^[A-Za-z]:[\\/]/.test(path);
+}
+
+/** A THRESHOLDS value that names a file rather than a bundled set. */
+export function isPathLike(value: string): boolean {
+  return /[\\/]/.test(value) || value.toLowerCase().endsWith('.json');
+}
+
+/** Joins a relative path onto a directory, folding `.` and `..` segments. */
+export function resolvePath(dir: string, relative: string): string {
+  const separator = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  const parts = dir.split(/[\\/]+/);
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  for (const segment of relative.split(/[\\/]+/)) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (parts.length > 1) parts.pop();
+    } else {
+      parts.push(segment);
+    }
+  }
+  const joined = parts.join(separator);
+  return joined === '' ? separator : joined;
+}
+
+/**
+ * A user path as `open()` needs it: k6 resolves relative paths against the
+ * script (build/), not the working directory, so they are resolved here
+ * against PWD (k6 passes the shell environment into __ENV).
+ */
+function userPath(env: Env, name: EnvVarName, path: string): string {
+  if (isAbsolutePath(path)) return path;
+  const pwd = read(env, 'PWD');
+  if (pwd === '' || !isAbsolutePath(pwd)) {
+    throw new ConfigError(
+      name,
+      `relative path "${path}" needs PWD to resolve against (k6 would resolve it against the script in build/, not the directory you run k6 in), and PWD is ${pwd === '' ? 'not set' : `"${pwd}", not an absolute path`}; give an absolute path, or pass -e PWD="$PWD"`,
+    );
+  }
+  return resolvePath(pwd, path);
+}
+
+/** DIFY_STATE's value that turns the state-file pickup off. */
+export const DIFY_STATE_OFF = 'none';
+
+/**
+ * Where the state file of `npm run setup:dify` is looked for ('' = nowhere): DIFY_STATE
+ * (relative paths resolved against PWD, as for QUESTIONS_FILE). The default path is only
+ * looked for when PWD is usable, so a run without PWD is not an error; an explicit relative
+ * DIFY_STATE without PWD is.
+ */
+export function difyStatePath(env: Env): { path: string; explicit: boolean } {
+  const explicit = isSet(env, 'DIFY_STATE');
+  const value = read(env, 'DIFY_STATE');
+  if (value.toLowerCase() === DIFY_STATE_OFF) return { path: '', explicit };
+  if (explicit || isAbsolutePath(value)) return { path: userPath(env, 'DIFY_STATE', value), explicit };
+  const pwd = read(env, 'PWD');
+  return { path: isAbsolutePath(pwd) ? resolvePath(pwd, value) : '', explicit };
+}
+
+/** True when the user set the variable (to something not blank): explicit settings win over the state file. */
+export function isEnvSet(env: Env, name: EnvVarName): boolean {
+  return isSet(env, name);
+}
+
+/** A variable as loadConfig sees it: trimmed, the default when unset or blank. */
+export function envValue(env: Env, name: EnvVarName): string {
+  return read(env, name);
+}
+
+function thresholds(env: Env): string {
+  const value = read(env, 'THRESHOLDS');
+  if (isPathLike(value)) return userPath(env, 'THRESHOLDS', value);
+  if ((THRESHOLD_SET_NAMES as readonly string[]).includes(value)) return value;
+  throw unknownThresholdSet(value);
+}
+
+/** THRESHOLDS names neither a bundled set nor a file. */
+export function unknownThresholdSet(value: string): ConfigError {
+  return new ConfigError(
+    'THRESHOLDS',
+    `unknown threshold set "${value}"; accepted: ${list(THRESHOLD_SET_NAMES)}, or a path to a JSON file (containing / or ending in .json)`,
+  );
+}
+
+function scenarios(env: Env): ScenarioName[] {
+  const names = commaList(read(env, 'SCENARIOS'));
+  if (names.length === 0) {
+    throw new ConfigError('SCENARIOS', `names no scenario; accepted: a comma-separated list of ${list(SCENARIO_NAMES)}`);
+  }
+  for (const name of names) {
+    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError('SCENARIOS', `unknown scenario "${name}"; accepted: a comma-separated list of ${list(SCENARIO_NAMES)}`);
+    }
+  }
+  return SCENARIO_NAMES.filter((s) => names.includes(s));
+}
+
+function terminalEvents(env: Env, target: TargetName): readonly string[] {
+  if (!isSet(env, 'TERMINAL_EVENTS')) return TARGET_DEFAULTS[target].terminalEvents;
+  const names = commaList(read(env, 'TERMINAL_EVENTS'));
+  if (names.length === 0) {
+    throw new ConfigError('TERMINAL_EVENTS', `names no event; expected a comma-separated list such as workflow_finished,error (unset it for the target's default)`);
+  }
+  return names;
+}
+
+/**
+ * Parses and validates the whole configuration. Reads only the variables in
+ * ENV_VARS. Throws ConfigError naming the variable and the accepted values.
+ */
+export function loadConfig(env: Env): Config {
+  const base = baseUrl(env);
+  const target = oneOf(env, 'TARGET', TARGET_NAMES, 'target');
+  const path = endpoint(env, target, base);
+
+  onlyFor(env, 'MODEL', target, 'openai-chat');
+  for (const name of ['METHOD', 'BODY', 'MAX_EVENTS'] as const) onlyFor(env, name, target, 'generic');
+  const generic = target === 'generic';
+  const method = generic ? oneOf(env, 'METHOD', METHOD_NAMES, 'method', (v) => v.toUpperCase()) : 'POST';
+
+  const timeout = positiveDuration(env, 'STREAM_TIMEOUT');
+  if (timeout === null) throw new Error('ENV_VARS gives STREAM_TIMEOUT no default'); // unreachable
+  const duration = positiveDuration(env, 'DURATION');
+  const apiKey = read(env, 'API_KEY') || read(env, 'DIFY_API_KEY');
+
+  return {
+    baseUrl: base,
+    target,
+    apiKey,
+    endpoint: path,
+    url: base + path,
+    model: read(env, 'MODEL'),
+    userPrefix: read(env, 'USER_PREFIX'),
+    method,
+    body: generic ? read(env, 'BODY') : '',
+    maxEvents: positiveInteger(env, 'MAX_EVENTS') ?? 0,
+    streamTimeout: timeout.text,
+    streamTimeoutMs: timeout.ms,
+    terminalEvents: terminalEvents(env, target),
+    profile: oneOf(env, 'PROFILE', PROFILE_NAMES, 'profile'),
+    scenarios: scenarios(env),
+    questionsFile: isSet(env, 'QUESTIONS_FILE') ? userPath(env, 'QUESTIONS_FILE', read(env, 'QUESTIONS_FILE')) : '',
+    thresholds: thresholds(env),
+    reportsDir: read(env, 'REPORTS_DIR').replace(/(.)[\\/]+$/, '$1'),
+    load: {
+      vus: positiveInteger(env, 'VUS'),
+      iterations: positiveInteger(env, 'ITERATIONS'),
+      durationMs: duration?.ms ?? null,
+      rate: positiveInteger(env, 'RATE'),
+    },
+    slo: {
+      ttfeMs: positiveDuration(env, 'SLO_TTFE')?.ms ?? null,
+      ttftMs: positiveDuration(env, 'SLO_TTFT')?.ms ?? null,
+      tpotMs: positiveDuration(env, 'SLO_TPOT')?.ms ?? null,
+    },
+    interEventSamples: oneOf(env, 'INTER_EVENT_SAMPLES', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) === 'true',
+    dataBytes: oneOf(env, 'DATA_BYTES', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) === 'true',
+    jsonCheck: oneOf(env, 'JSON_CHECK', JSON_CHECK_MODES, 'mode', (v) => v.toLowerCase()),
+  };
+}
