@@ -3,5 +3,3 @@ import type { Plugin } from 'esbuild';
 
 /** `import load from './module.ts?lazy'`: the module bundled on its own, evaluated when `load()` is called. */
 export function lazyModules(): Plugin;
-/** The same imports evaluated with the rest of the script (what bench/vu-memory.ts compares against). */
-export function eagerModules(): Plugin;

@@ -51,21 +51,3 @@ export function lazyModules() {
     },
   };
 }
-
-/**
- * The same `?lazy` imports evaluated eagerly (the loader returns the module, evaluated with the
- * rest of the script): what bench/vu-memory.ts compares the lazy build against.
- */
-export function eagerModules() {
-  return {
-    name: 'eager-modules',
-    setup(build) {
-      build.onResolve({ filter: /\?lazy$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -SUFFIX.length)), namespace: 'eager' }));
-      build.onLoad({ filter: /.*/, namespace: 'eager' }, (args) => ({
-        contents: `import * as m from ${JSON.stringify(args.path)};\nexport default function load() { return m; }\n`,
-        loader: 'js',
-        resolveDir: dirname(args.path),
-      }));
-    },
-  };
-}
