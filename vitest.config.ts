@@ -10,7 +10,7 @@ const doubles = (file: string): string => fileURLToPath(new URL(`./test/doubles/
  * (sequence.groupOrder) and one file at a time (fileParallelism: false).
  */
 export const E2E_FILES = ['test/e2e/**/*.test.ts', '**/*.e2e.test.ts', 'test/observability/execution-segment.test.ts'];
-const ALL_FILES = ['lib/**/*.test.ts', 'test/**/*.test.ts', 'mock/**/*.test.ts', 'cli/**/*.test.ts', 'bench/**/*.test.ts'];
+const ALL_FILES = ['lib/**/*.test.ts', 'test/**/*.test.ts', 'mock/**/*.test.ts', 'cli/**/*.test.ts', 'perf/**/*.test.ts'];
 
 // k6's modules exist only inside k6. Under vitest every `k6*` import (from lib/,
 // scenarios/ or the bundled build/*.js) resolves to a small, recording double that

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIFY_STATE_SCHEMA } from '../lib/init/dify-state.ts';
 import { difyStateEnv } from './dify-state-env.ts';
-import { PreflightError } from './preflight.ts';
+import { PreflightError } from './preflight/preflight.ts';
 
 const KEY = 'fixture-key-not-real';
 const FILE = '/repo/.sse-bench/dify.json';

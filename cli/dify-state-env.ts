@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../lib/init/config.ts';
 import { readDifyState, readOrNull } from '../lib/init/dify-state.ts';
-import { PreflightError } from './preflight.ts';
+import { PreflightError } from './preflight/preflight.ts';
 
 export interface DifyStateEnv {
   readonly env: NodeJS.ProcessEnv;

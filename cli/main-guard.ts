@@ -1,5 +1,5 @@
 /**
- * Entry-point helpers shared by the CLI scripts (`tsx cli/bench.ts` …): whether a module
+ * Entry-point helpers shared by the CLI scripts (`tsx cli/bench/bench.ts` …): whether a module
  * is the one Node was asked to run, and the console as an injectable sink.
  */
 import { realpathSync } from 'node:fs';

@@ -7,7 +7,7 @@
  * when someone puts one of them back on the per-event path.
  */
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { recordStreams, type RecordedStream } from '../bench/handler-cost-streams.ts';
+import { recordStreams, type RecordedStream } from '../perf/handler-cost-streams.ts';
 import { endRun, ensureBuilt, setServer, startRun } from './k6-harness.ts';
 
 const N = 40;

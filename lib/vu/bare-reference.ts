@@ -2,7 +2,7 @@
  * The reference every cost figure of the suite is measured against: what any k6 script that
  * reads an SSE stream must do per event — read `data` once, skip keep-alives (no data), and
  * `JSON.parse` it — plus the one thing needed to compare TTFE: the time of the first event.
- * `build/bare.js` registers it with `k6/x/sse`; bench/handler-cost.ts replays streams through
+ * `build/bare.js` registers it with `k6/x/sse`; perf/handler-cost.ts replays streams through
  * the same function. Pure: no k6 import.
  */
 import type { SseEvent } from 'k6/x/sse';

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freeAddress } from '../../cli/k6-run.ts';
+import { freeAddress } from '../../cli/run/k6-run.ts';
 import { announcedMetrics, exportedEvents, readDashboardEvents } from './dashboard-events.ts';
 
 let server: Server | null = null;

@@ -1,13 +1,13 @@
 /**
  * End-to-end with real k6: the failure lines build/sse.js logs (lib/vu/failure-log.ts, one per VU
  * and error type) as k6 really writes them to stderr, in its default logfmt and with
- * `--log-format=json`, read back by the bench CLI's collector (cli/failure-collector.ts).
+ * `--log-format=json`, read back by the bench CLI's collector (cli/bench/failure-collector.ts).
  * Skipped, with a visible message, without k6 with k6/x/sse (or without build/sse.js).
  */
 import { existsSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { FailureCollector } from '../../cli/failure-collector.ts';
-import { freeAddress } from '../../cli/k6-run.ts';
+import { FailureCollector } from '../../cli/bench/failure-collector.ts';
+import { freeAddress } from '../../cli/run/k6-run.ts';
 import type { ErrorType } from '../../lib/error-types.ts';
 import { NO_BODY_NOTE } from '../../lib/vu/failure-log.ts';
 import type { MockOptions } from '../../mock/options.ts';

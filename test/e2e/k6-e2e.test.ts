@@ -5,7 +5,7 @@
  * as on machines where k6 cannot be installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeAddress } from '../../cli/k6-run.ts';
+import { freeAddress } from '../../cli/run/k6-run.ts';
 import { startMockServer, type MockServer } from '../../mock/server.ts';
 import { sseRequest } from '../../mock/sse-test-client.ts';
 import type { MockOptions } from '../../mock/options.ts';

@@ -1,11 +1,11 @@
 /**
  * The real k6 binaries a test file runs its suites against: every usable k6 that
- * cli/k6-locate.ts's locateAllK6 finds (each of K6_BIN's `:`-separated list, else every `k6` /
+ * cli/run/k6-locate.ts's locateAllK6 finds (each of K6_BIN's `:`-separated list, else every `k6` /
  * `k6-*` on PATH that prints a k6 version). Each suite runs once per k6, with its version in
  * the title; with none, the file shows one visible SKIPPED message and a skipped suite.
  */
 import { describe, it } from 'vitest';
-import { HOW_TO_GET, locateAllK6 } from '../../cli/k6-locate.ts';
+import { HOW_TO_GET, locateAllK6 } from '../../cli/run/k6-locate.ts';
 import type { FoundK6 } from './run-k6.ts';
 
 /** Set to `true` (CI): a test file that finds no usable k6 fails instead of skipping. */

@@ -1,11 +1,11 @@
 /**
- * Runs a bundled script with a real k6 (found by cli/k6-locate.ts) and reads back the
+ * Runs a bundled script with a real k6 (found by cli/run/k6-locate.ts) and reads back the
  * JSON report it wrote. Shared by the end-to-end tests; loopback targets only.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runCommand, type K6Location } from '../../cli/k6-locate.ts';
+import { runCommand, type K6Location } from '../../cli/run/k6-locate.ts';
 import { ENV_VARS } from '../../lib/env-vars.ts';
 import { parseReportJson, type ReportJson } from '../../lib/report/report-json.ts';
 

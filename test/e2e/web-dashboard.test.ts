@@ -1,7 +1,7 @@
 /**
  * End-to-end with real k6 (K6_BIN or PATH, with k6/x/sse): k6's built-in web dashboard run
  * with sse-bench's view, as `npm run bench -- --dashboard` sets it up
- * (cli/web-dashboard-run.ts), against the mock server on 127.0.0.1:
+ * (cli/bench/web-dashboard-run.ts), against the mock server on 127.0.0.1:
  * - the first event on `/events` is `config` and equals grafana/k6-web-dashboard.json;
  * - the metrics the SSE tab queries are announced, sse_errors split by error_type;
  * - the HTML export embeds the same configuration;
@@ -15,8 +15,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { freeAddress } from '../../cli/k6-run.ts';
-import { webDashboardRun } from '../../cli/web-dashboard-run.ts';
+import { freeAddress } from '../../cli/run/k6-run.ts';
+import { webDashboardRun } from '../../cli/bench/web-dashboard-run.ts';
 import { buildWebDashboardConfig } from '../../grafana/web-dashboard.ts';
 import { STOCK_TABS, STOCK_TITLE } from '../../grafana/web-dashboard-stock.ts';
 import { defaultOptions } from '../../mock/options.ts';

@@ -1,4 +1,4 @@
-/** The fake console's own rules that mirror Dify's Python (the flows are in cli/setup-dify.test.ts). */
+/** The fake console's own rules that mirror Dify's Python (the flows are in cli/setup-dify/setup-dify.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { importStatus, pyB64decode } from './console.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { MAX_K6_MAJOR, MIN_K6 } from '../../cli/k6-locate.ts';
+import { MAX_K6_MAJOR, MIN_K6 } from '../../cli/run/k6-locate.ts';
 import { REQUIRE_K6_ENV } from '../e2e/real-k6.ts';
 
 interface Step {

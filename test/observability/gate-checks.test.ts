@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../cli/k6-locate.ts';
+import { runCommand } from '../../cli/run/k6-locate.ts';
 import { PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
 import { gateCheck, gateChecks, NATIVE_LABEL, STATS_LABEL } from '../../deploy/k6-operator/gate-checks.ts';
 import { describeMerged, earlierPushQuery, lastPushes, laterPushesQuery, MERGED, mergedExpr, visiblePushQuery } from '../../deploy/k6-operator/gate-native.ts';

@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findOnPath } from '../../cli/k6-locate.ts';
-import { freeAddress } from '../../cli/k6-run.ts';
+import { findOnPath } from '../../cli/run/k6-locate.ts';
+import { freeAddress } from '../../cli/run/k6-run.ts';
 
 export interface LocalServer {
   readonly url: string;

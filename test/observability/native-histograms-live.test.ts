@@ -12,7 +12,7 @@
  * Skipped, with a message, where `prometheus` is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../cli/k6-locate.ts';
+import { runCommand } from '../../cli/run/k6-locate.ts';
 import { evaluate, gateChecks, NATIVE_LABEL, STATS_LABEL } from '../../deploy/k6-operator/gate-checks.ts';
 import { DASHBOARD_FILES, MERGED_TITLE_SUFFIX, PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
 import { METRICS, type MetricDef } from '../../lib/metric-defs.ts';

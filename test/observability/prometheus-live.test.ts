@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand, type CommandResult } from '../../cli/k6-locate.ts';
+import { runCommand, type CommandResult } from '../../cli/run/k6-locate.ts';
 import { evaluate, gateChecks } from '../../deploy/k6-operator/gate-checks.ts';
 import { DASHBOARD_FILES, PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
 import { dashboardQueries, expandFilters, findQuery, readDashboard, type DashboardQuery, type Filters } from './dashboard-queries.ts';

@@ -1,0 +1,234 @@
+/**
+ * Arithmetic of `npm run perf:client`: CPU per 1,000 events, TTFE error and peak memory of one
+ * k6 run; the median and spread of repeated runs; the ratio of build/sse.js to the bare
+ * reference (build/bare.js); the idle-VU memory figure. Pure, so it is unit-tested.
+ */
+import { median } from '../cli/figure-spread.ts';
+
+export type ClientScript = 'bare' | 'sse';
+
+/** What one k6 run left behind: its `--summary-export` JSON, the CPU its process used, its peak RSS. */
+export interface ClientRun {
+  readonly script: ClientScript;
+  readonly vus: number;
+  /** user + system CPU seconds of the k6 process (bash `times`, children line). */
+  readonly cpuSeconds: number;
+  /** Peak resident memory of the k6 process in kB (VmHWM), 0 when it could not be read. */
+  readonly maxRssKb: number;
+  /** k6's `--summary-export` document. */
+  readonly summary: unknown;
+}
+
+export interface ClientFigures {
+  readonly script: ClientScript;
+  readonly vus: number;
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  readonly cpuMsPer1000Events: number;
+  readonly ttfeP50Ms: number;
+  readonly ttfeP95Ms: number;
+  /** measured TTFE p50 / p95 − the TTFE the mock was told to produce. */
+  readonly ttfeP50ErrorMs: number;
+  readonly ttfeP95ErrorMs: number;
+  readonly maxRssMb: number;
+}
+
+type MetricValues = Record<string, number>;
+
+/** `--summary-export` keeps each metric's values flat: `{ count, rate }`, `{ avg, med, 'p(95)' … }`. */
+function metric(summary: unknown, name: string): MetricValues {
+  const metrics = (summary as { metrics?: Record<string, MetricValues> } | null)?.metrics;
+  const values = metrics?.[name];
+  if (values === undefined) throw new Error(`summary has no metric ${name}`);
+  return values;
+}
+
+function stat(values: MetricValues, key: string, name: string): number {
+  const v = values[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`metric ${name} has no ${key}`);
+  return v;
+}
+
+export function clientFigures(run: ClientRun, mockTtfeMs: number): ClientFigures {
+  const events = metric(run.summary, 'sse_event');
+  const ttfe = metric(run.summary, 'sse_ttfe');
+  const count = stat(events, 'count', 'sse_event');
+  const p50 = stat(ttfe, 'med', 'sse_ttfe');
+  const p95 = stat(ttfe, 'p(95)', 'sse_ttfe');
+  return {
+    script: run.script,
+    vus: run.vus,
+    events: count,
+    eventsPerSecond: stat(events, 'rate', 'sse_event'),
+    cpuMsPer1000Events: count === 0 ? Number.NaN : (run.cpuSeconds * 1000 * 1000) / count,
+    ttfeP50Ms: p50,
+    ttfeP95Ms: p95,
+    ttfeP50ErrorMs: p50 - mockTtfeMs,
+    ttfeP95ErrorMs: p95 - mockTtfeMs,
+    maxRssMb: run.maxRssKb / 1024,
+  };
+}
+
+/** Parses the children's line of bash `times` ("0m1.250s 0m0.310s") into CPU seconds. */
+export function parseBashTimes(output: string): number {
+  const lines = output.trim().split('\n');
+  const children = lines[lines.length - 1] ?? '';
+  const m = /^(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s$/.exec(children.trim());
+  if (!m) throw new Error(`cannot read CPU time from bash times output: ${JSON.stringify(children)}`);
+  return Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
+}
+
+/**
+ * A bash script that runs `argv` (output discarded), polls its peak RSS (VmHWM: monotonic, so the
+ * last read is within 200 ms of the peak) from /proc, then prints `hwm_kb <n>` and bash `times`
+ * (whose last line is the CPU of the waited-for child, all of it) and exits with its code.
+ */
+export function measuredCommand(argv: readonly string[]): string {
+  const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return `${quoted} >/dev/null 2>&1 & pid=$!; hwm=0; while kill -0 $pid 2>/dev/null; do v=$(awk '/^VmHWM/{print $2}' /proc/$pid/status 2>/dev/null); [ -n "$v" ] && hwm=$v; sleep 0.2; done; wait $pid; rc=$?; echo "hwm_kb $hwm"; times; exit $rc`;
+}
+
+/** The `hwm_kb <n>` line the bench's bash wrapper prints (peak RSS of k6, from /proc/<pid>/status). */
+export function parseHwmKb(output: string): number {
+  const m = /^hwm_kb (\d+)$/m.exec(output);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The goal: build/sse.js costs at most as much CPU per event as the bare reference (which parses every event too). */
+export const COST_RATIO_GOAL = 1.0;
+/** The per-VU goals: each idle VU of build/sse.js holds at most this much more memory than one of the bare script… */
+export const VU_MEMORY_GOAL_MB = 0.1;
+/** …and its init costs at most this much more CPU. */
+export const VU_INIT_CPU_GOAL_MS = 0.5;
+
+/** Median and range of repeated measurements (the spread says which differences are noise). */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const m = median(values);
+  if (m === null) throw new Error('spread of no values');
+  return { median: m, min: Math.min(...values), max: Math.max(...values) };
+}
+
+const FIELDS = ['cpuMsPer1000Events', 'eventsPerSecond', 'ttfeP50ErrorMs', 'ttfeP95ErrorMs', 'maxRssMb'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** The repeated runs of one script at one load, figure by figure. */
+export interface ClientSummary {
+  readonly script: ClientScript;
+  readonly vus: number;
+  readonly runs: number;
+  readonly figures: Readonly<Record<Field, Spread>>;
+  /** CPU per event against bare's, run by run (runs are paired in the order they alternated): median and range. */
+  readonly costVsBare: Spread | null;
+}
+
+/** Groups runs by script and VUs (in the order first seen); pairs sse run i with bare run i for the ratio. */
+export function summarise(rows: readonly ClientFigures[]): ClientSummary[] {
+  const keys: string[] = [];
+  const groups = new Map<string, ClientFigures[]>();
+  for (const r of rows) {
+    const key = `${r.vus}/${r.script}`;
+    if (!groups.has(key)) {
+      keys.push(key);
+      groups.set(key, []);
+    }
+    groups.get(key)!.push(r);
+  }
+  return keys.map((key) => {
+    const runs = groups.get(key)!;
+    const { script, vus } = runs[0]!;
+    const bare = groups.get(`${vus}/bare`) ?? [];
+    const ratios = script === 'sse' ? runs.flatMap((r, i) => (bare[i] ? [r.cpuMsPer1000Events / bare[i].cpuMsPer1000Events] : [])) : [];
+    const figures = Object.fromEntries(FIELDS.map((f) => [f, spread(runs.map((r) => r[f]))])) as Record<Field, Spread>;
+    return { script, vus, runs: runs.length, figures, costVsBare: ratios.length > 0 ? spread(ratios) : null };
+  });
+}
+
+function fmt(s: Spread, digits: number, signed = false): string {
+  const one = (v: number): string => `${signed && v >= 0 ? '+' : ''}${v.toFixed(digits)}`;
+  return s.min === s.max ? one(s.median) : `${one(s.median)} (${one(s.min)}…${one(s.max)})`;
+}
+
+/** One row per script and load: median (min…max) of each figure. */
+export function renderClientTable(summaries: readonly ClientSummary[]): string {
+  const head = '| VUs | script | runs | CPU ms / 1,000 events | cost vs bare | events/s | TTFE p50 error | TTFE p95 error | max RSS MB |';
+  const sep = '|---:|---|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = summaries.map((s) => {
+    const f = s.figures;
+    const ratio = s.costVsBare === null ? '' : `${fmt(s.costVsBare, 2)}×`;
+    return `| ${s.vus} | ${s.script} | ${s.runs} | ${fmt(f.cpuMsPer1000Events, 1)} | ${ratio} | ${fmt(f.eventsPerSecond, 0)} | ${fmt(f.ttfeP50ErrorMs, 1, true)} ms | ${fmt(f.ttfeP95ErrorMs, 1, true)} ms | ${fmt(f.maxRssMb, 0)} |`;
+  });
+  return [head, sep, ...lines].join('\n');
+}
+
+/** The verdicts of issue 9's goals, one line each. */
+export function verdicts(summaries: readonly ClientSummary[]): string[] {
+  const out: string[] = [];
+  for (const sse of summaries.filter((s) => s.script === 'sse')) {
+    const bare = summaries.find((s) => s.script === 'bare' && s.vus === sse.vus);
+    if (!bare || sse.costVsBare === null) continue;
+    const cpu = sse.costVsBare.median;
+    out.push(`${sse.vus} VUs: CPU per event ${cpu.toFixed(2)}× bare (goal ≤ ${COST_RATIO_GOAL.toFixed(1)}×): ${cpu <= COST_RATIO_GOAL ? 'met' : 'MISSED'}`);
+    const worse = (k: 'ttfeP50ErrorMs' | 'ttfeP95ErrorMs'): boolean => sse.figures[k].median > bare.figures[k].max;
+    const ttfeOk = !worse('ttfeP50ErrorMs') && !worse('ttfeP95ErrorMs');
+    out.push(
+      `${sse.vus} VUs: TTFE error p50 ${sse.figures.ttfeP50ErrorMs.median.toFixed(1)} / p95 ${sse.figures.ttfeP95ErrorMs.median.toFixed(1)} ms vs bare ${bare.figures.ttfeP50ErrorMs.median.toFixed(1)} / ${bare.figures.ttfeP95ErrorMs.median.toFixed(1)} ms (goal: no worse than bare's range): ${ttfeOk ? 'met' : 'MISSED'}`,
+    );
+  }
+  return out;
+}
+
+/** Idle VUs (init code and one refused request each): memory per VU of sse.js above bare.js. */
+export function idleVuMemoryMb(vus: number, sseKb: number, bareKb: number): number {
+  return (sseKb - bareKb) / 1024 / vus;
+}
+
+/** One idle-VU run (init code and one refused request per VU): the process's peak RSS and CPU. */
+export interface IdleRun {
+  readonly script: ClientScript;
+  readonly maxRssKb: number;
+  readonly cpuSeconds: number;
+}
+
+/** What each VU of sse.js costs above one of bare.js, from alternating idle runs (median and range of the pairs). */
+export interface PerVuCost {
+  readonly vus: number;
+  readonly pairs: number;
+  readonly bareRssMb: Spread;
+  readonly sseRssMb: Spread;
+  readonly memoryMbPerVu: Spread;
+  readonly initCpuMsPerVu: Spread;
+}
+
+/** Pairs sse run i with bare run i (they alternated), per VU. */
+export function perVuCost(vus: number, runs: readonly IdleRun[]): PerVuCost {
+  const bare = runs.filter((r) => r.script === 'bare');
+  const sse = runs.filter((r) => r.script === 'sse');
+  const pairs = Math.min(bare.length, sse.length);
+  if (pairs === 0) throw new Error('perVuCost: no pair of bare and sse runs');
+  const idx = Array.from({ length: pairs }, (_, i) => i);
+  return {
+    vus,
+    pairs,
+    bareRssMb: spread(bare.map((r) => r.maxRssKb / 1024)),
+    sseRssMb: spread(sse.map((r) => r.maxRssKb / 1024)),
+    memoryMbPerVu: spread(idx.map((i) => idleVuMemoryMb(vus, sse[i]!.maxRssKb, bare[i]!.maxRssKb))),
+    initCpuMsPerVu: spread(idx.map((i) => ((sse[i]!.cpuSeconds - bare[i]!.cpuSeconds) * 1000) / vus)),
+  };
+}
+
+/** The per-VU lines of the bench: memory and init CPU above bare, against their goals. */
+export function perVuLines(c: PerVuCost): string[] {
+  const mem = c.memoryMbPerVu.median;
+  const cpu = c.initCpuMsPerVu.median;
+  return [
+    `${c.vus} idle VUs (init + one refused request), ${c.pairs} alternating pairs: peak RSS bare ${fmt(c.bareRssMb, 0)} MB, sse ${fmt(c.sseRssMb, 0)} MB`,
+    `per VU above bare: memory ${fmt(c.memoryMbPerVu, 3, true)} MB (goal ≤ ${VU_MEMORY_GOAL_MB} MB): ${mem <= VU_MEMORY_GOAL_MB ? 'met' : 'MISSED'}; ` +
+      `init CPU ${fmt(c.initCpuMsPerVu, 2, true)} ms (goal ≤ ${VU_INIT_CPU_GOAL_MS} ms): ${cpu <= VU_INIT_CPU_GOAL_MS ? 'met' : 'MISSED'}`,
+  ];
+}
