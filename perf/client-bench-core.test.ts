@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { clientFigures, measuredCommand, idleVuMemoryMb, parseBashTimes, parseHwmKb, perVuCost, perVuLines, renderClientTable, spread, summarise, verdicts, type ClientFigures } from './client-bench-core.ts';
+import { clientFigures, measuredCommand, idleVuMemoryMb, parseBashTimes, parseHwmKb, holdLinesOf, perVuCost, perVuLines, renderClientTable, spread, summarise, verdicts, type ClientFigures } from './client-bench-core.ts';
 
 const summary = (events: number, rate: number, med: number, p95: number) => ({
   metrics: { sse_event: { count: events, rate }, sse_ttfe: { avg: med, med, 'p(95)': p95 } },
@@ -76,27 +77,44 @@ describe('measuredCommand (bash, /proc)', () => {
     expect(parseBashTimes(out)).toBeGreaterThan(0); // the child's CPU, whatever the machine's load
     expect(spawnSync('bash', ['-c', measuredCommand(['sh', '-c', "exit 3"])]).status).toBe(3);
   });
+  it.runIf(existsSync('/usr/bin/time'))('with GNU time: the exact peak of a run too short to poll, the CPU, the exit code', () => {
+    const script = 'Buffer.alloc(80 * 1024 * 1024, 1);'; // ~80 MB, then exit at once
+    const out = execFileSync('bash', ['-c', measuredCommand([process.execPath, '-e', script], '/usr/bin/time')], { encoding: 'utf8' });
+    expect(parseHwmKb(out)).toBeGreaterThan(80 * 1024);
+    expect(parseBashTimes(out)).toBeGreaterThan(0);
+    expect(spawnSync('bash', ['-c', measuredCommand(['sh', '-c', 'exit 3'], '/usr/bin/time')]).status).toBe(3);
+  });
   it('quotes arguments with quotes and spaces', () => {
     const out = execFileSync('bash', ['-c', measuredCommand(['sh', '-c', "test \"$0\" = \"it's here\"", "it's here"])], { encoding: 'utf8' });
     expect(out).toMatch(/^hwm_kb \d+$/m);
   });
 
-  it('per-VU cost: alternating idle runs paired in order, memory and init CPU per VU, median of the pairs', () => {
+  it('per-VU cost: the slope between two VU counts (what a test pays once drops out), sse minus bare, median of the sets', () => {
     const kb = (mb: number): number => mb * 1024;
-    const c = perVuCost(500, [
-      { script: 'bare', maxRssKb: kb(100), cpuSeconds: 0.3 },
-      { script: 'sse', maxRssKb: kb(150), cpuSeconds: 0.5 },
-      { script: 'bare', maxRssKb: kb(110), cpuSeconds: 0.4 },
-      { script: 'sse', maxRssKb: kb(210), cpuSeconds: 0.9 },
-      { script: 'bare', maxRssKb: kb(105), cpuSeconds: 0.35 },
-      { script: 'sse', maxRssKb: kb(180), cpuSeconds: 0.55 },
+    const r = (script: 'bare' | 'sse', vus: number, mb: number, cpu: number) => ({ script, vus, maxRssKb: kb(mb), cpuSeconds: cpu });
+    const c = perVuCost([
+      // set 1: bare 0.2 MB and 0.5 ms per VU; sse 0.3 MB and 1.0 ms per VU (with 60 MB and 0.4 s paid once)
+      r('bare', 100, 80, 0.1), r('sse', 100, 150, 0.5), r('bare', 500, 160, 0.3), r('sse', 500, 270, 0.9),
+      // set 2: sse 0.35 MB and 0.9 ms per VU
+      r('bare', 100, 80, 0.1), r('sse', 100, 150, 0.5), r('bare', 500, 160, 0.3), r('sse', 500, 290, 0.86),
+      // set 3: sse 0.3 MB and 0.9 ms per VU
+      r('bare', 100, 82, 0.1), r('sse', 100, 152, 0.5), r('bare', 500, 162, 0.3), r('sse', 500, 272, 0.86),
     ]);
+    expect(c.vus).toEqual([100, 500]);
     expect(c.pairs).toBe(3);
-    expect(c.memoryMbPerVu.median).toBeCloseTo(0.15, 6); // pairs: 0.1, 0.2, 0.15
-    expect(c.memoryMbPerVu.min).toBeCloseTo(0.1, 6);
-    expect(c.initCpuMsPerVu.median).toBeCloseTo(0.4, 6); // pairs: 0.4, 1.0, 0.4
+    expect(c.bareMbPerVu.median).toBeCloseTo(0.2, 6);
+    expect(c.memoryMbPerVu.median).toBeCloseTo(0.1, 6); // 0.1, 0.15, 0.1
+    expect(c.memoryMbPerVu.max).toBeCloseTo(0.15, 6);
+    expect(c.initCpuMsPerVu.median).toBeCloseTo(0.4, 6); // 0.5, 0.4, 0.4
     const [, verdict] = perVuLines(c);
-    expect(verdict).toContain('memory +0.150 (+0.100…+0.200) MB (goal ≤ 0.1 MB): MISSED');
-    expect(verdict).toContain('init CPU +0.40 (+0.40…+1.00) ms (goal ≤ 0.5 ms): met');
+    expect(verdict).toContain('memory +0.100 (+0.100…+0.150) MB (goal ≤ 0.1 MB): met');
+    expect(verdict).toContain('init CPU +0.40 (+0.40…+0.50) ms (goal ≤ 0.5 ms): met');
+    expect(() => perVuCost([r('bare', 100, 1, 1), r('sse', 100, 1, 1)])).toThrow(/two VU counts/);
+  });
+
+  it('held streams: peak RSS and CPU per event of sse against bare', () => {
+    const [rss, cpu] = holdLinesOf(2000, { bare: { cpuSeconds: 30, maxRssKb: 500 * 1024, events: 600_000 }, sse: { cpuSeconds: 36, maxRssKb: 600 * 1024, events: 600_000 } });
+    expect(rss).toContain('peak RSS bare 500 MB, sse 600 MB → 1.20× (goal ≤ 1.25×): met');
+    expect(cpu).toContain('bare 50.0 µs, sse 60.0 µs → 1.20× (goal ≤ 1.1×): MISSED');
   });
 });

@@ -79,13 +79,17 @@ export function parseBashTimes(output: string): number {
 }
 
 /**
- * A bash script that runs `argv` (output discarded), polls its peak RSS (VmHWM: monotonic, so the
- * last read is within 200 ms of the peak) from /proc, then prints `hwm_kb <n>` and bash `times`
- * (whose last line is the CPU of the waited-for child, all of it) and exits with its code.
+ * A bash script that runs `argv` (output discarded) and prints `hwm_kb <n>`, its peak RSS, and bash
+ * `times` (whose last line is the CPU of the waited-for child, all of it), then exits with its code.
+ * The peak comes from GNU time (`%M`, the kernel's own maximum, exact however short the run) when
+ * `timeBin` is given; else from polling VmHWM in /proc every 50 ms, which can miss a run shorter than that.
  */
-export function measuredCommand(argv: readonly string[]): string {
+export function measuredCommand(argv: readonly string[], timeBin = ''): string {
   const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return `${quoted} >/dev/null 2>&1 & pid=$!; hwm=0; while kill -0 $pid 2>/dev/null; do v=$(awk '/^VmHWM/{print $2}' /proc/$pid/status 2>/dev/null); [ -n "$v" ] && hwm=$v; sleep 0.2; done; wait $pid; rc=$?; echo "hwm_kb $hwm"; times; exit $rc`;
+  if (timeBin !== '') {
+    return `f=$(mktemp); '${timeBin}' -f '%M' -o "$f" ${quoted} >/dev/null 2>&1; rc=$?; echo "hwm_kb $(tail -n 1 "$f")"; rm -f "$f"; times; exit $rc`;
+  }
+  return `${quoted} >/dev/null 2>&1 & pid=$!; hwm=0; while kill -0 $pid 2>/dev/null; do v=$(awk '/^VmHWM/{print $2}' /proc/$pid/status 2>/dev/null); [ -n "$v" ] && hwm=$v; sleep 0.05; done; wait $pid; rc=$?; echo "hwm_kb $hwm"; times; exit $rc`;
 }
 
 /** The `hwm_kb <n>` line the bench's bash wrapper prints (peak RSS of k6, from /proc/<pid>/status). */
@@ -191,34 +195,51 @@ export function idleVuMemoryMb(vus: number, sseKb: number, bareKb: number): numb
 /** One idle-VU run (init code and one refused request per VU): the process's peak RSS and CPU. */
 export interface IdleRun {
   readonly script: ClientScript;
+  readonly vus: number;
   readonly maxRssKb: number;
   readonly cpuSeconds: number;
 }
 
-/** What each VU of sse.js costs above one of bare.js, from alternating idle runs (median and range of the pairs). */
+/**
+ * What each VU of sse.js costs above one of bare.js. Each figure is a slope — (run at the larger
+ * VU count − run at the smaller) ÷ the VUs between them — so what a test pays once (k6's start,
+ * the options instance, handleSummary's reports) drops out; then sse's slope minus bare's.
+ * Runs are paired in the order they alternated; median and range of the pairs.
+ */
 export interface PerVuCost {
-  readonly vus: number;
+  readonly vus: readonly [number, number];
   readonly pairs: number;
   readonly bareRssMb: Spread;
   readonly sseRssMb: Spread;
+  readonly bareMbPerVu: Spread;
+  readonly sseMbPerVu: Spread;
   readonly memoryMbPerVu: Spread;
   readonly initCpuMsPerVu: Spread;
 }
 
-/** Pairs sse run i with bare run i (they alternated), per VU. */
-export function perVuCost(vus: number, runs: readonly IdleRun[]): PerVuCost {
-  const bare = runs.filter((r) => r.script === 'bare');
-  const sse = runs.filter((r) => r.script === 'sse');
-  const pairs = Math.min(bare.length, sse.length);
-  if (pairs === 0) throw new Error('perVuCost: no pair of bare and sse runs');
+export function perVuCost(runs: readonly IdleRun[]): PerVuCost {
+  const sizes = [...new Set(runs.map((r) => r.vus))].sort((a, b) => a - b);
+  if (sizes.length !== 2) throw new Error(`perVuCost: expected runs at two VU counts, got ${sizes.join(', ') || 'none'}`);
+  const [lo, hi] = sizes as [number, number];
+  const of = (script: ClientScript, vus: number): IdleRun[] => runs.filter((r) => r.script === script && r.vus === vus);
+  const pairs = Math.min(of('bare', lo).length, of('bare', hi).length, of('sse', lo).length, of('sse', hi).length);
+  if (pairs === 0) throw new Error('perVuCost: no complete set of bare and sse runs at both VU counts');
   const idx = Array.from({ length: pairs }, (_, i) => i);
+  const slope = (script: ClientScript, field: 'maxRssKb' | 'cpuSeconds'): number[] =>
+    idx.map((i) => (of(script, hi)[i]![field] - of(script, lo)[i]![field]) / (hi - lo));
+  const bareMem = slope('bare', 'maxRssKb').map((kb) => kb / 1024);
+  const sseMem = slope('sse', 'maxRssKb').map((kb) => kb / 1024);
+  const bareCpu = slope('bare', 'cpuSeconds');
+  const sseCpu = slope('sse', 'cpuSeconds');
   return {
-    vus,
+    vus: [lo, hi],
     pairs,
-    bareRssMb: spread(bare.map((r) => r.maxRssKb / 1024)),
-    sseRssMb: spread(sse.map((r) => r.maxRssKb / 1024)),
-    memoryMbPerVu: spread(idx.map((i) => idleVuMemoryMb(vus, sse[i]!.maxRssKb, bare[i]!.maxRssKb))),
-    initCpuMsPerVu: spread(idx.map((i) => ((sse[i]!.cpuSeconds - bare[i]!.cpuSeconds) * 1000) / vus)),
+    bareRssMb: spread(of('bare', hi).slice(0, pairs).map((r) => r.maxRssKb / 1024)),
+    sseRssMb: spread(of('sse', hi).slice(0, pairs).map((r) => r.maxRssKb / 1024)),
+    bareMbPerVu: spread(bareMem),
+    sseMbPerVu: spread(sseMem),
+    memoryMbPerVu: spread(idx.map((i) => sseMem[i]! - bareMem[i]!)),
+    initCpuMsPerVu: spread(idx.map((i) => (sseCpu[i]! - bareCpu[i]!) * 1000)),
   };
 }
 
@@ -226,9 +247,34 @@ export function perVuCost(vus: number, runs: readonly IdleRun[]): PerVuCost {
 export function perVuLines(c: PerVuCost): string[] {
   const mem = c.memoryMbPerVu.median;
   const cpu = c.initCpuMsPerVu.median;
+  const [lo, hi] = c.vus;
   return [
-    `${c.vus} idle VUs (init + one refused request), ${c.pairs} alternating pairs: peak RSS bare ${fmt(c.bareRssMb, 0)} MB, sse ${fmt(c.sseRssMb, 0)} MB`,
+    `idle VUs (init + one refused request), ${lo} and ${hi} VUs, ${c.pairs} alternating sets: peak RSS at ${hi} VUs bare ${fmt(c.bareRssMb, 0)} MB, sse ${fmt(c.sseRssMb, 0)} MB; ` +
+      `per VU (slope ${lo}→${hi}) bare ${fmt(c.bareMbPerVu, 3)} MB, sse ${fmt(c.sseMbPerVu, 3)} MB`,
     `per VU above bare: memory ${fmt(c.memoryMbPerVu, 3, true)} MB (goal ≤ ${VU_MEMORY_GOAL_MB} MB): ${mem <= VU_MEMORY_GOAL_MB ? 'met' : 'MISSED'}; ` +
       `init CPU ${fmt(c.initCpuMsPerVu, 2, true)} ms (goal ≤ ${VU_INIT_CPU_GOAL_MS} ms): ${cpu <= VU_INIT_CPU_GOAL_MS ? 'met' : 'MISSED'}`,
+  ];
+}
+
+/** The goals for N VUs each holding a long stream: peak RSS and CPU per event against bare's. */
+export const HOLD_RSS_RATIO_GOAL = 1.25;
+export const HOLD_CPU_RATIO_GOAL = 1.1;
+
+/** One run of N VUs holding long streams: CPU seconds, peak RSS, events received. */
+export interface HoldRun {
+  readonly cpuSeconds: number;
+  readonly maxRssKb: number;
+  readonly events: number;
+}
+
+/** The lines of the held-streams run: peak RSS and CPU per event of sse against bare, against their goals. */
+export function holdLinesOf(vus: number, runs: Readonly<Record<ClientScript, HoldRun>>): string[] {
+  const { bare, sse } = runs;
+  const rss = sse.maxRssKb / bare.maxRssKb;
+  const perEvent = (r: HoldRun): number => (r.events > 0 ? (r.cpuSeconds * 1e6) / r.events : Number.NaN);
+  const cpu = perEvent(sse) / perEvent(bare);
+  return [
+    `${vus} VUs each holding a 30 s stream (10 tokens/s), 30 s run: peak RSS bare ${(bare.maxRssKb / 1024).toFixed(0)} MB, sse ${(sse.maxRssKb / 1024).toFixed(0)} MB → ${rss.toFixed(2)}× (goal ≤ ${HOLD_RSS_RATIO_GOAL}×): ${rss <= HOLD_RSS_RATIO_GOAL ? 'met' : 'MISSED'}`,
+    `  CPU per event (whole run, init included) bare ${perEvent(bare).toFixed(1)} µs, sse ${perEvent(sse).toFixed(1)} µs → ${cpu.toFixed(2)}× (goal ≤ ${HOLD_CPU_RATIO_GOAL}×): ${cpu <= HOLD_CPU_RATIO_GOAL ? 'met' : 'MISSED'}`,
   ];
 }
