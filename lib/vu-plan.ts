@@ -19,7 +19,7 @@ export interface VuPlan {
   readonly metrics: readonly MetricSpec[];
 }
 
-/** The SharedArray that carries the plan (element 0) and the questions (elements 1…). */
+/** The SharedArray that carries the plan (element 0, as JSON text) and the questions (elements 1…). */
 export const VU_PLAN_ARRAY = 'sse-bench:vu-plan';
 /** Index of the first question in that array. */
 export const FIRST_QUESTION = 1;

@@ -38,7 +38,8 @@ export const options = once === null ? {} : once.options;
 // k6 runs a SharedArray's function once per test (in the first instance: `once` is there); VUs read
 // the plan (element 0) and the questions (the elements after it) from the one shared copy.
 const shared = new SharedArray(VU_PLAN_ARRAY, () => (once ?? initSuite()).shared);
-const plan = shared[0] as VuPlan;
+// One JSON.parse per VU: an object element would be decoded and deep-frozen by k6 on every access.
+const plan = JSON.parse(shared[0] as string) as VuPlan;
 const config = plan.config;
 const metrics = createMetrics(once === null ? plan.metrics : once.allMetrics, K6_METRIC_FACTORY);
 const target = createTarget(config);
@@ -56,7 +57,8 @@ let runBurst: StreamRunner | null = null;
 const burstRequests = REQUESTS_PER_ITERATION.burst;
 
 const currentUser = (): string => {
-  return userId(config.userPrefix, exec.vu.idInTest, exec.vu.iterationInScenario);
+  const vu = exec.vu; // k6 builds this object on each read
+  return userId(config.userPrefix, vu.idInTest, vu.iterationInScenario);
 };
 
 /** The seed's "Workflow SSE Stream": one question, every event processed. */

@@ -25,8 +25,8 @@ export interface SuiteInit {
   readonly options: Options;
   /** Every suite metric: what this instance creates, so that any threshold names an existing metric. */
   readonly allMetrics: readonly MetricSpec[];
-  /** The VU plan (element 0 of the shared array) and the questions (the elements after it). */
-  readonly shared: [VuPlan, ...string[]];
+  /** The VU plan as JSON text (element 0 of the shared array: a string, which k6 hands over without freezing a tree of objects) and the questions after it. */
+  readonly shared: string[];
 }
 
 export function initSuite(env: Env, readFile: (path: string) => string): SuiteInit {
@@ -37,6 +37,6 @@ export function initSuite(env: Env, readFile: (path: string) => string): SuiteIn
     config,
     options: buildOptions(config, loadThresholds(config, readFile)),
     allMetrics: metricSpecs(),
-    shared: [plan, ...loadQuestions(config, readFile)],
+    shared: [JSON.stringify(plan), ...loadQuestions(config, readFile)],
   };
 }
