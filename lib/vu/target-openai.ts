@@ -44,31 +44,48 @@ export const hasContentText = (data: string): boolean => {
   return c === QUOTE && data.charCodeAt(i + 1) !== QUOTE;
 };
 
-export const openaiStreamInterpreter = (terminal: NameSet, fullCheck: boolean): Interpreter => {
-  return (data, _event, _events, notes) => {
-    if (data.charCodeAt(0) !== Brace.Open) {
-      if (terminal[data] === true) return Verdict.End;
-      if (data === '' || data === '[DONE]') return Verdict.Other;
-    } else if (!fullCheck && hasContentText(data)) {
-      return endsLikeObject(data) ? Verdict.Content : Verdict.BadJson;
-    }
-    // The parse written out here, not called: this is the per-event path of the default.
-    let chunk: ChatChunk | null;
-    try {
-      chunk = JSON.parse(data) as ChatChunk | null;
-    } catch {
-      return Verdict.BadJson;
-    }
-    if (chunk === null || typeof chunk !== 'object') return Verdict.BadJson;
-    if (chunk.error) return Verdict.Fail;
-    const usage = chunk.usage;
-    if (usage && typeof usage.completion_tokens === 'number') notes.setUsage(usage.completion_tokens);
-    const content = chunk.choices?.[0]?.delta?.content;
-    return typeof content === 'string' && content !== '' ? Verdict.Content : Verdict.Other;
+/** OpenAI's interpreters: what `openaiInterpreters()` returns. */
+export interface OpenaiInterpreters {
+  stream(terminal: NameSet, fullCheck: boolean): Interpreter;
+  burst(terminal: NameSet): Interpreter;
+}
+
+/** OpenAI's event interpretation, made only when the openai-chat target is chosen (as difyInterpreters). */
+export const openaiInterpreters = (): OpenaiInterpreters => {
+  const stream = (terminal: NameSet, fullCheck: boolean): Interpreter => {
+    return (data, _event, _events, notes) => {
+      if (data.charCodeAt(0) !== Brace.Open) {
+        if (terminal[data] === true) return Verdict.End;
+        if (data === '' || data === '[DONE]') return Verdict.Other;
+      } else if (!fullCheck && hasContentText(data)) {
+        return endsLikeObject(data) ? Verdict.Content : Verdict.BadJson;
+      }
+      // The parse written out here, not called: this is the per-event path of the default.
+      let chunk: ChatChunk | null;
+      try {
+        chunk = JSON.parse(data) as ChatChunk | null;
+      } catch {
+        return Verdict.BadJson;
+      }
+      if (chunk === null || typeof chunk !== 'object') return Verdict.BadJson;
+      if (chunk.error) return Verdict.Fail;
+      const usage = chunk.usage;
+      if (usage && typeof usage.completion_tokens === 'number') notes.setUsage(usage.completion_tokens);
+      const content = chunk.choices?.[0]?.delta?.content;
+      return typeof content === 'string' && content !== '' ? Verdict.Content : Verdict.Other;
+    };
   };
+
+  /** Burst scenario: no parse at all; only `[DONE]` (or another listed plain text) matters. */
+  const burst = (terminal: NameSet): Interpreter => {
+    return (data) => (data.charCodeAt(0) !== Brace.Open && terminal[data] === true ? Verdict.End : Verdict.Other);
+  };
+
+  return { stream, burst };
 };
 
-/** Burst scenario: no parse at all; only `[DONE]` (or another listed plain text) matters. */
-export const openaiBurstInterpreter = (terminal: NameSet): Interpreter => {
-  return (data) => (data.charCodeAt(0) !== Brace.Open && terminal[data] === true ? Verdict.End : Verdict.Other);
-};
+/** The `stream` interpreter alone (tests, and code that needs one interpreter). */
+export const openaiStreamInterpreter = (terminal: NameSet, fullCheck: boolean): Interpreter => openaiInterpreters().stream(terminal, fullCheck);
+
+/** The `burst` interpreter alone. */
+export const openaiBurstInterpreter = (terminal: NameSet): Interpreter => openaiInterpreters().burst(terminal);

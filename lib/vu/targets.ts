@@ -11,10 +11,10 @@ import type { Config, TargetName } from '../init/config.ts';
 /** What createTarget reads of the configuration (all a VU's plan carries of it, with the tracker's settings). */
 export type TargetConfig = Pick<Config, 'target' | 'url' | 'apiKey' | 'model' | 'method' | 'body' | 'maxEvents' | 'streamTimeout' | 'terminalEvents' | 'jsonCheck'>;
 import type { TrackerMode } from './stream-tracker.ts';
-import { difyBurstInterpreter, difyChatBody, difyStreamInterpreter, difyWorkflowBody } from './target-dify.ts';
+import { difyChatBody, difyInterpreters, difyWorkflowBody } from './target-dify.ts';
 import { genericInterpreter } from './target-generic.ts';
 import { nameSet } from './interpreter.ts';
-import { openaiBody, openaiBurstInterpreter, openaiStreamInterpreter } from './target-openai.ts';
+import { openaiBody, openaiInterpreters } from './target-openai.ts';
 
 /** The arguments of one `sse.open` call. */
 export interface StreamRequest {
@@ -67,10 +67,14 @@ const modes = (config: TargetConfig): { stream: TrackerMode; burst: TrackerMode 
   const mode = (interpret: TrackerMode['interpret'], detail: boolean): TrackerMode => Object.freeze({ interpret, detail, needsTerminal });
   switch (config.target) {
     case 'dify-workflow':
-    case 'dify-chat':
-      return { stream: mode(difyStreamInterpreter(terminal, fullCheck), true), burst: mode(difyBurstInterpreter(terminal), false) };
-    case 'openai-chat':
-      return { stream: mode(openaiStreamInterpreter(terminal, fullCheck), true), burst: mode(openaiBurstInterpreter(terminal), false) };
+    case 'dify-chat': {
+      const dify = difyInterpreters(); // only the chosen target's code is made in a VU
+      return { stream: mode(dify.stream(terminal, fullCheck), true), burst: mode(dify.burst(terminal), false) };
+    }
+    case 'openai-chat': {
+      const openai = openaiInterpreters();
+      return { stream: mode(openai.stream(terminal, fullCheck), true), burst: mode(openai.burst(terminal), false) };
+    }
     case 'generic':
       return {
         stream: mode(genericInterpreter(config.terminalEvents, config.maxEvents, true), true),
