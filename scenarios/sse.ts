@@ -14,7 +14,7 @@
  */
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
-import { utf8ByteLength } from '../lib/vu/data-bytes.ts';
+import { utf8ByteCounter, type Base64Encoder } from '../lib/vu/data-bytes.ts';
 import { failureLogger } from '../lib/vu/failure-log.ts';
 import type { Lazy } from '../lib/lazy.ts';
 import { createMetrics } from '../lib/vu/metric-create.ts';
@@ -41,12 +41,14 @@ const shared = new SharedArray(VU_PLAN_ARRAY, () => (once ?? initSuite()).shared
 // One JSON.parse per VU: an object element would be decoded and deep-frozen by k6 on every access.
 const plan = JSON.parse(shared[0] as string) as VuPlan;
 const config = plan.config;
+const k6Require = (globalThis as unknown as { require: (id: string) => unknown }).require;
 const metrics = createMetrics(once === null ? plan.metrics : once.allMetrics, K6_METRIC_FACTORY);
 const target = createTarget(config);
 const sink = metricsSink(metrics);
 const settings = {
   gapSamples: config.interEventSamples === true,
-  dataBytes: config.dataBytes === true ? utf8ByteLength : null,
+  // k6/encoding only when DATA_BYTES=true: k6's require (init context only), read off globalThis so the bundler leaves it alone.
+  dataBytes: config.dataBytes === true ? utf8ByteCounter(k6Require('k6/encoding') as Base64Encoder) : null,
   slo: config.slo ?? NO_SETTINGS.slo,
 };
 // The first failure of each error type in this VU is logged with its reason (k6 warning).

@@ -23,7 +23,11 @@ import { pathToFileURL } from 'node:url';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { vi } from 'vitest';
 import type { Chunk as BodyChunk } from './doubles/k6-x-sse.ts';
+import encodingDouble from './doubles/k6-encoding.ts';
 import { resetRuntime, runtime, type Sample } from './doubles/runtime.ts';
+
+/** The k6 modules `require()` returns in the init context (the doubles of those build/sse.js requires). */
+const REQUIRABLE: Readonly<Record<string, unknown>> = { 'k6/encoding': encodingDouble };
 
 export { setServer, requests, type ServerScript, type SseRequest, type Chunk } from './doubles/k6-x-sse.ts';
 export type { Sample } from './doubles/runtime.ts';
@@ -92,6 +96,7 @@ interface K6Globals {
   __VU?: number;
   __ITER?: number;
   open?: (path: string, mode?: string) => string;
+  require?: (id: string) => unknown;
 }
 
 /** Removes the globals k6 lacks from globalThis; returns the function that puts them back. */
@@ -203,6 +208,14 @@ export class Run {
     g.__VU = id;
     g.__ITER = 0;
     const files = options.files ?? {};
+    // k6's `require` of built-in modules, like `open` only in the init context (build/sse.js loads
+    // k6/encoding this way, and only with DATA_BYTES=true).
+    g.require = (id: string) => {
+      if (runtime().phase !== 'init') throw new Error('the "require" function is only available in the init stage');
+      const module = REQUIRABLE[id];
+      if (module === undefined) throw new Error(`unknown module: ${id}`);
+      return module;
+    };
     g.open = (path: string) => {
       if (runtime().phase !== 'init') throw new Error('The "open()" function is only available in the init stage');
       const content = files[path];
@@ -297,6 +310,7 @@ export function endRun(): void {
   delete g.__VU;
   delete g.__ITER;
   delete g.open;
+  delete g.require;
 }
 
 // ---- recorded streams (test/fixtures/*.sse) ------------------------------------------

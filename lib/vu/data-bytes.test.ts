@@ -1,6 +1,9 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, test } from 'vitest';
-import { utf8ByteLength } from './data-bytes.ts';
+import encoding from 'k6/encoding';
+import { utf8ByteCounter } from './data-bytes.ts';
+
+const utf8ByteLength = utf8ByteCounter(encoding);
 
 describe('utf8ByteLength (DATA_BYTES, through k6/encoding)', () => {
   test.each([
