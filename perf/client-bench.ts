@@ -4,14 +4,16 @@
  *
  * Both scripts run against the same embedded mock (127.0.0.1, known TTFE), alternating
  * (bare, sse, bare, sse, … — `--repeat` times each) at each load, so drift of the machine hits
- * both; each figure is reported as median and range. Then the per-VU figures: N VUs that run
- * only their init code and one refused request, sse vs bare, alternating: peak RSS and process
- * CPU above bare, per VU (what decides how many concurrent streams one generator holds). Needs a real k6 with k6/x/sse;
+ * both; each figure is reported as median and range (`--vus 0` skips this part). Then the per-VU
+ * figures: N/5 and N idle VUs (`--idle-vus N`) that run only their init code and one refused
+ * request, sse vs bare, alternating; peak RSS and process CPU per VU as the slope between the two
+ * counts (what decides how many concurrent streams one generator holds). `--hold-vus N`: N VUs
+ * each holding a 30 s stream for 30 s, one pair: peak RSS and CPU per event. Needs a real k6 with k6/x/sse;
  * without one it says how to get it, runs the Node proxy (perf/handler-cost.ts) instead and
  * exits 2 — those are not k6 figures.
  *
  * Usage: npm run perf:client -- [--vus 100,300] [--duration 20s] [--ttfe-ms 50] [--repeat 3]
- *                                 [--text ascii|cjk] [--target dify-workflow|openai-chat] [--idle-vus 500]
+ *                                 [--text ascii|cjk] [--target dify-workflow|openai-chat] [--idle-vus 500] [--hold-vus 2000]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
