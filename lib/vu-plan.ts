@@ -9,8 +9,13 @@ import type { Config } from './init/config.ts';
 import type { MetricSpec } from './vu/metric-create.ts';
 import type { TargetConfig } from './vu/targets.ts';
 
-/** What a VU reads of the configuration: the target's part and the tracker's settings. */
-export type VuConfig = TargetConfig & Pick<Config, 'userPrefix' | 'slo' | 'interEventSamples' | 'dataBytes'>;
+/** What a VU reads of the configuration: the target's part (lib/vu/targets.ts) and the tracker's settings. */
+const VU_CONFIG_KEYS = [
+  ...(['target', 'url', 'apiKey', 'model', 'method', 'body', 'maxEvents', 'streamTimeout', 'terminalEvents', 'jsonCheck'] as const satisfies readonly (keyof TargetConfig)[]),
+  ...(['userPrefix', 'slo', 'interEventSamples', 'dataBytes'] as const),
+] as const;
+
+export type VuConfig = Pick<Config, (typeof VU_CONFIG_KEYS)[number]>;
 
 export interface VuPlan {
   /** The validated configuration, the VU's part of it (API key included: the plan never leaves the k6 process). */
@@ -24,20 +29,9 @@ export const VU_PLAN_ARRAY = 'sse-bench:vu-plan';
 /** Index of the first question in that array. */
 export const FIRST_QUESTION = 1;
 
-/** The VU's part of a validated configuration. */
-export const vuConfig = (c: Config): VuConfig => ({
-  target: c.target,
-  url: c.url,
-  apiKey: c.apiKey,
-  model: c.model,
-  method: c.method,
-  body: c.body,
-  maxEvents: c.maxEvents,
-  streamTimeout: c.streamTimeout,
-  terminalEvents: c.terminalEvents,
-  jsonCheck: c.jsonCheck,
-  userPrefix: c.userPrefix,
-  slo: c.slo,
-  interEventSamples: c.interEventSamples,
-  dataBytes: c.dataBytes,
-});
+/** The VU's part of a validated configuration (runs once per test, in the init module). */
+export const vuConfig = (c: Config): VuConfig => {
+  const out: Partial<Record<keyof VuConfig, unknown>> = {};
+  for (const key of VU_CONFIG_KEYS) out[key] = c[key];
+  return out as VuConfig;
+};

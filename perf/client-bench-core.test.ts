@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { clientFigures, measuredCommand, idleVuMemoryMb, parseBashTimes, parseHwmKb, holdLinesOf, perVuCost, perVuLines, renderClientTable, spread, summarise, verdicts, type ClientFigures } from './client-bench-core.ts';
+import { againstGoal, clientFigures, measuredCommand, parseBashTimes, parseHwmKb, holdLinesOf, perVuCost, perVuLines, renderClientTable, spread, summarise, verdicts, type ClientFigures } from './client-bench-core.ts';
 
 const summary = (events: number, rate: number, med: number, p95: number) => ({
   metrics: { sse_event: { count: events, rate }, sse_ttfe: { avg: med, med, 'p(95)': p95 } },
@@ -46,7 +46,7 @@ describe('spread and summarise', () => {
   it('verdicts: the CPU goal on the median ratio; TTFE no worse than the top of bare\'s range', () => {
     const ok = summarise([run('bare', 2, 52, 60), run('sse', 1.9, 53, 61), run('bare', 2, 54, 62), run('sse', 1.9, 53, 61)]);
     expect(verdicts(ok)).toEqual([
-      '100 VUs: CPU per event 0.95× bare (goal ≤ 1.0×): met',
+      '100 VUs: CPU per event vs bare 0.95× (goal ≤ 1×): met',
       '100 VUs: TTFE error p50 3.0 / p95 11.0 ms vs bare 3.0 / 11.0 ms (goal: no worse than bare\'s range): met',
     ]);
     const bad = summarise([run('bare', 2, 52, 60), run('sse', 2.2, 70, 90)]);
@@ -63,8 +63,10 @@ describe('parsers', () => {
     expect(parseHwmKb('hwm_kb 123456\n0m0s 0m0s\n1m0s 0m0s')).toBe(123_456);
     expect(parseHwmKb('')).toBe(0);
   });
-  it('idle VU memory: the difference per VU in MB', () => {
-    expect(idleVuMemoryMb(500, 414 * 1024, 237 * 1024)).toBeCloseTo(0.354, 3);
+  it('a figure against its goal, judged as shown', () => {
+    expect(againstGoal(1.0996, 1.1, 2, '×')).toBe('1.10× (goal ≤ 1.1×): met');
+    expect(againstGoal(1.106, 1.1, 2, '×')).toBe('1.11× (goal ≤ 1.1×): MISSED');
+    expect(againstGoal(0.137, 0.1, 3, ' MB', true)).toBe('+0.137 MB (goal ≤ 0.1 MB): MISSED');
   });
 });
 
@@ -107,8 +109,8 @@ describe('measuredCommand (bash, /proc)', () => {
     expect(c.memoryMbPerVu.max).toBeCloseTo(0.15, 6);
     expect(c.initCpuMsPerVu.median).toBeCloseTo(0.4, 6); // 0.5, 0.4, 0.4
     const [, verdict] = perVuLines(c);
-    expect(verdict).toContain('memory +0.100 (+0.100…+0.150) MB (goal ≤ 0.1 MB): met');
-    expect(verdict).toContain('init CPU +0.40 (+0.40…+0.50) ms (goal ≤ 0.5 ms): met');
+    expect(verdict).toContain('memory +0.100 MB (goal ≤ 0.1 MB): met, range +0.100 (+0.100…+0.150)');
+    expect(verdict).toContain('init CPU +0.40 ms (goal ≤ 0.5 ms): met, range +0.40 (+0.40…+0.50)');
     expect(() => perVuCost([r('bare', 100, 1, 1), r('sse', 100, 1, 1)])).toThrow(/two VU counts/);
   });
 

@@ -98,12 +98,25 @@ export function parseHwmKb(output: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** The goal: build/sse.js costs at most as much CPU per event as the bare reference (which parses every event too). */
-export const COST_RATIO_GOAL = 1.0;
-/** The per-VU goals: each idle VU of build/sse.js holds at most this much more memory than one of the bare script… */
-export const VU_MEMORY_GOAL_MB = 0.1;
-/** …and its init costs at most this much more CPU. */
-export const VU_INIT_CPU_GOAL_MS = 0.5;
+/** The goals, one place (issue "per-VU footprint"): build/sse.js against the bare reference, which parses every event too. */
+export const GOALS = {
+  /** CPU per event, sse ÷ bare. */
+  costRatio: 1.0,
+  /** Memory of an idle VU above a bare one, MB. */
+  vuMemoryMb: 0.1,
+  /** Init CPU of a VU above a bare one, ms. */
+  vuInitCpuMs: 0.5,
+  /** N VUs each holding a long stream: peak RSS, sse ÷ bare. */
+  holdRssRatio: 1.25,
+  /** The same run: CPU per event, sse ÷ bare. */
+  holdCpuRatio: 1.1,
+} as const;
+
+/** `value` shown with `digits` decimals, then "(goal ≤ limit<unit>): met|MISSED", judged on the value as shown. */
+export function againstGoal(value: number, limit: number, digits: number, unit: string, signed = false): string {
+  const shown = value.toFixed(digits);
+  return `${signed && value >= 0 ? '+' : ''}${shown}${unit} (goal ≤ ${limit}${unit}): ${Number(shown) <= limit ? 'met' : 'MISSED'}`;
+}
 
 /** Median and range of repeated measurements (the spread says which differences are noise). */
 export interface Spread {
@@ -177,7 +190,7 @@ export function verdicts(summaries: readonly ClientSummary[]): string[] {
     const bare = summaries.find((s) => s.script === 'bare' && s.vus === sse.vus);
     if (!bare || sse.costVsBare === null) continue;
     const cpu = sse.costVsBare.median;
-    out.push(`${sse.vus} VUs: CPU per event ${cpu.toFixed(2)}× bare (goal ≤ ${COST_RATIO_GOAL.toFixed(1)}×): ${cpu <= COST_RATIO_GOAL ? 'met' : 'MISSED'}`);
+    out.push(`${sse.vus} VUs: CPU per event vs bare ${againstGoal(cpu, GOALS.costRatio, 2, '×')}`);
     const worse = (k: 'ttfeP50ErrorMs' | 'ttfeP95ErrorMs'): boolean => sse.figures[k].median > bare.figures[k].max;
     const ttfeOk = !worse('ttfeP50ErrorMs') && !worse('ttfeP95ErrorMs');
     out.push(
@@ -185,11 +198,6 @@ export function verdicts(summaries: readonly ClientSummary[]): string[] {
     );
   }
   return out;
-}
-
-/** Idle VUs (init code and one refused request each): memory per VU of sse.js above bare.js. */
-export function idleVuMemoryMb(vus: number, sseKb: number, bareKb: number): number {
-  return (sseKb - bareKb) / 1024 / vus;
 }
 
 /** One idle-VU run (init code and one refused request per VU): the process's peak RSS and CPU. */
@@ -245,20 +253,14 @@ export function perVuCost(runs: readonly IdleRun[]): PerVuCost {
 
 /** The per-VU lines of the bench: memory and init CPU above bare, against their goals. */
 export function perVuLines(c: PerVuCost): string[] {
-  const mem = c.memoryMbPerVu.median;
-  const cpu = c.initCpuMsPerVu.median;
   const [lo, hi] = c.vus;
   return [
     `idle VUs (init + one refused request), ${lo} and ${hi} VUs, ${c.pairs} alternating sets: peak RSS at ${hi} VUs bare ${fmt(c.bareRssMb, 0)} MB, sse ${fmt(c.sseRssMb, 0)} MB; ` +
       `per VU (slope ${lo}→${hi}) bare ${fmt(c.bareMbPerVu, 3)} MB, sse ${fmt(c.sseMbPerVu, 3)} MB`,
-    `per VU above bare: memory ${fmt(c.memoryMbPerVu, 3, true)} MB (goal ≤ ${VU_MEMORY_GOAL_MB} MB): ${mem <= VU_MEMORY_GOAL_MB ? 'met' : 'MISSED'}; ` +
-      `init CPU ${fmt(c.initCpuMsPerVu, 2, true)} ms (goal ≤ ${VU_INIT_CPU_GOAL_MS} ms): ${cpu <= VU_INIT_CPU_GOAL_MS ? 'met' : 'MISSED'}`,
+    `per VU above bare: memory ${againstGoal(c.memoryMbPerVu.median, GOALS.vuMemoryMb, 3, ' MB', true)}, range ${fmt(c.memoryMbPerVu, 3, true)}; ` +
+      `init CPU ${againstGoal(c.initCpuMsPerVu.median, GOALS.vuInitCpuMs, 2, ' ms', true)}, range ${fmt(c.initCpuMsPerVu, 2, true)}`,
   ];
 }
-
-/** The goals for N VUs each holding a long stream: peak RSS and CPU per event against bare's. */
-export const HOLD_RSS_RATIO_GOAL = 1.25;
-export const HOLD_CPU_RATIO_GOAL = 1.1;
 
 /** One run of N VUs holding long streams: CPU seconds, peak RSS, events received. */
 export interface HoldRun {
@@ -274,7 +276,7 @@ export function holdLinesOf(vus: number, runs: Readonly<Record<ClientScript, Hol
   const perEvent = (r: HoldRun): number => (r.events > 0 ? (r.cpuSeconds * 1e6) / r.events : Number.NaN);
   const cpu = perEvent(sse) / perEvent(bare);
   return [
-    `${vus} VUs each holding a 30 s stream (10 tokens/s), 30 s run: peak RSS bare ${(bare.maxRssKb / 1024).toFixed(0)} MB, sse ${(sse.maxRssKb / 1024).toFixed(0)} MB → ${rss.toFixed(2)}× (goal ≤ ${HOLD_RSS_RATIO_GOAL}×): ${rss <= HOLD_RSS_RATIO_GOAL ? 'met' : 'MISSED'}`,
-    `  CPU per event (whole run, init included) bare ${perEvent(bare).toFixed(1)} µs, sse ${perEvent(sse).toFixed(1)} µs → ${cpu.toFixed(2)}× (goal ≤ ${HOLD_CPU_RATIO_GOAL}×): ${cpu <= HOLD_CPU_RATIO_GOAL ? 'met' : 'MISSED'}`,
+    `${vus} VUs each holding a 30 s stream (10 tokens/s), 30 s run: peak RSS bare ${(bare.maxRssKb / 1024).toFixed(0)} MB, sse ${(sse.maxRssKb / 1024).toFixed(0)} MB → ${againstGoal(rss, GOALS.holdRssRatio, 2, '×')}`,
+    `  CPU per event (whole run, init included) bare ${perEvent(bare).toFixed(1)} µs, sse ${perEvent(sse).toFixed(1)} µs → ${againstGoal(cpu, GOALS.holdCpuRatio, 2, '×')}`,
   ];
 }
