@@ -24,10 +24,12 @@ export interface VuPlan {
   readonly metrics: readonly MetricSpec[];
 }
 
-/** The SharedArray that carries the plan (element 0, as JSON text) and the questions (elements 1…). */
-export const VU_PLAN_ARRAY = 'sse-bench:vu-plan';
-/** Index of the first question in that array. */
-export const FIRST_QUESTION = 1;
+/** The SharedArray that carries the plan (element 0, as JSON text) and the questions (elements 1…): a `const enum`, inlined where used. */
+export const enum PlanArray {
+  Name = 'sse-bench:vu-plan',
+  /** Index of the first question in that array. */
+  FirstQuestion = 1,
+}
 
 /** The VU's part of a validated configuration (runs once per test, in the init module). */
 export const vuConfig = (c: Config): VuConfig => {

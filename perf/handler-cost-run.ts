@@ -35,11 +35,12 @@ function handlers(stream: RecordedStream): Record<string, Replay> {
     },
   };
   const target = (env: Record<string, string>) => core.createTarget(core.loadConfig({ TARGET: stream.target, ...env }));
-  const tracker = (mode: ReturnType<typeof target>['stream'], gapSamples = false): Replay => {
-    const t = core.createStreamTracker(mode, { ...core.NO_SETTINGS, gapSamples }, sink, () => undefined);
+  const tracker = (mode: ReturnType<ReturnType<typeof target>['mode']>, gapSamples = false): Replay => {
+    const t = core.createStreamTracker(mode, { ...core.NO_SETTINGS, gapSamples }, sink);
+    const client = { on: () => undefined, close: () => undefined };
     return (events) => {
       t.begin();
-      t.onOpen();
+      t.setup(client);
       for (const e of events) t.onEvent(e);
       t.finish(OK);
     };
@@ -50,10 +51,10 @@ function handlers(stream: RecordedStream): Record<string, Replay> {
       bare.begin();
       for (const e of events) bare.onEvent(e);
     },
-    stream: tracker(target({}).stream),
-    'stream, JSON_CHECK=full': tracker(target({ JSON_CHECK: 'full' }).stream),
-    'stream, INTER_EVENT_SAMPLES': tracker(target({}).stream, true),
-    burst: tracker(target({}).burst),
+    stream: tracker(target({}).mode('stream', sink)),
+    'stream, JSON_CHECK=structural': tracker(target({ JSON_CHECK: 'structural' }).mode('stream', sink)),
+    'stream, INTER_EVENT_SAMPLES': tracker(target({}).mode('stream', sink), true),
+    burst: tracker(target({}).mode('burst', sink)),
   };
 }
 

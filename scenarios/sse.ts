@@ -22,64 +22,73 @@ import { K6_METRIC_FACTORY, metricsSink } from '../lib/vu/metrics.ts';
 import { REQUESTS_PER_ITERATION } from '../lib/requests-per-iteration.ts';
 import { pickQuestion, userId } from '../lib/vu/question-pick.ts';
 import { createSession, type StreamRunner } from '../lib/vu/sse-session.ts';
-import { NO_SETTINGS } from '../lib/vu/stream-tracker.ts';
-import { createTarget } from '../lib/vu/targets.ts';
-import { FIRST_QUESTION, VU_PLAN_ARRAY, type VuPlan } from '../lib/vu-plan.ts';
+import { INTERPRETERS, createTargetWith } from '../lib/vu/targets.ts';
+import { PlanArray, type VuPlan } from '../lib/vu-plan.ts';
 import loadReports from '../lib/report/handle-summary.ts?lazy';
 import loadInit from '../lib/init/suite-init.ts?lazy';
 import type { SummaryData } from '../lib/report/summary-data.ts';
 
-type Init = ReturnType<typeof import('../lib/init/suite-init.ts').initSuite>;
-const initSuite = (): Init => (loadInit as Lazy<typeof import('../lib/init/suite-init.ts')>)().initSuite(__ENV, (path) => open(path));
+type InitModule = typeof import('../lib/init/suite-init.ts');
 
 // Once per test: only the instance k6 reads options from (and handleSummary's) evaluates the init module.
-const once = __VU === 0 ? initSuite() : null;
+const once = __VU === 0 ? (loadInit as Lazy<InitModule>)().initSuite(__ENV, (path) => open(path)) : null;
 export const options = once === null ? {} : once.options;
-// k6 runs a SharedArray's function once per test (in the first instance: `once` is there); VUs read
-// the plan (element 0) and the questions (the elements after it) from the one shared copy.
-const shared = new SharedArray(VU_PLAN_ARRAY, () => (once ?? initSuite()).shared);
+// k6 runs a SharedArray's function once per test, in the first instance it evaluates — the one it
+// reads options from (`__VU === 0`, where `once` is); VUs read the plan (element 0) and the questions
+// (the elements after it) from the one shared copy. Functions here name no loader: a loader a function
+// refers to stays alive in every VU (Sobek keeps what closures refer to), one named only by top-level code does not.
+const shared = new SharedArray(PlanArray.Name, () => {
+  if (once === null) throw new Error('sse-bench: the VU plan is made in k6\'s first instance (__VU 0); this k6 evaluated a VU first');
+  return once.shared;
+}) as ArrayLike<string>;
 // One JSON.parse per VU: an object element would be decoded and deep-frozen by k6 on every access.
 const plan = JSON.parse(shared[0] as string) as VuPlan;
 const config = plan.config;
-const k6Require = (globalThis as unknown as { require: (id: string) => unknown }).require;
 const metrics = createMetrics(once === null ? plan.metrics : once.allMetrics, K6_METRIC_FACTORY);
-const target = createTarget(config);
+// Top-level code picks the interpreter factory: only the chosen target's stays alive in the VU (lib/vu/targets.ts).
+const target = createTargetWith(config, INTERPRETERS[config.target]);
 const sink = metricsSink(metrics);
 const settings = {
   gapSamples: config.interEventSamples === true,
   // k6/encoding only when DATA_BYTES=true: k6's require (init context only), read off globalThis so the bundler leaves it alone.
-  dataBytes: config.dataBytes === true ? utf8ByteCounter(k6Require('k6/encoding') as Base64Encoder) : null,
-  slo: config.slo ?? NO_SETTINGS.slo,
+  dataBytes: config.dataBytes === true ? utf8ByteCounter((globalThis as unknown as { require: (id: string) => Base64Encoder }).require('k6/encoding')) : null,
+  slo: config.slo ?? { ttfeMs: null, ttftMs: null, tpotMs: null },
 };
 // The first failure of each error type in this VU is logged with its reason (k6 warning).
 const onFailure = failureLogger(config.apiKey, (message) => console.warn(message));
-// Each scenario's session is made on its first iteration: a VU of one scenario never makes the other's.
+// Each scenario's session (tracker and interpreter) is made on its first iteration: a VU of one scenario never makes the other's.
 let runStream: StreamRunner | null = null;
 let runBurst: StreamRunner | null = null;
-const burstRequests = REQUESTS_PER_ITERATION.burst;
 
-const currentUser = (): string => {
-  const vu = exec.vu; // k6 builds this object on each read
-  return userId(config.userPrefix, vu.idInTest, vu.iterationInScenario);
-};
+// This VU's number in the whole test (`exec.vu.idInTest`: unique across instances run with
+// --execution-segment), read on its first iteration and kept: k6 builds `exec.vu` on every read, and
+// reading it (with `exec.scenario`) on every iteration costs each VU ~6 kB (k6 v2.2.0 heap profile).
+let vuInTest = 0;
 
 /** The seed's "Workflow SSE Stream": one question, every event processed. */
 export const stream = (): void => {
-  (runStream ??= createSession(target.stream, settings, sink, onFailure))(target.request(pickQuestion(shared as ArrayLike<string>, exec.scenario.iterationInTest, FIRST_QUESTION), currentUser()));
+  if (vuInTest === 0) vuInTest = exec.vu.idInTest;
+  const question = pickQuestion(shared, exec.scenario.iterationInTest, PlanArray.FirstQuestion);
+  (runStream ??= createSession(target.mode('stream', sink), settings, sink, onFailure))(target.request(question, userId(config.userPrefix, vuInTest, __ITER)));
 };
 
 /** The seed's "Workflow SSE Burst": requests back to back, events counted, terminal detected. */
 export const burst = (): void => {
-  const first = exec.scenario.iterationInTest * burstRequests;
-  const user = currentUser();
-  const run = (runBurst ??= createSession(target.burst, settings, sink, onFailure));
-  for (let k = 0; k < burstRequests; k++) run(target.request(pickQuestion(shared as ArrayLike<string>, first + k, FIRST_QUESTION), user));
+  if (vuInTest === 0) vuInTest = exec.vu.idInTest;
+  const requests = REQUESTS_PER_ITERATION.burst;
+  const first = exec.scenario.iterationInTest * requests;
+  const user = userId(config.userPrefix, vuInTest, __ITER);
+  const run = (runBurst ??= createSession(target.mode('burst', sink), settings, sink, onFailure));
+  for (let k = 0; k < requests; k++) run(target.request(pickQuestion(shared, first + k, PlanArray.FirstQuestion), user));
 };
 
 export default stream;
 
+/** The report code's loader, for handleSummary's instance only (`__VU === 0`): VUs do not keep it. */
+const reports = once === null ? null : (loadReports as Lazy<typeof import('../lib/report/handle-summary.ts')>);
+
 /** k6 calls it once, at the end, in an instance of its own (`__VU === 0`): only then is the report code evaluated. */
 export const handleSummary = (data: SummaryData): Record<string, string> => {
-  if (once === null) throw new Error('sse-bench: handleSummary runs in k6\'s own instance (__VU 0), which has the whole configuration');
-  return (loadReports as Lazy<typeof import('../lib/report/handle-summary.ts')>)().createHandleSummary(once.config, () => new Date())(data);
+  if (once === null || reports === null) throw new Error('sse-bench: handleSummary runs in k6\'s own instance (__VU 0), which has the whole configuration');
+  return reports().createHandleSummary(once.config, () => new Date())(data);
 };

@@ -145,6 +145,8 @@ export interface LoadOptions {
 
 export class Vu {
   private readonly iterations = new Map<string, number>();
+  /** k6's `__ITER`: this VU's iterations over every scenario. */
+  private vuIterations = 0;
 
   constructor(
     private readonly run: Run,
@@ -174,7 +176,7 @@ export class Vu {
       rt.testTags = this.options?.tags ?? {};
       const g = globalThis as K6Globals;
       g.__VU = this.id;
-      g.__ITER = iter;
+      g.__ITER = this.vuIterations++; // as k6: the VU's iteration count over every scenario it ran (exec.vu.iterationInScenario is per scenario)
       withoutNodeGlobalsSync(() => (fn as () => void)());
     }
   }

@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { hasEscape, sniffEventType } from './event-sniff.ts';
+import { createEventSniffer } from './event-sniff.ts';
+
+const sniff = createEventSniffer();
+const sniffEventType = sniff.type;
+const hasEscape = sniff.hasEscape;
 
 describe('sniffEventType', () => {
   test.each([

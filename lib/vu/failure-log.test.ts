@@ -5,7 +5,7 @@ import { Verdict } from './interpreter.ts';
 
 /** A tracker of an HTTP failure: `lines` are what xk6-sse delivered of the body (each an event's data). */
 function reason(status: number, lines: string[], headers: Record<string, string> = { 'Content-Type': 'application/json' }): string {
-  const t = createStreamTracker({ interpret: () => Verdict.Other, detail: true, needsTerminal: true }, NO_SETTINGS, { add: () => {} }, () => {});
+  const t = createStreamTracker({ interpret: () => Verdict.Other, detail: true, needsTerminal: true }, NO_SETTINGS, { add: () => {} });
   t.begin();
   for (const data of lines) t.onEvent({ id: '', name: '', data, comment: '' });
   return t.finish({ status, error: '', headers }).reason;

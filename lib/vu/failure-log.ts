@@ -12,15 +12,18 @@
  * Pure: no k6 import.
  */
 import { ERROR_TYPES, type ErrorType } from '../error-types.ts';
-import { REDACTED } from '../secrets.ts';
+import { Secret } from '../secrets.ts';
 
-export const FAILURE_LOG_PREFIX = 'sse-bench failure error_type=';
-/** Longest reason logged (the issue: the first 200 bytes of a body, plus its status). */
-const REASON_MAX = 240;
-const LINE_BREAKS = '\r\n\t\v\f';
+/** The line's fixed parts (a `const enum`: inlined, no module binding in every VU). */
+const enum FailureLine {
+  Prefix = 'sse-bench failure error_type=',
+  /** Longest reason logged (the issue: the first 200 bytes of a body, plus its status). */
+  ReasonMax = 240,
+  LineBreaks = '\r\n\t\v\f',
+}
+export const FAILURE_LOG_PREFIX: string = FailureLine.Prefix;
 
-/** Appended to the reason of an HTTP failure that came with no body the script could read (lib/vu/stream-tracker.ts). */
-export const NO_BODY_NOTE = '(body not readable through xk6-sse: empty, or no final newline)';
+export { NO_BODY_NOTE } from './stream-failure.ts';
 
 /**
  * The message of the warning (k6 adds its own `level=warning` framing): the reason fit for a log
@@ -30,14 +33,15 @@ export const failureLogMessage = (type: ErrorType, reason: string, apiKey: strin
   // Line breaks and tabs to spaces without a regex: a VU's first regex makes Sobek build the
   // RegExp prototype for that VU (measured in k6's CPU profile of 3,000 VUs).
   let text = reason;
-  for (let i = 0; i < LINE_BREAKS.length; i++) {
-    const c = LINE_BREAKS[i] as string;
+  const breaks: string = FailureLine.LineBreaks;
+  for (let i = 0; i < breaks.length; i++) {
+    const c = breaks[i] as string;
     if (text.indexOf(c) >= 0) text = text.split(c).join(' ');
   }
   text = text.trim();
-  if (apiKey !== '') text = text.split(apiKey).join(REDACTED);
-  if (text.length > REASON_MAX) text = `${text.slice(0, REASON_MAX - 1)}…`;
-  return `${FAILURE_LOG_PREFIX}${type}: ${text || '(no detail)'}`;
+  if (apiKey !== '') text = text.split(apiKey).join(Secret.Redacted);
+  if (text.length > FailureLine.ReasonMax) text = `${text.slice(0, FailureLine.ReasonMax - 1)}…`;
+  return `${FailureLine.Prefix}${type}: ${text || '(no detail)'}`;
 };
 
 export interface FailureLogEntry {
@@ -47,7 +51,7 @@ export interface FailureLogEntry {
 
 /** Reads a message written by failureLogMessage back; `null` for any other text. */
 export const parseFailureLogMessage = (message: string): FailureLogEntry | null => {
-  const at = message.indexOf(FAILURE_LOG_PREFIX);
+  const at = message.indexOf(FailureLine.Prefix);
   if (at < 0) return null;
   const rest = message.slice(at + FAILURE_LOG_PREFIX.length);
   const colon = rest.indexOf(': ');

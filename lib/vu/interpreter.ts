@@ -4,6 +4,8 @@
  * and the few things it may note on the stream. Pure: no k6 import.
  */
 import type { SseEvent } from 'k6/x/sse';
+import type { Config } from '../init/config.ts';
+import type { SampleSink } from './stream-tracker.ts';
 
 /**
  * What an interpreter says about one event. A `const enum`: esbuild writes each use as its number,
@@ -27,20 +29,19 @@ export const V_FAIL = Verdict.Fail;
 export const V_BAD_JSON = Verdict.BadJson;
 
 /**
- * What an interpreter may read or note on the stream besides its verdict. Only events whose
- * fields matter (ends, usage, node times — a few per stream) touch it; content events do not.
+ * What an interpreter notes on the stream besides its verdict: plain data the tracker resets per
+ * stream and reads in `finish` (fields, not methods: a method is a function object per VU). Only
+ * events whose fields matter (ends, usage — a few per stream) touch it; content events do not.
  */
 export interface StreamNotes {
   /** A terminal event (V_END_WAIT) was seen. */
   terminalSeen: boolean;
   /** The stream carried `workflow_started` (Dify workflow or chatflow). */
   workflowStarted: boolean;
-  /** Output tokens reported by the stream for the whole answer (replaces earlier values). */
-  setUsage(tokens: number): void;
-  /** Output tokens reported for one part (Dify LLM node): summed. */
-  addUsage(tokens: number): void;
-  nodeElapsed(nodeType: string, seconds: number): void;
-  workflowElapsed(seconds: number): void;
+  /** Output tokens reported by the stream for the whole answer (the last report wins); -1: none. */
+  usage: number;
+  /** Output tokens reported for parts of the answer (Dify LLM nodes), summed. */
+  partUsage: number;
 }
 
 /**
@@ -48,6 +49,16 @@ export interface StreamNotes {
  * of the extension's event object crosses from Go); `events` counts this one.
  */
 export type Interpreter = (data: string, event: SseEvent, events: number, notes: StreamNotes) => Verdict;
+
+/** What a target's interpreter depends on in the configuration. */
+export type InterpreterConfig = Pick<Config, 'terminalEvents' | 'jsonCheck' | 'maxEvents'>;
+
+/**
+ * A target's interpreter factory (lib/vu/target-*.ts), called once per session: `detail` for the
+ * `stream` scenario (content tracked, every field that matters read), not for `burst`; server-reported
+ * times (Dify's node and workflow times) go to `sink`.
+ */
+export type InterpreterFactory = (config: InterpreterConfig, detail: boolean, sink: SampleSink) => Interpreter;
 
 /**
  * A set of names as a plain object: `set[name] === true`. Not a `Set`: Sobek builds the whole
@@ -71,19 +82,9 @@ export const enum Brace {
 /**
  * JSON_CHECK=structural's check of an event that is not parsed: a JSON object text ends with
  * `}` (its start was already seen by the caller's prefix test). Catches a cut-off event (the
- * way a truncated write or a broken proxy corrupts a stream); not a full validation.
+ * way a truncated write or a broken proxy corrupts a stream); not a full validation. Written out
+ * where used (`data.charCodeAt(data.length - 1) === Brace.Close`); this one is for tests.
  */
 export const endsLikeObject = (data: string): boolean => {
   return data.charCodeAt(data.length - 1) === Brace.Close;
-};
-
-/** A JSON object, or `undefined` for anything else (not JSON, or JSON but not an object). */
-export const parseObject = <T extends object>(data: string): T | undefined => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  return value !== null && typeof value === 'object' ? (value as T) : undefined;
 };

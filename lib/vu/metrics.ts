@@ -9,7 +9,7 @@ import type { MetricFactory, SuiteMetrics } from './metric-create.ts';
 import type { MetricKey } from '../metric-defs.ts';
 import type { SampleSink, Tags } from './stream-tracker.ts';
 
-export type { K6Metric, SuiteMetrics } from './metric-create.ts';
+export type { AddSample, K6Metric, SuiteMetrics } from './metric-create.ts';
 
 /** k6's metric constructors, for lib/vu/metric-create.ts (in the init context only, as k6 requires). */
 export const K6_METRIC_FACTORY: MetricFactory = { Trend, Counter, Rate };
@@ -19,8 +19,8 @@ export const metricsSink = (metrics: SuiteMetrics): SampleSink => {
   return {
     add(key: MetricKey, value: number, tags?: Tags): void {
       // k6 only reads a tag object; the cached ones are frozen and shared.
-      if (tags === undefined) metrics[key].add(value);
-      else metrics[key].add(value, tags as { [name: string]: string });
+      if (tags === undefined) metrics[key](value);
+      else metrics[key](value, tags as { [name: string]: string });
     },
   };
 };

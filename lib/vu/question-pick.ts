@@ -20,7 +20,7 @@ export const pickQuestion = (questions: ArrayLike<string>, n: number, first = 0)
   return questions[first + ((h >>> 0) % count)] as string;
 };
 
-/** The `user` field: `<USER_PREFIX>-<vu>-<iteration>` (iteration of this VU in its scenario). */
+/** The `user` field: `<USER_PREFIX>-<vu>-<iteration>` (the VU's number in the test, and its iteration: k6's `__ITER`, counted over every scenario it ran). */
 export const userId = (prefix: string, vu: number, iteration: number): string => {
   return `${prefix}-${vu}-${iteration}`;
 };

@@ -23,7 +23,8 @@ let failures: [string, string][] = [];
 function session(env: Record<string, string>) {
   const target = createTarget(loadConfig(env));
   failures = [];
-  const run = createSession(target.stream, NO_SETTINGS, metricsSink(createSuiteMetrics(K6_METRIC_FACTORY)), (type, reason) => failures.push([type, reason]));
+  const sink = metricsSink(createSuiteMetrics(K6_METRIC_FACTORY));
+  const run = createSession(target.mode('stream', sink), NO_SETTINGS, sink, (type, reason) => failures.push([type, reason]));
   runtime().phase = 'vu';
   return { run, target };
 }

@@ -1,11 +1,12 @@
 import { Buffer } from 'node:buffer';
+import type { Client } from 'k6/x/sse';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type Verdict } from './interpreter.ts';
+import { difyInterpreter } from './target-dify.ts';
 import type { MetricKey } from '../metric-defs.ts';
 import {
   NO_SETTINGS,
   createStreamTracker,
-  nodeTag,
   type SampleSink,
   type StreamTracker,
   type Tags,
@@ -35,18 +36,26 @@ const ALL_DETAIL: TrackerSettings = { ...NO_SETTINGS, gapSamples: true, dataByte
 class Probe {
   readonly sink = new Recorder();
   closes = 0;
+  /** The fake xk6-sse client the tracker's setup gets: counts close() calls, remembers the handlers. */
+  readonly client: Client & { handlers: Record<string, unknown> } = {
+    handlers: {},
+    on: (name: string, handler: unknown) => {
+      this.client.handlers[name] = handler;
+    },
+    close: () => {
+      this.closes++;
+    },
+  } as Client & { handlers: Record<string, unknown> };
   readonly t: StreamTracker;
   constructor(over: Partial<TrackerMode> = {}, settings: TrackerSettings = NO_SETTINGS) {
-    this.t = createStreamTracker({ interpret: literal, detail: true, needsTerminal: true, ...over }, settings, this.sink, () => {
-      this.closes++;
-    });
+    this.t = createStreamTracker({ interpret: literal, detail: true, needsTerminal: true, ...over }, settings, this.sink);
   }
   /** Request at t=1000, headers at +30, then [ms after the request, event]; which events called close(). */
   feed(events: [number, ReturnType<typeof ev>][]): boolean[] {
     at(1000);
     this.t.begin();
     at(1030);
-    this.t.onOpen();
+    this.t.setup(this.client);
     return events.map(([ms, e]) => this.event(ms, e));
   }
   event(ms: number, e: ReturnType<typeof ev>): boolean {
@@ -58,7 +67,7 @@ class Probe {
   error(ms: number, message: string): boolean {
     const before = this.closes;
     at(1000 + ms);
-    this.t.onError(message);
+    this.t.onError({ error: () => message });
     return this.closes > before;
   }
 }
@@ -148,6 +157,15 @@ describe('createStreamTracker', () => {
     expect(p.sink.values().gapMax).toBeUndefined();
   });
 
+  test('setup registers the tracker\'s own handlers (no wrapper per event) and marks the stream opened; begin() clears it', () => {
+    const p = new Probe();
+    p.feed([]);
+    expect(p.t.opened).toBe(true);
+    expect(p.client.handlers).toEqual({ event: p.t.onEvent, error: p.t.onError });
+    p.t.begin();
+    expect(p.t.opened).toBe(false);
+  });
+
   test('a named event without data is an event', () => {
     const p = new Probe({ needsTerminal: false });
     p.feed([[50, ev('', 'tick')]]);
@@ -185,8 +203,8 @@ describe('createStreamTracker', () => {
 
   test('stream-reported usage replaces the content count; part usage is used when no total', () => {
     const usage: Interpreter = (data, e, n, notes) => {
-      if (data === 'u') notes.setUsage(9);
-      if (data === 'p') notes.addUsage(4);
+      if (data === 'u') notes.usage = 9;
+      if (data === 'p') notes.partUsage += 4;
       return literal(data, e, n, notes);
     };
     const run = (datas: string[]): number | undefined => {
@@ -251,12 +269,13 @@ describe('createStreamTracker', () => {
     expect(p.t.finish(OK).success).toBe(true); // the server closed after the end-wait event
   });
 
-  test('read errors: close every time, classified once, the Go error as reason; unknown field lines ignored', () => {
+  test('read errors: the client closed once (a close that makes xk6-sse report an error does not re-enter close), classified once, the Go error as reason; unknown field lines ignored', () => {
     const p = new Probe();
     p.feed([[100, ev('o')]]);
     expect(p.error(150, 'unknown event: foo: bar\n')).toBe(false);
     expect(p.error(200, 'unexpected EOF')).toBe(true);
-    expect(p.error(201, 'context deadline exceeded (Client.Timeout or context cancellation while reading body)')).toBe(true);
+    expect(p.error(201, 'context deadline exceeded (Client.Timeout or context cancellation while reading body)')).toBe(false);
+    expect(p.closes).toBe(1);
     expect(p.event(202, ev('e'))).toBe(false); // ignored once closing
     expect(p.t.finish(OK)).toEqual({ success: false, errorType: 'protocol_error', reason: 'unexpected EOF' });
     expect(p.sink.values().errors).toEqual([1]);
@@ -265,7 +284,8 @@ describe('createStreamTracker', () => {
   test('after the terminal event nothing more is counted', () => {
     const p = new Probe();
     p.feed([[100, ev('e')], [110, ev('c')]]);
-    expect(p.error(120, 'unexpected EOF')).toBe(true);
+    expect(p.error(120, 'unexpected EOF')).toBe(false); // closed already
+    expect(p.closes).toBe(1);
     expect(p.t.finish(OK).success).toBe(true);
     expect(p.sink.values().eventsPerStream).toEqual([1]);
   });
@@ -332,24 +352,26 @@ describe('createStreamTracker', () => {
     expect(p.sink.values()).toEqual({ openTime: [30], eventsPerStream: [1], ttfe: [200], streamDuration: [0], dataBytes: [1], streamSuccess: [1], goodput: [1] });
   });
 
-  test('node and workflow elapsed: seconds → ms, node_type tag objects cached and frozen; no node time without detail', () => {
-    const notesOf = (detail: boolean): { sink: Recorder } => {
-      const elapsed: Interpreter = (data, _e, _n, notes) => {
-        notes.nodeElapsed('llm', 1.25);
-        notes.workflowElapsed(2);
-        return data === 'e' ? V_END : V_OTHER;
-      };
-      const p = new Probe({ interpret: elapsed, detail });
-      p.feed([[100, ev('e')]]);
-      return p;
+  test('node and workflow elapsed (Dify\'s interpreter): seconds → ms, one frozen node_type tag object per type; no node time without detail', () => {
+    const NODE = '{"event": "node_finished", "data": {"node_type": "llm", "elapsed_time": 1.25}}';
+    const END = '{"event": "workflow_finished", "data": {"status": "succeeded", "elapsed_time": 2}}';
+    const samplesOf = (detail: boolean): Recorder['samples'] => {
+      const sink = new Recorder();
+      const t = createStreamTracker({ interpret: difyInterpreter({ terminalEvents: ['workflow_finished'], jsonCheck: 'full', maxEvents: 0 }, detail, sink), detail, needsTerminal: true }, NO_SETTINGS, sink);
+      t.begin();
+      for (const data of [NODE, NODE, END]) t.onEvent(ev(data));
+      t.finish(OK);
+      return sink.samples.filter((s) => s.metric.startsWith('dify'));
     };
-    expect(notesOf(true).sink.samples.filter((s) => s.metric.startsWith('dify'))).toEqual([
+    const withDetail = samplesOf(true);
+    expect(withDetail).toEqual([
+      { metric: 'difyNodeElapsed', value: 1250, tags: { node_type: 'llm' } },
       { metric: 'difyNodeElapsed', value: 1250, tags: { node_type: 'llm' } },
       { metric: 'difyWorkflowElapsed', value: 2000 },
     ]);
-    expect(notesOf(false).sink.samples.filter((s) => s.metric.startsWith('dify'))).toEqual([{ metric: 'difyWorkflowElapsed', value: 2000 }]);
-    expect(nodeTag('llm')).toBe(nodeTag('llm'));
-    expect(Object.isFrozen(nodeTag('llm'))).toBe(true);
+    expect(withDetail[0]?.tags).toBe(withDetail[1]?.tags);
+    expect(Object.isFrozen(withDetail[0]?.tags)).toBe(true);
+    expect(samplesOf(false)).toEqual([{ metric: 'difyWorkflowElapsed', value: 2000 }]);
   });
 
   test('error_type tag objects: one cached, frozen object per type', () => {

@@ -9,13 +9,16 @@
  * on CRLF streams — and comment-only or empty blocks). Keep-alives only show in the extension's
  * own `sse_event`. TTFE (request start → first counted event) is computed here, in `finish`.
  *
+ * Per VU it makes five closures (the functions below), on the VU's first iteration; the failure
+ * path (lib/vu/stream-failure.ts) is made on the first failure. Every function object costs each
+ * VU memory in k6 (docs/metrics-and-faults.md#per-vu-work), so helpers are written out inline.
+ *
  * Time is `Date.now()` (k6 has nothing finer; tests fake it). Pure apart from that: no k6 import.
  */
-import type { SseEvent } from 'k6/x/sse';
-import { classifyReadError, classifyResponse, contentType, type StreamResponse } from './classify.ts';
+import type { Client, SseEvent } from 'k6/x/sse';
 import type { StreamSlo } from '../init/config.ts';
 import type { ErrorType } from '../error-types.ts';
-import { NO_BODY_NOTE } from './failure-log.ts';
+import { FailureText, createStreamFailures, isEventStream, type StreamFailures, type StreamResponse } from './stream-failure.ts';
 import { Verdict, type Interpreter, type StreamNotes } from './interpreter.ts';
 import type { MetricKey } from '../metric-defs.ts';
 
@@ -57,63 +60,44 @@ export interface StreamOutcome {
   readonly reason: string;
 }
 
+/** The outcome of every successful stream: one frozen object, nothing allocated per stream. */
+const SUCCESS: StreamOutcome = Object.freeze({ success: true, errorType: null, reason: '' });
+
 export interface StreamTracker {
   /** Request start (right before `sse.open`): resets every per-stream variable. */
-  begin(): void;
-  /** The `'open'` handler: response headers arrived. */
-  readonly onOpen: () => void;
+  readonly begin: () => void;
+  /**
+   * `sse.open`'s setup function: xk6-sse calls it once the response headers have arrived (right
+   * before its `'open'` event, so no `'open'` handler is needed); it registers the handlers below.
+   */
+  readonly setup: (client: Client) => void;
   /** The `'event'` handler. */
   readonly onEvent: (event: SseEvent) => void;
-  /** The `'error'` handler's message (`e.error()`). */
-  onError(message: string): void;
+  /** The `'error'` handler (registered as it is: `e.error()` is the message). */
+  readonly onError: (error: { error(): string }) => void;
   /** `sse.open` returned: record the per-stream samples and return the outcome. */
-  finish(res: StreamResponse): StreamOutcome;
+  readonly finish: (res: StreamResponse) => StreamOutcome;
+  /** `setup` ran for the current stream (a response arrived). */
+  readonly opened: boolean;
 }
 
 /**
- * Frozen tag objects, made on first use and kept: no per-sample tag allocation. Plain objects,
- * not a Map (Sobek would build the Map prototype in every VU), filled lazily (a VU that never
- * fails makes none).
+ * One tracker per session (VU × scenario), reused by every stream of it. It closes the client
+ * (once per stream) when the stream must end now: after the terminal event, a server error event,
+ * a read error or the deadline (else the VU would block forever). Once: a release of xk6-sse that
+ * drains the body inside `close()` may call the `'error'` handler from there, which must not
+ * re-enter `close()`.
  */
-const ERROR_TAGS: Partial<Record<ErrorType, Tags>> = {};
-const NODE_TAGS: Record<string, Tags | undefined> = {};
-
-const errorTag = (type: ErrorType): Tags => {
-  return (ERROR_TAGS[type] ??= Object.freeze({ error_type: type }));
-};
-
-export const nodeTag = (nodeType: string): Tags => {
-  // `own` guards the lookup against Object.prototype's keys (`constructor`, `toString`).
-  const own = Object.prototype.hasOwnProperty.call(NODE_TAGS, nodeType);
-  let tags = own ? NODE_TAGS[nodeType] : undefined;
-  if (tags === undefined) {
-    tags = Object.freeze({ node_type: nodeType });
-    NODE_TAGS[nodeType] = tags;
-  }
-  return tags;
-};
-
-/** Longest piece of a body or event kept as a failure's reason (lib/vu/failure-log.ts bounds it again). */
-const EXCERPT = 200;
-const UNKNOWN_FIELD = 'unknown event: ';
-
-const excerpt = (text: string): string => {
-  return text.length > EXCERPT ? text.slice(0, EXCERPT) : text;
-};
-
-/**
- * One tracker per session (VU × scenario), reused by every stream of it. `close` is called when
- * the stream must end now: after the terminal event, a server error event, a read error or the
- * deadline (else the VU would block forever).
- */
-export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings, sink: SampleSink, close: () => void): StreamTracker => {
+export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings, sink: SampleSink): StreamTracker => {
   const interpret = mode.interpret;
   const detail = mode.detail;
   const gapSamples = detail && settings.gapSamples;
   const dataBytes = detail ? settings.dataBytes : null;
   const slo = settings.slo;
+  // The failure path, made on this tracker's first failure (lib/vu/stream-failure.ts).
+  let failures: StreamFailures | null = null;
 
-  // Per-stream state: closure variables, reset by begin().
+  // Per-stream state: closure variables, reset by begin(). What the interpreter notes is data on `notes`.
   let t0 = 0;
   let headersAt = -1;
   let events = 0;
@@ -124,139 +108,19 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
   let lastToken = -1;
   let contentEvents = 0;
   let bytes = 0;
-  let usage = -1;
-  let partUsage = 0;
   let fault: ErrorType | null = null;
   let faultReason = '';
   let firstData = '';
-  let closing = false;
+  let closing = false; // close() was called (or is due: no client yet)
+  let client: Client | null = null;
+  const notes: StreamNotes = { terminalSeen: false, workflowStarted: false, usage: -1, partUsage: 0 };
 
-  const notes: StreamNotes = {
-    terminalSeen: false,
-    workflowStarted: false,
-    setUsage(tokens) {
-      usage = tokens;
-    },
-    addUsage(tokens) {
-      partUsage += tokens;
-    },
-    nodeElapsed(nodeType, seconds) {
-      if (detail) sink.add('difyNodeElapsed', seconds * 1000, nodeTag(nodeType));
-    },
-    workflowElapsed(seconds) {
-      sink.add('difyWorkflowElapsed', seconds * 1000);
-    },
-  };
-
-  const noteFault = (type: ErrorType, reason: string): void => {
-    if (fault !== null) return;
-    fault = type;
-    faultReason = reason;
-  };
-
-  // ---- the per-event path ------------------------------------------------------------------
-  const onEvent = (event: SseEvent): void => {
-    if (closing) return; // queued before client.close() took effect
-    const data = event.data;
-    if (data === '') {
-      const name = event.name; // keep-alive: comment-only / empty block, or `event: ping`
-      if (name === '' || name === 'ping' || name === 'ping\r' || name === '\r') return;
-    }
-    const t = Date.now();
-    events++;
-    if (first < 0) {
-      first = t;
-      firstData = data;
-    } else {
-      const gap = t - last;
-      if (gap > maxGap) maxGap = gap;
-      if (gapSamples) sink.add('interEventTime', gap);
-    }
-    last = t;
-    if (dataBytes !== null) bytes += dataBytes(data);
-    const verdict = interpret(data, event, events, notes);
-    if (verdict === Verdict.Content) {
-      if (detail) {
-        if (firstToken < 0) firstToken = t;
-        lastToken = t;
-        contentEvents++;
-      }
-    } else if (verdict !== Verdict.Other) {
-      if (verdict === Verdict.End) {
-        notes.terminalSeen = true;
-        closing = true;
-        close();
-      } else if (verdict === Verdict.EndWait) {
-        notes.terminalSeen = true;
-      } else if (verdict === Verdict.Fail) {
-        noteFault('server_error_event', data);
-        closing = true;
-        close();
-      } else if (verdict === Verdict.BadJson) {
-        noteFault('invalid_json', data);
-      }
-    }
-  };
-  // ---- end of the per-event path -----------------------------------------------------------
-
-  const outputTokens = (): number => (usage >= 0 ? usage : partUsage > 0 ? partUsage : contentEvents);
-
-  /** Per-stream samples of a 2xx `text/event-stream` response, whatever its ending; returns "met every SLO". */
-  const recordStream = (): boolean => {
-    sink.add('eventsPerStream', events);
-    let metSlo = events > 0;
-    if (events > 0) {
-      const ttfe = first - t0;
-      sink.add('ttfe', ttfe);
-      sink.add('streamDuration', last - first);
-      if (slo.ttfeMs !== null && ttfe > slo.ttfeMs) metSlo = false;
-    }
-    if (!detail) return metSlo;
-    if (events > 1) {
-      sink.add('gapMean', (last - first) / (events - 1));
-      sink.add('gapMax', maxGap);
-    }
-    if (dataBytes !== null && bytes > 0) sink.add('dataBytes', bytes);
-    if (firstToken < 0) return metSlo && slo.ttftMs === null;
-    const ttft = firstToken - t0;
-    sink.add('ttft', ttft);
-    if (slo.ttftMs !== null && ttft > slo.ttftMs) metSlo = false;
-    const tokens = outputTokens();
-    if (tokens > 0) sink.add('llmOutputTokens', tokens);
-    const span = lastToken - firstToken;
-    if (tokens >= 2 && span > 0) {
-      const tpot = span / (tokens - 1);
-      sink.add('llmTokensPerSecond', ((tokens - 1) * 1000) / span);
-      sink.add('llmTimePerOutputToken', tpot);
-      if (slo.tpotMs !== null && tpot > slo.tpotMs) metSlo = false;
-    }
-    return metSlo;
-  };
-
-  /** Why the stream failed, for the failure log (never on the per-event path). */
-  const reasonOf = (type: ErrorType, res: StreamResponse): string => {
-    // xk6-sse hands over a body only as SSE lines, and drops a last line without `\n`: say so when none came.
-    const body = firstData === '' ? ` ${NO_BODY_NOTE}` : `: ${excerpt(firstData)}`;
-    switch (type) {
-      case 'connection_error':
-        return res.error;
-      case 'timeout':
-        return res.status === 0 ? res.error : faultReason;
-      case 'http_4xx':
-      case 'http_5xx':
-        return `status ${res.status}${body}`;
-      case 'invalid_response':
-        return `status ${res.status}, content type "${contentType(res.headers)}"${body}`;
-      case 'early_termination':
-        return `the stream ended after ${events} event${events === 1 ? '' : 's'} without its terminal event`;
-      default:
-        return excerpt(faultReason);
-    }
-  };
-
-  return {
+  const self: { -readonly [K in keyof StreamTracker]: StreamTracker[K] } = {
+    opened: false,
     begin() {
       t0 = Date.now();
+      self.opened = false;
+      client = null;
       headersAt = -1;
       events = 0;
       first = -1;
@@ -266,43 +130,140 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
       lastToken = -1;
       contentEvents = 0;
       bytes = 0;
-      usage = -1;
-      partUsage = 0;
       fault = null;
       faultReason = '';
       firstData = '';
       closing = false;
       notes.terminalSeen = false;
       notes.workflowStarted = false;
+      notes.usage = -1;
+      notes.partUsage = 0;
     },
-    onOpen() {
+    setup(c) {
       headersAt = Date.now();
+      self.opened = true;
+      client = c;
+      c.on('event', self.onEvent);
+      c.on('error', self.onError);
     },
-    onEvent,
-    onError(message) {
-      const type = classifyReadError(message);
+
+    // ---- the per-event path ----------------------------------------------------------------
+    onEvent(event) {
+      if (closing) return; // queued before client.close() took effect
+      const data = event.data;
+      if (data === '') {
+        const name = event.name; // keep-alive: comment-only / empty block, or `event: ping`
+        if (name === '' || name === 'ping' || name === 'ping\r' || name === '\r') return;
+      }
+      const t = Date.now();
+      events++;
+      if (first < 0) {
+        first = t;
+        firstData = data;
+      } else {
+        const gap = t - last;
+        if (gap > maxGap) maxGap = gap;
+        if (gapSamples) sink.add('interEventTime', gap);
+      }
+      last = t;
+      if (dataBytes !== null) bytes += dataBytes(data);
+      const verdict = interpret(data, event, events, notes);
+      if (verdict === Verdict.Content) {
+        if (detail) {
+          if (firstToken < 0) firstToken = t;
+          lastToken = t;
+          contentEvents++;
+        }
+      } else if (verdict !== Verdict.Other) {
+        if (verdict === Verdict.End) {
+          notes.terminalSeen = true;
+          closing = true;
+          client?.close();
+        } else if (verdict === Verdict.EndWait) {
+          notes.terminalSeen = true;
+        } else if (verdict === Verdict.Fail) {
+          if (fault === null) {
+            fault = 'server_error_event';
+            faultReason = data;
+          }
+          closing = true;
+          client?.close();
+        } else if (verdict === Verdict.BadJson && fault === null) {
+          fault = 'invalid_json';
+          faultReason = data;
+        }
+      }
+    },
+    // ---- end of the per-event path ---------------------------------------------------------
+
+    onError(error) {
+      const message = error.error();
+      const type = (failures ??= createStreamFailures()).readErrorType(message);
       if (type === null) {
         // An unknown field line: ignored by the stream (the SSE spec), kept as the body of an HTTP error.
-        if (firstData === '' && message.startsWith(UNKNOWN_FIELD)) firstData = message.slice(UNKNOWN_FIELD.length);
+        if (firstData === '') firstData = message.slice(FailureText.UnknownField.length);
         return;
       }
-      if (!closing) noteFault(type, message);
+      if (closing) return; // already closed: a read error caused by the close itself
+      if (fault === null) {
+        fault = type;
+        faultReason = message;
+      }
       closing = true;
-      close();
+      client?.close();
     },
+
     finish(res) {
+      client = null;
       if (res.status !== 0 && headersAt >= 0) sink.add('openTime', headersAt - t0);
-      const responseFault = classifyResponse(res);
-      const metSlo = responseFault === null ? recordStream() : false;
+      const responseFault = isEventStream(res) ? null : (failures ??= createStreamFailures()).responseType(res);
+      // Per-stream samples of a 2xx `text/event-stream` response, whatever its ending; `metSlo`: met every SLO.
+      let metSlo = false;
+      if (responseFault === null) {
+        sink.add('eventsPerStream', events);
+        metSlo = events > 0;
+        if (events > 0) {
+          const ttfe = first - t0;
+          sink.add('ttfe', ttfe);
+          sink.add('streamDuration', last - first);
+          if (slo.ttfeMs !== null && ttfe > slo.ttfeMs) metSlo = false;
+        }
+        if (detail) {
+          if (events > 1) {
+            sink.add('gapMean', (last - first) / (events - 1));
+            sink.add('gapMax', maxGap);
+          }
+          if (dataBytes !== null && bytes > 0) sink.add('dataBytes', bytes);
+          if (firstToken < 0) {
+            if (slo.ttftMs !== null) metSlo = false;
+          } else {
+            const ttft = firstToken - t0;
+            sink.add('ttft', ttft);
+            if (slo.ttftMs !== null && ttft > slo.ttftMs) metSlo = false;
+            // Output tokens: the stream's usage for the whole answer, else its parts' usage, else content events.
+            const tokens = notes.usage >= 0 ? notes.usage : notes.partUsage > 0 ? notes.partUsage : contentEvents;
+            if (tokens > 0) sink.add('llmOutputTokens', tokens);
+            const span = lastToken - firstToken;
+            if (tokens >= 2 && span > 0) {
+              const tpot = span / (tokens - 1);
+              sink.add('llmTokensPerSecond', ((tokens - 1) * 1000) / span);
+              sink.add('llmTimePerOutputToken', tpot);
+              if (slo.tpotMs !== null && tpot > slo.tpotMs) metSlo = false;
+            }
+          }
+        }
+      }
       const ended = mode.needsTerminal ? notes.terminalSeen : notes.terminalSeen || events > 0;
       // One type per failed stream: the response decides first, then the first fault inside it, then a missing end.
       const errorType = responseFault ?? fault ?? (ended ? null : 'early_termination');
       const success = errorType === null;
       sink.add('streamSuccess', success ? 1 : 0);
       if (detail) sink.add('goodput', success && metSlo ? 1 : 0);
-      if (success) return { success, errorType: null, reason: '' };
-      sink.add('errors', 1, errorTag(errorType));
-      return { success, errorType, reason: reasonOf(errorType, res) };
+      if (success) return SUCCESS;
+      const why = (failures ??= createStreamFailures());
+      sink.add('errors', 1, why.tag(errorType));
+      return { success, errorType, reason: why.reason(errorType, res, { firstData, events, faultReason }) };
     },
   };
+  return self;
 };

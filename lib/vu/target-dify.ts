@@ -18,18 +18,15 @@
  * - any other type is counted and structurally checked; text that does not start with the
  *   `"event"` key is parsed (and is invalid_json when it is not a JSON object).
  * The burst scenario reads only what decides the outcome: no content check, no node times.
+ *
+ * Per VU this module defines one function, `difyInterpreter`, called when a scenario's session is
+ * made; the default interpreter (`stream`, JSON_CHECK=full) makes two closures, the text sniffing
+ * of the other modes is made only for them. The request bodies are built in lib/vu/targets.ts.
  * Pure: no k6 import.
  */
-import { hasEscape, sniffEventType } from './event-sniff.ts';
-import { Verdict, endsLikeObject, parseObject, type Interpreter, type NameSet, type StreamNotes } from './interpreter.ts';
-
-export const difyWorkflowBody = (question: string, user: string): string => {
-  return JSON.stringify({ inputs: { question }, response_mode: 'streaming', user });
-};
-
-export const difyChatBody = (question: string, user: string): string => {
-  return JSON.stringify({ inputs: {}, query: question, response_mode: 'streaming', user });
-};
+import { createEventSniffer } from './event-sniff.ts';
+import { Verdict, Brace, nameSet, type InterpreterFactory, type NameSet, type StreamNotes } from './interpreter.ts';
+import type { Tags } from './stream-tracker.ts';
 
 /** The parts of a Dify event this suite reads (all optional: servers vary). */
 interface DifyMessage {
@@ -43,130 +40,120 @@ interface DifyMessage {
   readonly metadata?: { readonly usage?: { readonly completion_tokens?: unknown } } | null;
 }
 
-/** Dify's interpreters: what `difyInterpreters()` returns. */
-export interface DifyInterpreters {
-  stream(terminal: NameSet, fullCheck: boolean): Interpreter;
-  burst(terminal: NameSet): Interpreter;
-}
-
 /**
- * Dify's event interpretation, made only when a Dify target is chosen (lib/vu/targets.ts): its
- * helpers are created inside this factory, so a VU of another target never builds them (every
- * function object costs each VU memory in k6; see docs/metrics-and-faults.md#per-vu-work).
+ * The interpreter of one scenario: `detail` (the `stream` scenario) or not (`burst`), JSON_CHECK
+ * `full` (the default) or `structural`. Node and workflow times go to `sink` (node times only
+ * with `detail`, tagged `node_type`).
  */
-export const difyInterpreters = (): DifyInterpreters => {
-  /** Types whose fields the suite reads: the only ones JSON_CHECK=structural parses when their type is sniffed. */
-  const isParsedType = (type: string): boolean => {
-    return type === 'node_finished' || type === 'workflow_finished' || type === 'message_end';
-  };
+export const difyInterpreter: InterpreterFactory = (config, detail, sink) => {
+  const fullCheck = config.jsonCheck !== 'structural'; // absent = full, the default
+  const terminal: NameSet = nameSet(config.terminalEvents);
+  // node_type → its frozen tag object, made on first use (a plain object: no Map prototype per VU).
+  const nodeTags: Record<string, Tags | undefined> = {};
 
-  const nodeFinished = (msg: DifyMessage, notes: StreamNotes): void => {
-    const d = msg.data;
-    if (!d) return;
-    const nodeType = typeof d.node_type === 'string' ? d.node_type : 'unknown';
-    if (typeof d.elapsed_time === 'number') notes.nodeElapsed(nodeType, d.elapsed_time);
-    const tokens = d.outputs?.usage?.completion_tokens;
-    if (nodeType === 'llm' && typeof tokens === 'number') notes.addUsage(tokens);
-  };
-
-  /** A non-content event, parsed (`msg`) when its fields matter. */
-  const interpretParsed = (type: string, msg: DifyMessage, terminal: NameSet, notes: StreamNotes): Verdict => {
+  /** A non-content event, parsed: the fields that matter, then what its type means for the end of the stream. */
+  const interpretParsed = (type: string, msg: DifyMessage, notes: StreamNotes): Verdict => {
     if (type === 'workflow_finished') {
       const d = msg.data;
-      if (d && typeof d.elapsed_time === 'number') notes.workflowElapsed(d.elapsed_time);
+      if (d && typeof d.elapsed_time === 'number') sink.add('difyWorkflowElapsed', d.elapsed_time * 1000);
       if (!d || d.status !== 'succeeded') return Verdict.Fail;
       if (notes.terminalSeen) return Verdict.End; // chatflow: message_end came first
     } else if (type === 'message_end') {
       const tokens = msg.metadata?.usage?.completion_tokens;
-      if (typeof tokens === 'number') notes.setUsage(tokens);
+      if (typeof tokens === 'number') notes.usage = tokens;
     } else if (type === 'node_finished') {
-      nodeFinished(msg, notes);
+      const d = msg.data;
+      if (d) {
+        const nodeType = typeof d.node_type === 'string' ? d.node_type : 'unknown';
+        if (detail && typeof d.elapsed_time === 'number') {
+          // `hasOwnProperty` guards the cache against Object.prototype's keys (`constructor`, `toString`).
+          let tags = Object.prototype.hasOwnProperty.call(nodeTags, nodeType) ? nodeTags[nodeType] : undefined;
+          if (tags === undefined) nodeTags[nodeType] = tags = Object.freeze({ node_type: nodeType });
+          sink.add('difyNodeElapsed', d.elapsed_time * 1000, tags);
+        }
+        const tokens = d.outputs?.usage?.completion_tokens;
+        if (nodeType === 'llm' && typeof tokens === 'number') notes.partUsage += tokens;
+      }
+    } else if (type === 'error') {
+      return Verdict.Fail;
+    } else if (type === 'workflow_started') {
+      notes.workflowStarted = true;
     }
-    return endOf(type, terminal, notes);
-  };
-
-  /** What a non-content type means for the end of the stream. */
-  const endOf = (type: string, terminal: NameSet, notes: StreamNotes): Verdict => {
-    if (type === 'error') return Verdict.Fail;
-    if (type === 'workflow_started') notes.workflowStarted = true;
     if (terminal[type] !== true) return Verdict.Other;
     return type === 'message_end' && notes.workflowStarted ? Verdict.EndWait : Verdict.End;
   };
 
-  const isContent = (type: string): boolean => {
-    return type === 'text_chunk' || type === 'message' || type === 'agent_message';
-  };
+  if (detail && fullCheck) {
+    // The per-event path of the default: every event with data is parsed — exact: a payload cut
+    // anywhere, even at its last character, is invalid_json — and its type read from the parsed
+    // object: one `JSON.parse` and one property read per event, as the bare reference does. The
+    // parse and the content test are written out here, not called (a call per event is a
+    // measurable share of the per-event CPU in k6's interpreter).
+    return (data, _event, _events, notes) => {
+      if (data === '') return Verdict.Other; // a named event without data: counted, nothing to parse
+      let msg: DifyMessage | null;
+      try {
+        msg = JSON.parse(data) as DifyMessage | null;
+      } catch {
+        return Verdict.BadJson;
+      }
+      if (msg === null || typeof msg !== 'object') return Verdict.BadJson;
+      const type = msg.event;
+      if (type === 'text_chunk' || type === 'message' || type === 'agent_message') return Verdict.Content;
+      return interpretParsed(typeof type === 'string' ? type : '', msg, notes);
+    };
+  }
 
+  // JSON_CHECK=structural and the burst scenario: the type is sniffed from the text's prefix.
+  const sniff = createEventSniffer();
+  // A message with no fields: what a type whose fields are not read is interpreted with.
+  const EMPTY: DifyMessage = Object.freeze({});
+  const isContent = (type: string): boolean => type === 'text_chunk' || type === 'message' || type === 'agent_message';
+  /** A JSON object, or `undefined` for anything else (not JSON, or JSON but not an object). */
+  const parseObject = (data: string): DifyMessage | undefined => {
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      return undefined;
+    }
+    return value !== null && typeof value === 'object' ? (value as DifyMessage) : undefined;
+  };
   /** Text that does not start with the `"event"` key (or whose type has an escape): parse it. */
-  const interpretUnsniffed = (data: string, terminal: NameSet, notes: StreamNotes, content: Verdict): Verdict => {
-    const msg = parseObject<DifyMessage>(data);
+  const interpretUnsniffed = (data: string, notes: StreamNotes, content: Verdict): Verdict => {
+    const msg = parseObject(data);
     if (msg === undefined) return Verdict.BadJson;
     const type = typeof msg.event === 'string' ? msg.event : '';
-    return isContent(type) ? content : interpretParsed(type, msg, terminal, notes);
+    return isContent(type) ? content : interpretParsed(type, msg, notes);
   };
 
-  /**
-   * The `stream` scenario's interpreter. By default (JSON_CHECK=full) every event with data is
-   * parsed — exact: a payload cut anywhere, even at its last character, is invalid_json — and its
-   * type read from the parsed object: one `JSON.parse` and one property read per event, as the
-   * bare reference does. `fullCheck = false` (JSON_CHECK=structural): the type is sniffed from
-   * the text's prefix and content events are only checked to end with `}` (cheaper, not exact).
-   */
-  const stream = (terminal: NameSet, fullCheck: boolean): Interpreter => {
-    if (fullCheck) {
-      // The per-event path of the default: the parse and the content test written out here, not
-      // called (a call per event is a measurable share of the per-event CPU in k6's interpreter).
-      return (data, _event, _events, notes) => {
-        if (data === '') return Verdict.Other; // a named event without data: counted, nothing to parse
-        let msg: DifyMessage | null;
-        try {
-          msg = JSON.parse(data) as DifyMessage | null;
-        } catch {
-          return Verdict.BadJson;
-        }
-        if (msg === null || typeof msg !== 'object') return Verdict.BadJson;
-        const type = msg.event;
-        if (type === 'text_chunk' || type === 'message' || type === 'agent_message') return Verdict.Content;
-        return interpretParsed(typeof type === 'string' ? type : '', msg, terminal, notes);
-      };
+  if (detail) {
+    // JSON_CHECK=structural: content events are only checked to end with `}` (cheaper, not exact);
+    // the types whose fields the suite reads (node_finished, workflow_finished, message_end) are parsed.
+    return (data, _event, _events, notes) => {
+      if (data === '') return Verdict.Other;
+      const type = sniff.type(data);
+      if (isContent(type)) return data.charCodeAt(data.length - 1) === Brace.Close ? Verdict.Content : Verdict.BadJson;
+      if (type === '' || sniff.hasEscape(type)) return interpretUnsniffed(data, notes, Verdict.Content);
+      if (type === 'node_finished' || type === 'workflow_finished' || type === 'message_end') {
+        const msg = parseObject(data);
+        return msg === undefined ? Verdict.BadJson : interpretParsed(type, msg, notes);
+      }
+      return data.charCodeAt(data.length - 1) === Brace.Close ? interpretParsed(type, EMPTY, notes) : Verdict.BadJson;
+    };
+  }
+
+  // The burst scenario: the type decides; `JSON.parse` only for `workflow_finished` (its status
+  // decides success, once per stream) and text the sniff cannot read. Content is not tracked or checked.
+  return (data, _event, _events, notes) => {
+    if (data === '') return Verdict.Other;
+    const type = sniff.type(data);
+    if (isContent(type)) return Verdict.Other;
+    if (type === '' || sniff.hasEscape(type)) return interpretUnsniffed(data, notes, Verdict.Other);
+    if (type === 'workflow_finished') {
+      const msg = parseObject(data);
+      return msg === undefined ? Verdict.BadJson : interpretParsed(type, msg, notes);
     }
-    return (data, _event, _events, notes) => {
-      if (data === '') return Verdict.Other;
-      const type = sniffEventType(data);
-      if (isContent(type)) return endsLikeObject(data) ? Verdict.Content : Verdict.BadJson;
-      if (type === '' || hasEscape(type)) return interpretUnsniffed(data, terminal, notes, Verdict.Content);
-      if (isParsedType(type)) {
-        const msg = parseObject<DifyMessage>(data);
-        return msg === undefined ? Verdict.BadJson : interpretParsed(type, msg, terminal, notes);
-      }
-      return endsLikeObject(data) ? endOf(type, terminal, notes) : Verdict.BadJson;
-    };
+    return interpretParsed(type, EMPTY, notes);
   };
-
-  /**
-   * The `burst` scenario's interpreter: the type decides; `JSON.parse` only for `workflow_finished`
-   * (its status decides success, once per stream) and text the sniff cannot read. Content is not
-   * tracked and not checked.
-   */
-  const burst = (terminal: NameSet): Interpreter => {
-    return (data, _event, _events, notes) => {
-      if (data === '') return Verdict.Other;
-      const type = sniffEventType(data);
-      if (isContent(type)) return Verdict.Other;
-      if (type === '' || hasEscape(type)) return interpretUnsniffed(data, terminal, notes, Verdict.Other);
-      if (type === 'workflow_finished') {
-        const msg = parseObject<DifyMessage>(data);
-        return msg === undefined ? Verdict.BadJson : interpretParsed(type, msg, terminal, notes);
-      }
-      return endOf(type, terminal, notes);
-    };
-  };
-
-  return { stream, burst };
 };
-
-/** The `stream` interpreter alone (tests, and code that needs one interpreter). */
-export const difyStreamInterpreter = (terminal: NameSet, fullCheck: boolean): Interpreter => difyInterpreters().stream(terminal, fullCheck);
-
-/** The `burst` interpreter alone. */
-export const difyBurstInterpreter = (terminal: NameSet): Interpreter => difyInterpreters().burst(terminal);

@@ -10,19 +10,11 @@
  * closing quote — inside a JSON string a quote is always escaped, so that key can only be a
  * key. With JSON_CHECK=structural such a chunk is checked to end like a JSON object; every
  * other chunk (role, finish, usage, error: a few per stream) is parsed as before.
- * Pure: no k6 import.
+ *
+ * Per VU this module defines one function, `openaiInterpreter`, called when a scenario's session
+ * is made. The request body is built in lib/vu/targets.ts. Pure: no k6 import.
  */
-import { Brace, Verdict, endsLikeObject, type Interpreter, type NameSet } from './interpreter.ts';
-
-export const openaiBody = (model: string, question: string, user: string): string => {
-  return JSON.stringify({
-    model,
-    messages: [{ role: 'user', content: question }],
-    stream: true,
-    stream_options: { include_usage: true },
-    user,
-  });
-};
+import { Brace, Verdict, nameSet, type InterpreterFactory, type NameSet } from './interpreter.ts';
 
 interface ChatChunk {
   readonly error?: unknown;
@@ -30,62 +22,49 @@ interface ChatChunk {
   readonly choices?: ReadonlyArray<{ readonly delta?: { readonly content?: unknown } | null } | null>;
 }
 
-const CONTENT_KEY = '"content":';
-const QUOTE = 34;
-const SPACE = 32;
-
-/** The chunk carries a non-empty `"content"` string (the first such key decides). */
-export const hasContentText = (data: string): boolean => {
-  const at = data.indexOf(CONTENT_KEY);
-  if (at < 0) return false;
-  let i = at + CONTENT_KEY.length;
-  let c = data.charCodeAt(i);
-  if (c === SPACE) c = data.charCodeAt(++i);
-  return c === QUOTE && data.charCodeAt(i + 1) !== QUOTE;
+/**
+ * The interpreter of one scenario: `detail` (the `stream` scenario) or not (`burst`, which parses
+ * nothing: only `[DONE]` or another listed plain text matters), JSON_CHECK `full` (the default) or `structural`.
+ */
+export const openaiInterpreter: InterpreterFactory = (config, detail) => {
+  const terminal: NameSet = nameSet(config.terminalEvents);
+  if (!detail) return (data) => (data.charCodeAt(0) !== Brace.Open && terminal[data] === true ? Verdict.End : Verdict.Other);
+  const hasContentText = config.jsonCheck === 'structural' ? contentTextTest() : null;
+  return (data, _event, _events, notes) => {
+    if (data.charCodeAt(0) !== Brace.Open) {
+      if (terminal[data] === true) return Verdict.End;
+      if (data === '' || data === '[DONE]') return Verdict.Other;
+    } else if (hasContentText !== null && hasContentText(data)) {
+      return data.charCodeAt(data.length - 1) === Brace.Close ? Verdict.Content : Verdict.BadJson;
+    }
+    // The parse written out here, not called: this is the per-event path of the default.
+    let chunk: ChatChunk | null;
+    try {
+      chunk = JSON.parse(data) as ChatChunk | null;
+    } catch {
+      return Verdict.BadJson;
+    }
+    if (chunk === null || typeof chunk !== 'object') return Verdict.BadJson;
+    if (chunk.error) return Verdict.Fail;
+    const usage = chunk.usage;
+    if (usage && typeof usage.completion_tokens === 'number') notes.usage = usage.completion_tokens;
+    const content = chunk.choices?.[0]?.delta?.content;
+    return typeof content === 'string' && content !== '' ? Verdict.Content : Verdict.Other;
+  };
 };
 
-/** OpenAI's interpreters: what `openaiInterpreters()` returns. */
-export interface OpenaiInterpreters {
-  stream(terminal: NameSet, fullCheck: boolean): Interpreter;
-  burst(terminal: NameSet): Interpreter;
-}
-
-/** OpenAI's event interpretation, made only when the openai-chat target is chosen (as difyInterpreters). */
-export const openaiInterpreters = (): OpenaiInterpreters => {
-  const stream = (terminal: NameSet, fullCheck: boolean): Interpreter => {
-    return (data, _event, _events, notes) => {
-      if (data.charCodeAt(0) !== Brace.Open) {
-        if (terminal[data] === true) return Verdict.End;
-        if (data === '' || data === '[DONE]') return Verdict.Other;
-      } else if (!fullCheck && hasContentText(data)) {
-        return endsLikeObject(data) ? Verdict.Content : Verdict.BadJson;
-      }
-      // The parse written out here, not called: this is the per-event path of the default.
-      let chunk: ChatChunk | null;
-      try {
-        chunk = JSON.parse(data) as ChatChunk | null;
-      } catch {
-        return Verdict.BadJson;
-      }
-      if (chunk === null || typeof chunk !== 'object') return Verdict.BadJson;
-      if (chunk.error) return Verdict.Fail;
-      const usage = chunk.usage;
-      if (usage && typeof usage.completion_tokens === 'number') notes.setUsage(usage.completion_tokens);
-      const content = chunk.choices?.[0]?.delta?.content;
-      return typeof content === 'string' && content !== '' ? Verdict.Content : Verdict.Other;
-    };
+/**
+ * The chunk carries a non-empty `"content"` string (the first such key decides): JSON_CHECK=structural's
+ * token test, made only for that mode.
+ */
+export const contentTextTest = (): ((data: string) => boolean) => {
+  const key = '"content":';
+  return (data) => {
+    const at = data.indexOf(key);
+    if (at < 0) return false;
+    let i = at + key.length;
+    let c = data.charCodeAt(i);
+    if (c === 32) c = data.charCodeAt(++i); // a space
+    return c === 34 && data.charCodeAt(i + 1) !== 34; // an opening quote, not an empty string
   };
-
-  /** Burst scenario: no parse at all; only `[DONE]` (or another listed plain text) matters. */
-  const burst = (terminal: NameSet): Interpreter => {
-    return (data) => (data.charCodeAt(0) !== Brace.Open && terminal[data] === true ? Verdict.End : Verdict.Other);
-  };
-
-  return { stream, burst };
 };
-
-/** The `stream` interpreter alone (tests, and code that needs one interpreter). */
-export const openaiStreamInterpreter = (terminal: NameSet, fullCheck: boolean): Interpreter => openaiInterpreters().stream(terminal, fullCheck);
-
-/** The `burst` interpreter alone. */
-export const openaiBurstInterpreter = (terminal: NameSet): Interpreter => openaiInterpreters().burst(terminal);

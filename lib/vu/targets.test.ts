@@ -2,37 +2,40 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, test } from 'vitest';
 import { readFixture, specEvents } from '../../test/k6-harness.ts';
 import { loadConfig } from '../init/config.ts';
-import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, nameSet, type Interpreter, type NameSet, type StreamNotes } from './interpreter.ts';
-import { difyBurstInterpreter, difyStreamInterpreter } from './target-dify.ts';
+import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, type Interpreter, type InterpreterConfig, type StreamNotes } from './interpreter.ts';
+import type { SampleSink, Tags } from './stream-tracker.ts';
+import { difyInterpreter } from './target-dify.ts';
 import { genericInterpreter } from './target-generic.ts';
-import { hasContentText, openaiBurstInterpreter, openaiStreamInterpreter } from './target-openai.ts';
-import { createTarget, requestHeaders } from './targets.ts';
+import { contentTextTest, openaiInterpreter } from './target-openai.ts';
+import { createTarget } from './targets.ts';
 
 function fixtureEvents(name: string): EventSourceMessage[] {
   return specEvents(readFixture(name)).filter((e) => e.event !== 'ping');
 }
 
-class Notes implements StreamNotes {
+/** The notes an interpreter writes, and (as its sink) the node and workflow times it records, in seconds as Dify sent them. */
+class Notes implements StreamNotes, SampleSink {
   events = 0; // the tracker's count, passed to the interpreter
   terminalSeen = false;
   workflowStarted = false;
   usage = -1;
-  parts = 0;
+  partUsage = 0;
   nodes: [string, number][] = [];
   workflows: number[] = [];
-  setUsage(n: number): void {
-    this.usage = n;
-  }
-  addUsage(n: number): void {
-    this.parts += n;
-  }
-  nodeElapsed(t: string, s: number): void {
-    this.nodes.push([t, s]);
-  }
-  workflowElapsed(s: number): void {
-    this.workflows.push(s);
+  add(metric: string, value: number, tags?: Tags): void {
+    if (metric === 'difyNodeElapsed') this.nodes.push([tags?.['node_type'] ?? '', value / 1000]);
+    else if (metric === 'difyWorkflowElapsed') this.workflows.push(value / 1000);
   }
 }
+
+const NO_SINK: SampleSink = { add: () => {} };
+/** The interpreters' part of a configuration: TERMINAL_EVENTS, JSON_CHECK, MAX_EVENTS. */
+const settings = (terminalEvents: readonly string[], full = true, maxEvents = 0): InterpreterConfig => ({ terminalEvents, jsonCheck: full ? 'full' : 'structural', maxEvents });
+const difyStreamInterpreter = (terminal: readonly string[], full: boolean, sink: SampleSink = NO_SINK): Interpreter => difyInterpreter(settings(terminal, full), true, sink);
+const difyBurstInterpreter = (terminal: readonly string[], sink: SampleSink = NO_SINK): Interpreter => difyInterpreter(settings(terminal), false, sink);
+const openaiStreamInterpreter = (terminal: readonly string[], full: boolean): Interpreter => openaiInterpreter(settings(terminal, full), true, NO_SINK);
+const openaiBurstInterpreter = (terminal: readonly string[]): Interpreter => openaiInterpreter(settings(terminal), false, NO_SINK);
+const hasContentText = contentTextTest();
 
 /** Verdicts of an interpreter over events, with the tracker's bookkeeping of `events`/`terminalSeen`. */
 function verdicts(interpret: Interpreter, events: { data: string; event?: string | undefined }[], notes = new Notes()): number[] {
@@ -50,36 +53,36 @@ const CHECKS = [
   ['full', true],
 ] as const;
 
-const DIFY_WF = nameSet(['workflow_finished', 'error']);
-const DIFY_CHAT = nameSet(['message_end', 'error']);
+const DIFY_WF = ['workflow_finished', 'error'];
+const DIFY_CHAT = ['message_end', 'error'];
 const O = V_OTHER;
 const C = V_CONTENT;
 
 describe('dify', () => {
   test.each(CHECKS)('workflow stream (%s check): content = text_chunk, node/workflow elapsed, LLM usage, end on workflow_finished', (_c, full) => {
     const notes = new Notes();
-    expect(verdicts(difyStreamInterpreter(DIFY_WF, full), fixtureEvents('dify-workflow.sse'), notes)).toEqual([O, O, O, O, C, C, C, C, C, O, O, O, V_END]);
+    expect(verdicts(difyStreamInterpreter(DIFY_WF, full, notes), fixtureEvents('dify-workflow.sse'), notes)).toEqual([O, O, O, O, C, C, C, C, C, O, O, O, V_END]);
     expect(notes.nodes).toEqual([
       ['start', 0.012345],
       ['llm', 1.5],
       ['end', 0.002],
     ]);
     expect(notes.workflows).toEqual([1.75]);
-    expect(notes.parts).toBe(7);
+    expect(notes.partUsage).toBe(7);
     expect(notes.workflowStarted).toBe(true);
   });
 
   test('workflow burst: sniffed, content not tracked, the end still detected', () => {
     const notes = new Notes();
-    expect(verdicts(difyBurstInterpreter(DIFY_WF), fixtureEvents('dify-workflow.sse'), notes)).toEqual([O, O, O, O, O, O, O, O, O, O, O, O, V_END]);
+    expect(verdicts(difyBurstInterpreter(DIFY_WF, notes), fixtureEvents('dify-workflow.sse'), notes)).toEqual([O, O, O, O, O, O, O, O, O, O, O, O, V_END]);
     expect(notes.nodes).toEqual([]);
     expect(notes.workflows).toEqual([1.75]);
   });
 
   test.each([
-    ['stream (structural)', (t: NameSet) => difyStreamInterpreter(t, false)],
-    ['stream (full)', (t: NameSet) => difyStreamInterpreter(t, true)],
-    ['burst', difyBurstInterpreter],
+    ['stream (structural)', (t: readonly string[]) => difyStreamInterpreter(t, false)],
+    ['stream (full)', (t: readonly string[]) => difyStreamInterpreter(t, true)],
+    ['burst', (t: readonly string[]) => difyBurstInterpreter(t)],
   ])('%s: failed workflow and error event → V_FAIL', (_m, make) => {
     const failed = fixtureEvents('dify-workflow-failed.sse');
     expect(verdicts(make(DIFY_WF), failed).at(-1)).toBe(V_FAIL);
@@ -93,7 +96,7 @@ describe('dify', () => {
   });
 
   test('chatflow: message_end → end-wait, then workflow_finished closes', () => {
-    for (const make of [(t: NameSet) => difyStreamInterpreter(t, false), (t: NameSet) => difyStreamInterpreter(t, true), difyBurstInterpreter]) {
+    for (const make of [(t: readonly string[]) => difyStreamInterpreter(t, false), (t: readonly string[]) => difyStreamInterpreter(t, true), (t: readonly string[]) => difyBurstInterpreter(t)]) {
       const v = verdicts(make(DIFY_CHAT), fixtureEvents('dify-chatflow.sse'));
       expect(v.slice(-2)).toEqual([V_END_WAIT, V_END]);
     }
@@ -112,7 +115,7 @@ describe('dify', () => {
 
   test('workflow_finished without a status fails; with one not listed as terminal it is just counted', () => {
     expect(verdicts(difyStreamInterpreter(DIFY_WF, false), [{ data: '{"event": "workflow_finished", "data": {}}' }])).toEqual([V_FAIL]);
-    expect(verdicts(difyStreamInterpreter(nameSet(['x']), false), [{ data: '{"event": "workflow_finished", "data": {"status": "succeeded"}}' }])).toEqual([O]);
+    expect(verdicts(difyStreamInterpreter(['x'], false), [{ data: '{"event": "workflow_finished", "data": {"status": "succeeded"}}' }])).toEqual([O]);
   });
 
   test('structural check: a cut-off event of any type is invalid JSON; orjson\'s compact form reads the same', () => {
@@ -145,7 +148,7 @@ describe('dify', () => {
 });
 
 describe('openai', () => {
-  const TERMINAL = nameSet(['[DONE]']);
+  const TERMINAL = ['[DONE]'];
   test.each(CHECKS)('stream (%s check): role-only delta is not content; usage chunk; [DONE] ends', (_c, full) => {
     const notes = new Notes();
     expect(verdicts(openaiStreamInterpreter(TERMINAL, full), fixtureEvents('openai-chat.sse'), notes)).toEqual([O, C, C, C, C, C, O, O, V_END]);
@@ -158,8 +161,8 @@ describe('openai', () => {
 
   test('bad JSON, an error chunk, [DONE] when not listed', () => {
     const events = [{ data: '{"choices": [' }, { data: '{"error":{"message":"x"}}' }, { data: '[DONE]' }, { data: 'plain' }];
-    expect(verdicts(openaiStreamInterpreter(nameSet([]), false), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
-    expect(verdicts(openaiStreamInterpreter(nameSet([]), true), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
+    expect(verdicts(openaiStreamInterpreter([], false), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
+    expect(verdicts(openaiStreamInterpreter([], true), events)).toEqual([V_BAD_JSON, V_FAIL, O, V_BAD_JSON]);
   });
 
   test.each([
@@ -186,11 +189,11 @@ describe('openai', () => {
 
 describe('generic', () => {
   test('every event is content; a listed name (CRLF too) or short data ends; MAX_EVENTS ends', () => {
-    const interp = genericInterpreter(['done', '[DONE]'], 0, true);
+    const interp = genericInterpreter(settings(['done', '[DONE]']), true, NO_SINK);
     expect(verdicts(interp, [{ data: 'a' }, { data: 'b', event: 'done\r' }])).toEqual([C, V_END]);
     expect(verdicts(interp, [{ data: '[DONE]' }])).toEqual([V_END]);
-    expect(verdicts(genericInterpreter([], 2, true), [{ data: 'a' }, { data: 'b' }])).toEqual([C, V_END]);
-    expect(verdicts(genericInterpreter([], 0, false), [{ data: 'a' }])).toEqual([O]);
+    expect(verdicts(genericInterpreter(settings([], true, 2), true, NO_SINK), [{ data: 'a' }, { data: 'b' }])).toEqual([C, V_END]);
+    expect(verdicts(genericInterpreter(settings([]), false, NO_SINK), [{ data: 'a' }])).toEqual([O]);
   });
 });
 
@@ -224,18 +227,22 @@ describe('createTarget', () => {
     const req = t.request('Q', 'U');
     expect(req.params.headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer app-k' });
     expect(req.params.body).not.toContain('app-k');
-    expect(JSON.stringify(t.stream)).not.toContain('app-k');
+    expect(JSON.stringify(t.mode('stream', NO_SINK))).not.toContain('app-k');
   });
 
   test('stream mode tracks detail; burst does not; generic needs no terminal', () => {
     const t = createTarget(loadConfig({ TARGET: 'dify-workflow' }));
-    expect(t.stream).toMatchObject({ detail: true, needsTerminal: true });
-    expect(t.burst).toMatchObject({ detail: false, needsTerminal: true });
-    expect(createTarget(loadConfig({ TARGET: 'generic' })).stream.needsTerminal).toBe(false);
+    expect(t.mode('stream', NO_SINK)).toMatchObject({ detail: true, needsTerminal: true });
+    expect(t.mode('burst', NO_SINK)).toMatchObject({ detail: false, needsTerminal: true });
+    expect(createTarget(loadConfig({ TARGET: 'generic' })).mode('stream', NO_SINK).needsTerminal).toBe(false);
   });
 
-  test('requestHeaders is frozen', () => {
-    expect(Object.isFrozen(requestHeaders('', true))).toBe(true);
+  test('the request headers are one frozen object, shared by every request', () => {
+    const t = createTarget(loadConfig({ TARGET: 'dify-workflow' }));
+    const headers = t.request('a', 'u').params.headers;
+    expect(Object.isFrozen(headers)).toBe(true);
+    expect(t.request('b', 'u').params.headers).toBe(headers);
+    expect(createTarget(loadConfig({ TARGET: 'generic', METHOD: 'POST', BODY: ' [1]' })).request('q', 'u').params.headers).toEqual({ 'Content-Type': 'application/json' });
   });
 });
 
@@ -251,13 +258,13 @@ describe('JSON_CHECK=full (the default): every truncation of a JSON payload is i
     ['dify-chat', DIFY_CHUNK.replace('text_chunk', 'message')],
     ['openai-chat', OPENAI_CHUNK],
   ])('%s', (target, whole) => {
-    const stream = createTarget(loadConfig({ TARGET: target })).stream.interpret;
+    const stream = createTarget(loadConfig({ TARGET: target })).mode('stream', NO_SINK).interpret;
     const notes = new Notes();
     expect(verdicts(stream, [{ data: whole }], notes)).toEqual([C]);
     const bad = cuts(whole).filter((cut) => verdicts(stream, [{ data: cut }], new Notes())[0] !== V_BAD_JSON);
     expect(bad).toEqual([]);
     // What the structural check lets through, for the record: the cuts that end with a nested `}`.
-    const structural = createTarget(loadConfig({ TARGET: target, JSON_CHECK: 'structural' })).stream.interpret;
+    const structural = createTarget(loadConfig({ TARGET: target, JSON_CHECK: 'structural' })).mode('stream', NO_SINK).interpret;
     const missed = cuts(whole).filter((cut) => verdicts(structural, [{ data: cut }], new Notes())[0] !== V_BAD_JSON);
     expect(missed.length).toBeGreaterThan(0);
     expect(missed.every((cut) => cut.endsWith('}'))).toBe(true);

@@ -3,18 +3,33 @@
  * (`sse.open` url + params) and how the `stream` and `burst` scenarios interpret events.
  * Request headers: `Content-Type: application/json` for JSON bodies, `Authorization:
  * Bearer <key>` only when a key is set — built once; the key goes nowhere else.
+ *
+ * Per VU: `createTarget` runs in the init context and makes two closures (`request`, `mode`); each
+ * scenario's interpreter is made by `mode` when that scenario's session is, so a VU builds only its
+ * target's interpreter, and only for the scenarios it runs. The interpreter factory comes in as an
+ * argument, picked from INTERPRETERS by top-level code (build/sse.js): a function that named all three
+ * factories would keep all three alive in every VU (Sobek keeps every module binding a function
+ * refers to for as long as the module's closures live).
  * Pure: no k6 import (types only).
  */
 import type { Params } from 'k6/x/sse';
 import type { Config, TargetName } from '../init/config.ts';
+import type { SampleSink, TrackerMode } from './stream-tracker.ts';
+import type { InterpreterFactory } from './interpreter.ts';
+import { difyInterpreter } from './target-dify.ts';
+import { genericInterpreter } from './target-generic.ts';
+import { openaiInterpreter } from './target-openai.ts';
+
+/** Each target's interpreter factory: read by top-level code only (see above). */
+export const INTERPRETERS: Readonly<Record<TargetName, InterpreterFactory>> = {
+  'dify-workflow': difyInterpreter,
+  'dify-chat': difyInterpreter,
+  'openai-chat': openaiInterpreter,
+  generic: genericInterpreter,
+};
 
 /** What createTarget reads of the configuration (all a VU's plan carries of it, with the tracker's settings). */
 export type TargetConfig = Pick<Config, 'target' | 'url' | 'apiKey' | 'model' | 'method' | 'body' | 'maxEvents' | 'streamTimeout' | 'terminalEvents' | 'jsonCheck'>;
-import type { TrackerMode } from './stream-tracker.ts';
-import { difyChatBody, difyInterpreters, difyWorkflowBody } from './target-dify.ts';
-import { genericInterpreter } from './target-generic.ts';
-import { nameSet } from './interpreter.ts';
-import { openaiBody, openaiInterpreters } from './target-openai.ts';
 
 /** The arguments of one `sse.open` call. */
 export interface StreamRequest {
@@ -22,81 +37,53 @@ export interface StreamRequest {
   readonly params: Params;
 }
 
+/** The two scenarios: `stream` interprets every event (content, ends, fields that matter), `burst` counts events and finds the end. */
+export type ScenarioName = 'stream' | 'burst';
+
 export interface Target {
   readonly name: TargetName;
   /** The request for one question; `user` = USER_PREFIX + VU + iteration. */
   request(question: string, user: string): StreamRequest;
-  /** `stream` scenario: every event interpreted (content, ends, fields that matter, per-stream gaps, tokens). */
-  readonly stream: TrackerMode;
-  /** `burst` scenario: count events and detect the terminal event only. */
-  readonly burst: TrackerMode;
+  /** How a scenario's tracker treats this target's events (made once per session; Dify's node and workflow times go to `sink`). */
+  mode(scenario: ScenarioName, sink: SampleSink): TrackerMode;
 }
 
-/** A body that is JSON (an object or array) gets `Content-Type: application/json`. */
-const looksLikeJson = (body: string): boolean => {
-  const c = body.trimStart().charCodeAt(0);
-  return c === 123 || c === 91; // { or [
-};
-
-/** Request headers for the run (frozen; shared by every request of the VU). */
-export const requestHeaders = (apiKey: string, jsonBody: boolean): Readonly<Record<string, string>> => {
+/** The target of a configuration, given its interpreter factory (`INTERPRETERS[config.target]`): build/sse.js's way. */
+export const createTargetWith = (config: TargetConfig, interpreter: InterpreterFactory): Target => {
+  const target = config.target;
+  const generic = target === 'generic';
+  const method = generic ? config.method : 'POST';
+  const hasBody = !generic || config.body !== '';
+  // A generic BODY that is JSON (an object or an array) gets `Content-Type: application/json` too.
+  const bodyStart = generic ? config.body.trimStart().charCodeAt(0) : 123;
   const headers: Record<string, string> = {};
-  if (jsonBody) headers['Content-Type'] = 'application/json';
-  if (apiKey !== '') headers['Authorization'] = `Bearer ${apiKey}`;
-  return Object.freeze(headers);
-};
-
-/** The request body of one iteration, per target (generic: BODY as configured). */
-const bodyBuilder = (config: TargetConfig): (question: string, user: string) => string => {
-  switch (config.target) {
-    case 'dify-workflow':
-      return difyWorkflowBody;
-    case 'dify-chat':
-      return difyChatBody;
-    case 'openai-chat':
-      return (question, user) => openaiBody(config.model, question, user);
-    case 'generic':
-      return () => config.body;
-  }
-};
-
-const modes = (config: TargetConfig): { stream: TrackerMode; burst: TrackerMode } => {
-  const terminal = nameSet(config.terminalEvents);
-  const needsTerminal = config.target !== 'generic';
-  const fullCheck = config.jsonCheck !== 'structural'; // absent = full, the default
-  const mode = (interpret: TrackerMode['interpret'], detail: boolean): TrackerMode => Object.freeze({ interpret, detail, needsTerminal });
-  switch (config.target) {
-    case 'dify-workflow':
-    case 'dify-chat': {
-      const dify = difyInterpreters(); // only the chosen target's code is made in a VU
-      return { stream: mode(dify.stream(terminal, fullCheck), true), burst: mode(dify.burst(terminal), false) };
-    }
-    case 'openai-chat': {
-      const openai = openaiInterpreters();
-      return { stream: mode(openai.stream(terminal, fullCheck), true), burst: mode(openai.burst(terminal), false) };
-    }
-    case 'generic':
-      return {
-        stream: mode(genericInterpreter(config.terminalEvents, config.maxEvents, true), true),
-        burst: mode(genericInterpreter(config.terminalEvents, config.maxEvents, false), false),
-      };
-  }
-};
-
-export const createTarget = (config: TargetConfig): Target => {
-  const body = bodyBuilder(config);
-  const method = config.target === 'generic' ? config.method : 'POST';
-  const hasBody = config.target !== 'generic' || config.body !== '';
-  const headers = requestHeaders(config.apiKey, hasBody && (config.target !== 'generic' || looksLikeJson(config.body)));
-  const { url, streamTimeout: timeout } = config;
+  if (hasBody && (bodyStart === 123 || bodyStart === 91)) headers['Content-Type'] = 'application/json';
+  if (config.apiKey !== '') headers['Authorization'] = `Bearer ${config.apiKey}`;
+  Object.freeze(headers); // shared by every request of the VU
+  const { url, streamTimeout: timeout, model } = config;
   return {
-    name: config.target,
+    name: target,
     request(question, user) {
       const params: Params = { method, headers };
       if (timeout !== '') params.timeout = timeout;
-      if (hasBody) params.body = body(question, user);
+      if (hasBody) {
+        params.body =
+          target === 'dify-workflow'
+            ? JSON.stringify({ inputs: { question }, response_mode: 'streaming', user })
+            : target === 'dify-chat'
+              ? JSON.stringify({ inputs: {}, query: question, response_mode: 'streaming', user })
+              : target === 'openai-chat'
+                ? JSON.stringify({ model, messages: [{ role: 'user', content: question }], stream: true, stream_options: { include_usage: true }, user })
+                : config.body; // generic: BODY as configured
+      }
       return { url, params };
     },
-    ...modes(config),
+    mode(scenario, sink) {
+      const detail = scenario === 'stream';
+      return Object.freeze({ interpret: interpreter(config, detail, sink), detail, needsTerminal: !generic });
+    },
   };
 };
+
+/** The target of a configuration (tests and the CLI: code outside a VU). */
+export const createTarget = (config: TargetConfig): Target => createTargetWith(config, INTERPRETERS[config.target]);

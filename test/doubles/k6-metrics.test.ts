@@ -27,6 +27,14 @@ describe('k6/metrics double', () => {
     ]);
   });
 
+  test('add is bound to its metric, as k6 sets it: a detached add records', () => {
+    const { add } = new Counter('detached_counter');
+    const rt = runtime();
+    rt.phase = 'vu';
+    add(3);
+    expect(rt.samples.map((s) => [s.metric, s.value])).toEqual([['detached_counter', 3]]);
+  });
+
   test("rejects sse_event (the extension's), a name redefined with another type, bad names", () => {
     expect(() => new Counter('sse_event')).toThrow(/sse_event/);
     expect(() => new Trend('sse_event')).toThrow(/already exists/);

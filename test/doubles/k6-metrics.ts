@@ -3,7 +3,9 @@
  * runtime. Like k6: metrics are declared in the init context only, names follow k6's
  * rules, a name may be declared again only with the same type, and `sse_event` already
  * exists (the extension's counter). Stricter than k6 where k6 would silently record
- * garbage: a non-finite value or a non-string tag value throws.
+ * garbage: a non-finite value or a non-string tag value throws. Like k6's, a metric object has two
+ * own properties, `name` and `add`, and `add` is bound to its metric (k6 sets it as a native function
+ * of the metric): it can be called detached.
  */
 import { recordSample, runtime, type MetricType } from './runtime.ts';
 
@@ -25,12 +27,12 @@ abstract class Metric {
     }
     if (name === 'sse_event') throw new Error("metric 'sse_event' is the k6/x/sse extension's own counter");
     rt.metricTypes.set(name, type);
-    rt.metricObjects.push({ vu: rt.vu, name });
+    rt.metricObjects.push({ vu: rt.vu, name, isTime });
     this.name = name;
     this.isTime = isTime;
   }
 
-  add(value: number | boolean, tags?: TagMap): void {
+  readonly add = (value: number | boolean, tags?: TagMap): void => {
     if (runtime().phase === 'init') throw new Error('using metrics in the init context is not supported');
     const v = typeof value === 'boolean' ? Number(value) : value;
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${this.name}: non-finite value ${String(value)}`);
@@ -40,7 +42,7 @@ abstract class Metric {
       }
     }
     recordSample(this.name, this.type, this.type === 'rate' ? (v !== 0 ? 1 : 0) : v, tags);
-  }
+  };
 }
 
 export class Counter extends Metric {

@@ -35,7 +35,7 @@ export interface Runtime {
   samples: Sample[];
   metricTypes: Map<string, MetricType>;
   /** Every metric object made, with the VU (0: k6's own instances) that made it. */
-  metricObjects: { vu: number; name: string }[];
+  metricObjects: { vu: number; name: string; isTime: boolean }[];
   /** SharedArray contents by name (computed once per test, like k6). */
   sharedArrays: Map<string, readonly unknown[]>;
   /** Sets the virtual clock (vi.setSystemTime under the harness). */

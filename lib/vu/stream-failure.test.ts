@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { classifyReadError, classifyResponse, contentType } from './classify.ts';
+import { contentType, createStreamFailures, isEventStream, type StreamResponse } from './stream-failure.ts';
+
+const failures = createStreamFailures();
+/** What the tracker's `finish` does: a 2xx event stream is no fault, anything else gets its type. */
+const classifyResponse = (res: StreamResponse) => (isEventStream(res) ? null : failures.responseType(res));
+const classifyReadError = failures.readErrorType;
 
 const SSE = { 'Content-Type': 'text/event-stream' };
 
@@ -52,4 +57,10 @@ test('docs/metrics-and-faults.md has one fault row per error type', async () => 
   const section = doc.slice(doc.indexOf('## Faults'), doc.indexOf('## Per-event work'));
   const rows = section.split('\n').filter((l) => /^\| `[a-z_0-9]+` \|/.test(l));
   expect(rows.map((r) => r.split('|')[1]!.trim().replace(/`/g, ''))).toEqual([...ERROR_TYPES]);
+});
+
+test('one frozen error_type tag object per type', () => {
+  expect(failures.tag('timeout')).toBe(failures.tag('timeout'));
+  expect(failures.tag('timeout')).toEqual({ error_type: 'timeout' });
+  expect(Object.isFrozen(failures.tag('http_4xx'))).toBe(true);
 });
