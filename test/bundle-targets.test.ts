@@ -3,6 +3,7 @@
  * streams of every target, in both scenarios, with timings from a virtual clock.
  */
 import { Buffer } from 'node:buffer';
+import { userId } from '../lib/vu/question-pick.ts';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   endRun,
@@ -308,6 +309,8 @@ describe('VUs and iterations', () => {
     // <prefix>-<VU in the test>-<the VU's iteration>: k6's __ITER counts over every scenario of the VU,
     // so a user never repeats within a VU; a burst iteration's requests share their user.
     expect(users).toEqual(['sse-bench-1-0', 'sse-bench-1-1', 'sse-bench-1-2', 'sse-bench-2-0', 'sse-bench-2-1', 'sse-bench-1-3', 'sse-bench-1-3', 'sse-bench-1-3']);
+    // build/sse.js writes the format out; it is userId's (what preflight and the fake Dify use).
+    expect(users[5]).toBe(userId('sse-bench', 1, 3));
     const questions = new Set(requests().map((r) => JSON.parse(r.body).inputs.question));
     expect(questions.size).toBeGreaterThan(1);
     expect(run.sum('sse_streams_opened')).toBe(8);

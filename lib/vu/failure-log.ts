@@ -25,25 +25,6 @@ export const FAILURE_LOG_PREFIX: string = FailureLine.Prefix;
 
 export { NO_BODY_NOTE } from './stream-failure.ts';
 
-/**
- * The message of the warning (k6 adds its own `level=warning` framing): the reason fit for a log
- * line — one line, at most REASON_MAX characters, the key replaced.
- */
-export const failureLogMessage = (type: ErrorType, reason: string, apiKey: string): string => {
-  // Line breaks and tabs to spaces without a regex: a VU's first regex makes Sobek build the
-  // RegExp prototype for that VU (measured in k6's CPU profile of 3,000 VUs).
-  let text = reason;
-  const breaks: string = FailureLine.LineBreaks;
-  for (let i = 0; i < breaks.length; i++) {
-    const c = breaks[i] as string;
-    if (text.indexOf(c) >= 0) text = text.split(c).join(' ');
-  }
-  text = text.trim();
-  if (apiKey !== '') text = text.split(apiKey).join(Secret.Redacted);
-  if (text.length > FailureLine.ReasonMax) text = `${text.slice(0, FailureLine.ReasonMax - 1)}…`;
-  return `${FailureLine.Prefix}${type}: ${text || '(no detail)'}`;
-};
-
 export interface FailureLogEntry {
   readonly errorType: ErrorType;
   readonly reason: string;
@@ -62,14 +43,36 @@ export const parseFailureLogMessage = (message: string): FailureLogEntry | null 
 };
 
 /**
- * The failure listener of one VU: logs the first failure of each error type with its reason,
- * and nothing after that (a run of a million refused connections logs one line per VU).
+ * The failure listener of one VU: warns (`warn`: console.warn, a k6 warning) the first failure of
+ * each error type with its reason, and nothing after that (a run of a million refused connections
+ * logs one line per VU). The message is the reason fit for a log line — one line, at most
+ * FailureLine.ReasonMax characters, the key replaced — built here, in the one closure a VU keeps.
  */
-export const failureLogger = (apiKey: string, warn: (message: string) => void): (type: ErrorType, reason: string) => void => {
+export const failureLogger = (apiKey: string, warn: (message: string) => void): ((type: ErrorType, reason: string) => void) => {
   const logged: Partial<Record<ErrorType, true>> = {};
   return (type, reason) => {
     if (logged[type]) return;
     logged[type] = true;
-    warn(failureLogMessage(type, reason, apiKey));
+    // Line breaks and tabs to spaces without a regex: a VU's first regex makes Sobek build the
+    // RegExp prototype for that VU (measured in k6's CPU profile of 3,000 VUs).
+    let text = reason;
+    const breaks: string = FailureLine.LineBreaks;
+    for (let i = 0; i < breaks.length; i++) {
+      const c = breaks[i] as string;
+      if (text.indexOf(c) >= 0) text = text.split(c).join(' ');
+    }
+    text = text.trim();
+    if (apiKey !== '') text = text.split(apiKey).join(Secret.Redacted);
+    if (text.length > FailureLine.ReasonMax) text = `${text.slice(0, FailureLine.ReasonMax - 1)}…`;
+    warn(`${FailureLine.Prefix}${type}: ${text || '(no detail)'}`);
   };
+};
+
+/** The message failureLogger warns for a failure (tests, and code outside the bundle). */
+export const failureLogMessage = (type: ErrorType, reason: string, apiKey: string): string => {
+  let line = '';
+  failureLogger(apiKey, (message) => {
+    line = message;
+  })(type, reason);
+  return line;
 };
