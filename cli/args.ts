@@ -32,10 +32,14 @@ export interface BenchArgs {
   readonly k6Args: readonly string[];
   /** Runs of the same configuration (--repeat); figures then reported as median and spread. */
   readonly repeat: number;
+  /** Seconds per window of the HTML report's per-window latency charts (from k6's CSV output); 0 = off. */
+  readonly windowSec: number;
 }
 
 export const DEFAULT_SCRIPT = 'build/sse.js';
 const DEFAULT_INTERVAL_SEC = 5;
+/** --window: seconds per window of the per-window latency charts (cli/run/latency-windows.ts DEFAULT_WINDOW_SEC). */
+const DEFAULT_WINDOW_SEC = 5;
 
 /** Splits argv at the first `--`: ours before, k6's after. */
 function splitPassThrough(argv: readonly string[]): { own: string[]; rest: string[] } {
@@ -81,6 +85,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     address: { type: 'string' },
     script: { type: 'string' },
     repeat: { type: 'string' },
+    window: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (positionals.length > 0) {
@@ -100,6 +105,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     help: values.help ?? false,
     k6Args: rest,
     repeat: positiveInteger('--repeat', values.repeat, 1),
+    windowSec: values.window === '0' ? 0 : positiveNumber('--window', values.window, DEFAULT_WINDOW_SEC),
   };
 }
 
@@ -122,6 +128,8 @@ Options:
   --script <path>    k6 script (default ${DEFAULT_SCRIPT})
   --repeat <n>       run the same configuration n times; every figure then as median and min–max,
                      also written to reports/repeat_<timestamp>.json (default 1)
+  --window <s>       seconds per window of the HTML report's TTFE/TTFT/stream-duration percentiles
+                     over time, from k6's CSV sample output (default ${DEFAULT_WINDOW_SEC}; 0 = off)
   -h, --help         this text
   -- <flags>         everything after -- goes to "k6 run" (e.g. -- --vus 5 --duration 30s)
 
