@@ -196,7 +196,10 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 
 export const COMPARE_USAGE = `Usage: npm run compare -- [--max-regression 10%] [--noise 5%] [--noise-abs ms=2] BASELINE.json CANDIDATE.json
 
-Prints the key figures of two JSON reports (reports/benchmark_*.json) side by side
+Each file is a JSON report (reports/benchmark_*.json) or a repeat summary (reports/repeat_*.json of
+npm run bench -- --repeat N). Two summaries: each figure's difference B − A (Hodges–Lehmann) with an
+exact rank interval, "no significant difference" when the interval holds 0. Otherwise (one run
+on a side) it prints the key figures of the two runs (a summary: the medians) side by side
 with deltas; "✗ worse" marks a figure that moved in its bad direction, "✓ better" the other way,
 but only beyond the figure's noise floor: a change must exceed both its relative and its absolute
 bound (defaults: latencies 5 % and 2 ms, rates 5 % and 0.05/s, tokens/s 5 % and 0.5, success
@@ -204,6 +207,7 @@ rate 0.1 percentage point, counts any change; per figure in docs/reports.md).
 
 Options:
   --max-regression <p>  exit 1 when a key figure (rate, latency, success rate) is worse than the baseline by more than p (e.g. 10%), beyond its noise floor
+                        (two summaries: significantly worse, and its estimated change more than p)
   --noise <p>           relative noise floor for every figure (e.g. 2%, 0 = none)
   --noise-abs <k>=<v>   absolute noise floor in the figure's unit, for a figure (ttfeP95Ms=5) or a unit
                         (ms, /s, fraction, count, bytes, tokens/s); repeatable
