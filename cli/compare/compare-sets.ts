@@ -86,7 +86,8 @@ export function renderSetTable(rows: readonly SetRow[], names: SetNames, max: nu
       const interval = s === null ? '' : `[${formatSignedDelta(r.def, s.lower)}, ${formatSignedDelta(r.def, s.upper)}] ${percent(s.confidence)}`;
       return [r.def.label, `${formatFigure(r.def, r.a)} (${r.nA})`, `${formatFigure(r.def, r.b)} (${r.nB})`, s === null ? '' : formatSignedDelta(r.def, s.estimate), formatRatio(ratio), interval, verdictText(r, max)];
     });
-  return table([['Figure', `A: ${names.a} median (runs)`, `B: ${names.b} median (runs)`, 'Δ (HL)', 'Δ%', 'Interval, confidence', ''], ...body]);
+  const head = table([['Figure', 'A median (runs)', 'B median (runs)', 'Δ (HL)', 'Δ%', 'Interval, confidence', ''], ...body]);
+  return `A: ${names.a}\nB: ${names.b}\n${head}`;
 }
 
 /** The lines under the table: how to read it. */
