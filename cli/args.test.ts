@@ -4,7 +4,7 @@ import { BENCH_USAGE, CALIBRATE_USAGE, COMPARE_USAGE, parseBenchArgs, parseCalib
 
 describe('parseBenchArgs', () => {
   it('has the documented defaults', () => {
-    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, k6Progress: false, address: '', script: 'build/sse.js', help: false, k6Args: [], repeat: 1 });
+    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, k6Progress: false, address: '', script: 'build/sse.js', help: false, k6Args: [], repeat: 1, windowSec: 5 });
   });
   it('reads flags and passes everything after -- to k6 unchanged', () => {
     expect(parseBenchArgs(['--interval', '2.5', '-q', '--dashboard', '--k6-progress', '--address', '127.0.0.1:7000', '--', '--vus', '5', '--quiet', '--', 'x'])).toEqual({
@@ -17,8 +17,12 @@ describe('parseBenchArgs', () => {
       help: false,
       k6Args: ['--vus', '5', '--quiet', '--', 'x'],
       repeat: 1,
+      windowSec: 5,
     });
     expect(parseBenchArgs(['--repeat', '3']).repeat).toBe(3);
+    expect(parseBenchArgs(['--window', '10']).windowSec).toBe(10);
+    expect(parseBenchArgs(['--window', '0']).windowSec).toBe(0);
+    expect(() => parseBenchArgs(['--window', 'soon'])).toThrow('--window: expected a positive number of seconds, got "soon"');
   });
   it('names the bad flag and what it accepts', () => {
     expect(() => parseBenchArgs(['--interval', '0'])).toThrow(new UsageError('--interval: expected a positive number of seconds, got "0"'));

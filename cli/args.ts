@@ -32,10 +32,14 @@ export interface BenchArgs {
   readonly k6Args: readonly string[];
   /** Runs of the same configuration (--repeat); figures then reported as median and spread. */
   readonly repeat: number;
+  /** Seconds per window of the HTML report's per-window latency charts (from k6's CSV output); 0 = off. */
+  readonly windowSec: number;
 }
 
 export const DEFAULT_SCRIPT = 'build/sse.js';
 const DEFAULT_INTERVAL_SEC = 5;
+/** --window: seconds per window of the per-window latency charts (cli/run/latency-windows.ts DEFAULT_WINDOW_SEC). */
+const DEFAULT_WINDOW_SEC = 5;
 
 /** Splits argv at the first `--`: ours before, k6's after. */
 function splitPassThrough(argv: readonly string[]): { own: string[]; rest: string[] } {
@@ -81,6 +85,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     address: { type: 'string' },
     script: { type: 'string' },
     repeat: { type: 'string' },
+    window: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (positionals.length > 0) {
@@ -100,6 +105,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     help: values.help ?? false,
     k6Args: rest,
     repeat: positiveInteger('--repeat', values.repeat, 1),
+    windowSec: values.window === '0' ? 0 : positiveNumber('--window', values.window, DEFAULT_WINDOW_SEC),
   };
 }
 
@@ -122,6 +128,8 @@ Options:
   --script <path>    k6 script (default ${DEFAULT_SCRIPT})
   --repeat <n>       run the same configuration n times; every figure then as median and min–max,
                      also written to reports/repeat_<timestamp>.json (default 1)
+  --window <s>       seconds per window of the HTML report's TTFE/TTFT/stream-duration percentiles
+                     over time, from k6's CSV sample output (default ${DEFAULT_WINDOW_SEC}; 0 = off)
   -h, --help         this text
   -- <flags>         everything after -- goes to "k6 run" (e.g. -- --vus 5 --duration 30s)
 
@@ -188,7 +196,10 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 
 export const COMPARE_USAGE = `Usage: npm run compare -- [--max-regression 10%] [--noise 5%] [--noise-abs ms=2] BASELINE.json CANDIDATE.json
 
-Prints the key figures of two JSON reports (reports/benchmark_*.json) side by side
+Each file is a JSON report (reports/benchmark_*.json) or a repeat summary (reports/repeat_*.json of
+npm run bench -- --repeat N). Two summaries: each figure's difference B − A (Hodges–Lehmann) with an
+exact rank interval, "no significant difference" when the interval holds 0. Otherwise (one run
+on a side) it prints the key figures of the two runs (a summary: the medians) side by side
 with deltas; "✗ worse" marks a figure that moved in its bad direction, "✓ better" the other way,
 but only beyond the figure's noise floor: a change must exceed both its relative and its absolute
 bound (defaults: latencies 5 % and 2 ms, rates 5 % and 0.05/s, tokens/s 5 % and 0.5, success
@@ -196,6 +207,7 @@ rate 0.1 percentage point, counts any change; per figure in docs/reports.md).
 
 Options:
   --max-regression <p>  exit 1 when a key figure (rate, latency, success rate) is worse than the baseline by more than p (e.g. 10%), beyond its noise floor
+                        (two summaries: significantly worse, and its estimated change more than p)
   --noise <p>           relative noise floor for every figure (e.g. 2%, 0 = none)
   --noise-abs <k>=<v>   absolute noise floor in the figure's unit, for a figure (ttfeP95Ms=5) or a unit
                         (ms, /s, fraction, count, bytes, tokens/s); repeatable

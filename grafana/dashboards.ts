@@ -15,10 +15,12 @@
  *   K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true and Prometheus' native-histograms
  *   feature) or one gauge per stat of K6_PROMETHEUS_RW_TREND_STATS (`_p50`, `_p95`, …);
  *   in seconds for time trends, cumulative since the generator started, one series per
- *   tag set and generator. Counters and histograms sum exactly across generators, so the
- *   Prometheus dashboard has merged, windowed percentiles from the histograms; trend-stat
- *   percentiles cannot be merged, so their panels (kept for Prometheus without the
- *   feature) show the worst generator (`max`).
+ *   tag set and generator. Counters and histograms sum exactly across generators; trend-stat
+ *   percentiles cannot be merged. So each latency query of the Prometheus dashboard is
+ *   `merged or worst`: the percentile of every generator's samples in the last rate window
+ *   from the native histograms where they exist, else (PromQL `or`) the worst generator's
+ *   (`max`) cumulative trend stat; a `source` label added to each side names which one the
+ *   legend shows. One set of panels then has data in either k6 mode.
  */
 import { EXTENSION_EVENT_METRIC, METRICS, type MetricDef } from '../lib/metric-defs.ts';
 import { K6_RW_PREFIX, NATIVE_HISTOGRAM_ENV, PROMETHEUS_NATIVE_HISTOGRAM_FLAG, rwNativeHistogramName } from '../lib/prometheus-rw.ts';
@@ -54,8 +56,6 @@ export const DASHBOARD_FILES: Readonly<Record<Backend, string>> = {
 export type SeriesSpec =
   /** A trend's percentile (`by`: one line per value of that tag). */
   | { readonly kind: 'percentile'; readonly metric: MetricDef; readonly p: number; readonly by?: string }
-  /** Prometheus only: a trend's percentile over the rate window, from every generator's native histograms merged. */
-  | { readonly kind: 'mergedPercentile'; readonly metric: MetricDef; readonly p: number; readonly by?: string }
   /** A counter's increase per second, summed over every series (all generators). */
   | { readonly kind: 'perSecond'; readonly metric: string; readonly label: string; readonly by?: string }
   /** A counter's running total since the start of the run, summed over every series (all generators). */
@@ -166,29 +166,21 @@ export const PANELS: readonly PanelSpec[] = [
 const isPercentile = (s: SeriesSpec): boolean => s.kind === 'percentile';
 const hasPercentiles = (spec: PanelSpec): boolean => spec.series !== 'activeStreams' && spec.series.some(isPercentile);
 
-/** Title suffix of the native-histogram twin of a trend panel. */
-export const MERGED_TITLE_SUFFIX = ' — merged';
-
 /**
- * Prometheus only: every panel with trend percentiles again, its percentiles now of all
- * generators' samples in the last $__rate_interval, from native histograms.
+ * The `source` label each side of a Prometheus latency query carries (the legend shows it):
+ * merged native histograms of every generator over the rate window, or the worst
+ * generator's cumulative trend-stat gauge.
  */
-export const NATIVE_PANELS: readonly PanelSpec[] = PANELS.filter(hasPercentiles).map((spec) => ({
-  title: `${spec.title}${MERGED_TITLE_SUFFIX}`,
-  description: `${spec.description}. Percentiles of every generator's samples in the last $__rate_interval, from native histograms (${NATIVE_HISTOGRAM_ENV}=true, Prometheus ${PROMETHEUS_NATIVE_HISTOGRAM_FLAG}).`,
-  unit: spec.unit,
-  series: spec.series === 'activeStreams' ? spec.series : spec.series.map((s) => (s.kind === 'percentile' ? { ...s, kind: 'mergedPercentile' } : s)),
-}));
+export const LATENCY_SOURCES = {
+  merged: 'all generators, last rate window (native histograms)',
+  worst: 'worst generator, since its start (trend stats)',
+} as const;
 
 /** Prometheus dashboard sections: a row title and its panels, in order. */
 export const PROMETHEUS_ROWS: readonly { readonly title: string; readonly panels: readonly PanelSpec[] }[] = [
   { title: 'Streams, events and errors: counters, exact over all generators', panels: PANELS.filter((p) => !hasPercentiles(p)) },
   {
-    title: `Latency, merged: percentiles of all generators per rate window (native histograms: ${NATIVE_HISTOGRAM_ENV}=true, Prometheus ${PROMETHEUS_NATIVE_HISTOGRAM_FLAG})`,
-    panels: NATIVE_PANELS,
-  },
-  {
-    title: 'Latency, worst generator: cumulative trend-stat gauges (K6_PROMETHEUS_RW_TREND_STATS, without native histograms)',
+    title: `Latency: merged percentiles per rate window where k6 writes native histograms (${NATIVE_HISTOGRAM_ENV}=true, Prometheus ${PROMETHEUS_NATIVE_HISTOGRAM_FLAG}), else the worst generator's trend stats (K6_PROMETHEUS_RW_TREND_STATS); the legend names the source`,
     panels: PANELS.filter(hasPercentiles),
   },
 ];
@@ -298,8 +290,6 @@ function influxQuery(s: SeriesSpec): { query: string; alias: string } {
       return { query: influxSelect('cumulative_sum(sum("value"))', s.metric, s.by, '0'), alias: withTag(s.label, s.by) };
     case 'ratio':
       return { query: influxSelect('mean("value")', s.metric.name, undefined, 'none'), alias: s.label };
-    case 'mergedPercentile':
-      throw new Error(`${s.metric.name}: native histograms exist only in Prometheus`);
   }
 }
 
@@ -342,19 +332,22 @@ export const promName = (metric: string, suffix: string): string => `${K6_RW_PRE
 const sumBy = (by: string | undefined): string => (by === undefined ? 'sum' : `sum by (${by})`);
 const legendWithTag = (label: string, by: string | undefined): string => (by === undefined ? label : `{{${by}}} ${label}`);
 
+/** The label a latency query's two sides set to tell their source (LATENCY_SOURCES). */
+export const SOURCE_LABEL = 'source';
+const withSource = (expr: string, source: string): string => `label_replace(${expr}, "${SOURCE_LABEL}", "${source}", "", "")`;
+
 function promQuery(s: SeriesSpec): { expr: string; legendFormat: string } {
   switch (s.kind) {
     case 'percentile': {
-      // one gauge per generator and tag set; percentiles cannot be merged: show the worst
-      const agg = s.by === undefined ? 'max' : `max by (${s.by})`;
-      return { expr: `${agg} (${promName(s.metric.name, `p${s.p}`)}${promFilter})`, legendFormat: legendWithTag(`p${s.p} worst generator`, s.by) };
-    }
-    case 'mergedPercentile':
       // histograms add up bucket by bucket: the sum over generators is the histogram of all their samples
+      const merged = `histogram_quantile(${s.p / 100}, ${sumBy(s.by)} (rate(${rwNativeHistogramName(s.metric)}${promFilter}[$__rate_interval])))`;
+      // one gauge per generator and tag set; percentiles cannot be merged: the worst
+      const worst = `${s.by === undefined ? 'max' : `max by (${s.by})`} (${promName(s.metric.name, `p${s.p}`)}${promFilter})`;
       return {
-        expr: `histogram_quantile(${s.p / 100}, ${sumBy(s.by)} (rate(${rwNativeHistogramName(s.metric)}${promFilter}[$__rate_interval])))`,
-        legendFormat: legendWithTag(`p${s.p} all generators`, s.by),
+        expr: `${withSource(merged, LATENCY_SOURCES.merged)} or ${withSource(worst, LATENCY_SOURCES.worst)}`,
+        legendFormat: legendWithTag(`p${s.p} {{${SOURCE_LABEL}}}`, s.by),
       };
+    }
     case 'perSecond':
       return {
         expr: `${sumBy(s.by)} (rate(${promName(s.metric, 'total')}${promFilter}[$__rate_interval]))`,

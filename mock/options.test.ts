@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FAULT_NAMES } from './faults.ts';
-import { applyRequestHeaders, defaultOptions, envOf, flagOf, headerOf, KNOBS, MockOptionError, renderKnobTable, resolveCliOptions } from './options.ts';
+import { applyRequestHeaders, defaultOptions, envOf, flagOf, headerOf, KNOBS, MockOptionError, parseTtfeStep, renderKnobTable, resolveCliOptions, steppedOptions } from './options.ts';
 
 describe('KNOBS', () => {
   it('derive flag, env and header names from one kebab-case name', () => {
@@ -36,6 +36,34 @@ describe('resolveCliOptions', () => {
     [{ port: '' }, {}, '--port: expected an integer from 0 to 65535, got ""'],
   ])('rejects %j %j naming the source and accepted values', (flags, env, message) => {
     expect(() => resolveCliOptions(flags, env)).toThrow(new MockOptionError(message));
+  });
+});
+
+describe('--ttfe-step', () => {
+  it('parses <time>:±<delay> in Go duration syntax; empty is no step', () => {
+    expect(parseTtfeStep('10s:+200ms')).toEqual({ atMs: 10_000, addMs: 200 });
+    expect(parseTtfeStep(' 1m30s:-50ms ')).toEqual({ atMs: 90_000, addMs: -50 });
+    expect(parseTtfeStep('')).toBeNull();
+    expect(resolveCliOptions({ 'ttfe-step': '5s:+1s' }, {}).ttfeStep).toEqual({ atMs: 5000, addMs: 1000 });
+    expect(resolveCliOptions({}, { MOCK_TTFE_STEP: '2s:+20ms' }).ttfeStep).toEqual({ atMs: 2000, addMs: 20 });
+    expect(defaultOptions().ttfeStep).toBeNull();
+  });
+
+  it.each(['10s', '10s:200ms', 'soon:+1s', '10s:+fast', '-1s:+1s', '1s:+-5ms'])('rejects %j naming the flag', (raw) => {
+    expect(() => resolveCliOptions({ 'ttfe-step': raw }, {})).toThrow(new MockOptionError(`--ttfe-step: expected <time>:+<delay> such as 10s:+200ms, got ${JSON.stringify(raw)}`));
+  });
+
+  it('moves TTFE and TTFT of requests from the step on (never below 0), and leaves earlier ones alone', () => {
+    const o = { ...defaultOptions(), ttfeMs: 20, ttftMs: 200, ttfeStep: { atMs: 10_000, addMs: 200 } };
+    expect(steppedOptions(o, 9_999)).toBe(o);
+    expect(steppedOptions(o, 10_000)).toMatchObject({ ttfeMs: 220, ttftMs: 400 });
+    expect(steppedOptions({ ...o, ttfeStep: { atMs: 0, addMs: -100 } }, 5)).toMatchObject({ ttfeMs: 0, ttftMs: 100 });
+    const none = defaultOptions();
+    expect(steppedOptions(none, 1e9)).toBe(none);
+  });
+
+  it('cannot be set per request (it counts from the server’s start)', () => {
+    expect(() => applyRequestHeaders(defaultOptions(), { 'x-mock-ttfe-step': '1s:+1s' })).toThrow(/cannot be set per request/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { FAULTS, FAULT_NAMES, type FaultName, type FaultRates } from './faults.ts';
 import { TEXT_KINDS, type TextKind } from './text.ts';
+import { parseGoDuration } from '../lib/duration.ts';
 
 /**
  * The one definition of every mock-server knob: its flag, environment variable, per-request
@@ -14,9 +15,17 @@ export type SchedulerKind = (typeof SCHEDULERS)[number];
 export const CHUNK_WRITERS = ['socket', 'response'] as const;
 export type ChunkWriter = (typeof CHUNK_WRITERS)[number];
 
+/** `--ttfe-step`: from `atMs` after the server started, every new request's first event (and token) comes `addMs` later. */
+export interface TtfeStep {
+  readonly atMs: number;
+  readonly addMs: number;
+}
+
 export interface MockOptions {
   apiKey: string;
   ttfeMs: number;
+  /** null: TTFE stays as set. */
+  ttfeStep: TtfeStep | null;
   ttftMs: number;
   tokens: number;
   tokenIntervalMs: number;
@@ -44,7 +53,9 @@ export type KnobKind =
   | { type: 'int'; min: number; max: number; unit: string }
   | { type: 'number'; min: number; max: number; unit: string }
   | { type: 'enum'; accepted: readonly string[] }
-  | { type: 'string' };
+  | { type: 'string' }
+  /** `<time>:<±delay>` (TtfeStep), or empty. */
+  | { type: 'step' };
 
 export interface KnobDef {
   /** kebab-case: flag `--name`, env `MOCK_NAME`, header `X-Mock-Name`. */
@@ -116,6 +127,15 @@ export const KNOBS: readonly KnobDef[] = [
   },
   str('api-key', 'server', '', 'When set, every API request needs `Authorization: Bearer <key>` (401 otherwise). Never logged.', (o, v) => (o.apiKey = v)),
   ms('ttfe-ms', 'request', '20', 600_000, 'Delay from the request to the first event (time to first event).', (o, v) => (o.ttfeMs = v)),
+  {
+    name: 'ttfe-step',
+    scope: 'server',
+    kind: { type: 'step' },
+    default: '',
+    description:
+      'A step in TTFE at a given time: `10s:+200ms` = requests arriving 10 s or more after the server started get their first event (and first token) 200 ms later than `--ttfe-ms`/`--ttft-ms` say (`-` for earlier, never below 0). Empty: no step. For checking that a report shows when latency changed.',
+    set: (o, v) => (o.ttfeStep = parseTtfeStep(String(v))),
+  },
   ms(
     'ttft-ms',
     'request',
@@ -202,7 +222,32 @@ function describeKind(kind: KnobKind): string {
       return `one of ${kind.accepted.join(', ')}`;
     case 'string':
       return 'text';
+    case 'step':
+      return '`<time>:+<delay>` in Go duration syntax (`10s:+200ms`, `1m30s:-50ms`) or empty';
   }
+}
+
+const STEP = /^([^:]+):([+-])(.+)$/;
+
+/** `10s:+200ms` → { atMs: 10000, addMs: 200 }; '' → null; undefined for anything else. */
+export function parseTtfeStep(text: string): TtfeStep | null {
+  const t = text.trim();
+  if (t === '') return null;
+  const m = STEP.exec(t);
+  const at = m ? parseGoDuration((m[1] ?? '').trim()) : undefined;
+  const delta = m ? parseGoDuration((m[3] ?? '').trim()) : undefined;
+  if (!m || at === undefined || delta === undefined || at < 0 || delta < 0) throw new MockOptionError(`expected <time>:+<delay> such as 10s:+200ms, got ${JSON.stringify(text)}`);
+  return { atMs: at, addMs: m[2] === '-' ? -delta : delta };
+}
+
+/**
+ * The options a request arriving `elapsedMs` after the server started is served with: `o`
+ * itself before the step (or without one), else TTFE and TTFT moved by the step.
+ */
+export function steppedOptions(o: MockOptions, elapsedMs: number): MockOptions {
+  const step = o.ttfeStep;
+  if (step === null || elapsedMs < step.atMs) return o;
+  return { ...o, ttfeMs: Math.max(0, o.ttfeMs + step.addMs), ttftMs: Math.max(0, o.ttftMs + step.addMs) };
 }
 
 /** Parses one raw value; `source` names where it came from (a flag, env var or header) for the error. */
@@ -224,6 +269,13 @@ function parseKnobValue(knob: KnobDef, raw: string, source: string): number | st
       return kind.accepted.includes(raw.trim()) ? raw.trim() : fail();
     case 'string':
       return raw;
+    case 'step':
+      try {
+        parseTtfeStep(raw);
+      } catch (err) {
+        throw new MockOptionError(`${source}: ${(err as Error).message}`);
+      }
+      return raw;
   }
 }
 
@@ -232,6 +284,7 @@ function emptyOptions(): MockOptions {
   return {
     apiKey: '',
     ttfeMs: 0,
+    ttfeStep: null,
     ttftMs: 0,
     tokens: 0,
     tokenIntervalMs: 0,
@@ -326,7 +379,7 @@ export function renderHelp(): string {
     '',
   ];
   for (const k of KNOBS) {
-    const value = k.kind.type === 'enum' ? `<${k.kind.accepted.join('|')}>` : k.kind.type === 'string' ? '<text>' : `<${k.kind.unit}>`;
+    const value = k.kind.type === 'enum' ? `<${k.kind.accepted.join('|')}>` : k.kind.type === 'string' ? '<text>' : k.kind.type === 'step' ? '<time>:+<delay>' : `<${k.kind.unit}>`;
     const where = [`env ${envOf(k)}`, k.scope === 'request' ? `header ${headerOf(k)}` : null].filter(Boolean).join(', ');
     lines.push(`  ${flagOf(k)} ${value}`, `      ${k.description}`, `      default ${defaultLabel(k)}; ${where}`);
   }

@@ -270,3 +270,21 @@ describe('seed', () => {
   });
 });
 
+
+describe('--ttfe-step', () => {
+  const elapsed = async (ttfeStep: { atMs: number; addMs: number }): Promise<unknown> => {
+    const s = await startMockServer({ port: 0, ttfeMs: 0, ttftMs: 0, tokenIntervalMs: 0, tokens: 3, pingIntervalMs: 0, seed: 'step', ttfeStep });
+    try {
+      const res = await fetch(`${s.url}/v1/workflows/run`, { method: 'POST', body: JSON.stringify({ inputs: {}, user: 'u', response_mode: 'blocking' }) });
+      return ((await res.json()) as { data: { elapsed_time: number } }).data.elapsed_time;
+    } finally {
+      await s.close();
+    }
+  };
+
+  it('serves requests from the step on with TTFE and TTFT moved by it, and earlier ones without', async () => {
+    // a blocking answer reports the time its stream would have taken: max(TTFE, TTFT) + token intervals
+    expect(await elapsed({ atMs: 0, addMs: 30 })).toBe(0.03);
+    expect(await elapsed({ atMs: 3_600_000, addMs: 30 })).toBe(0);
+  });
+});

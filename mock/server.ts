@@ -9,7 +9,7 @@ import { genericOptions, genericScript } from './generic-sse.ts';
 import { HttpError, parseJsonObject, readBody, sendError, sendJson, type Dialect } from './http.ts';
 import { modelList, openaiChat } from './openai.ts';
 import { SlotGate } from './capacity.ts';
-import { applyRequestHeaders, defaultOptions, MockOptionError, type MockOptions } from './options.ts';
+import { applyRequestHeaders, defaultOptions, MockOptionError, steppedOptions, type MockOptions } from './options.ts';
 import { createRng, hashSeed, type Rng } from './rng.ts';
 import { createScheduler, newTask, type Scheduler } from './scheduler.ts';
 import type { Endpoint, ScriptContext } from './script.ts';
@@ -54,6 +54,8 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   const reg: StreamRegistry = { stats, scheduler, open };
   const gate = new SlotGate();
   let closing = false;
+  /** --ttfe-step counts from here. */
+  const startedAt = performance.now();
 
   /** Ids and the fault draw: one sequence per stream (by start order), or X-Mock-Seed's. */
   const rngFor = (req: IncomingMessage, o: MockOptions): Rng =>
@@ -139,7 +141,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   };
 
   async function generic(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
-    const o = genericOptions(applyRequestHeaders(base, req.headers), query);
+    const o = steppedOptions(genericOptions(applyRequestHeaders(base, req.headers), query), performance.now() - startedAt);
     if (!(await admit(res, o.maxConcurrency))) return;
     const rng = rngFor(req, o);
     const fault = pickFault(o.fault, o.faultRates, rng);
@@ -207,7 +209,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
         throw new HttpError(401, 'unauthorized', 'Access token is invalid: send Authorization: Bearer <api key>.');
       }
       if (route.kind === 'api') {
-        await api(req, res, route.endpoint, applyRequestHeaders(base, req.headers), t0);
+        await api(req, res, route.endpoint, steppedOptions(applyRequestHeaders(base, req.headers), t0 - startedAt), t0);
       } else {
         req.resume();
         await route.handle(req, res, query);

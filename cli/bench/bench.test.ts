@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockServer } from '../../mock/server.ts';
 import { k6RunArgs, k6SkipsTlsVerify, realPreflightDeps, runBench } from './bench.ts';
@@ -135,8 +135,11 @@ describe('runBench with a stand-in k6', () => {
     if (process.env.SHOW_BENCH_OUTPUT) console.log([...r.out, '--- stderr ---', ...r.err].join('\n'));
     expect(r.code).toBe(99);
     // not a terminal: k6 runs --quiet (no progress line every second in a CI log)
-    expect(r.args).toEqual(['run', '--no-usage-report', '--quiet', '--address', `127.0.0.1:${port}`, '--vus', '2', script]);
+    // and writes its samples to a temporary CSV file for the latency windows (removed after the run)
+    expect(r.args).toEqual(['run', '--no-usage-report', '--quiet', '--address', `127.0.0.1:${port}`, '--out', expect.stringMatching(/^csv=.*sse-bench-samples-\w+\/samples\.csv$/), '--vus', '2', script]);
+    expect(existsSync(dirname((r.args[6] ?? '').slice(4)))).toBe(false);
     expect(r.env).toMatch(/^K6_NO_USAGE_REPORT=true$/m);
+    expect(r.env).toMatch(/^K6_CSV_TIME_FORMAT=unix_milli$/m);
     expect(r.out).toContain('running (fake k6)');
     expect(r.err).toContain('level=info msg=from-k6-stderr');
     const live = r.out.filter((l) => l.startsWith('[live '));

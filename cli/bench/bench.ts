@@ -5,7 +5,9 @@
  * k6's log lines pass through; the failure reasons among them go into the reports.
  * The exit code is k6's (99 when a threshold failed), 2 for a failed preflight or bad flag.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { reportStamp } from '../../lib/report/report-names.ts';
 import { BENCH_USAGE, parseBenchArgs, UsageError, type BenchArgs } from '../args.ts';
 import { locateK6 } from '../run/k6-locate.ts';
@@ -15,6 +17,8 @@ import { consoleIo, type Io, runAsMain } from '../main-guard.ts';
 import { EXIT_PREFLIGHT, formatPreflightError, preflight, PreflightError, type PreflightDeps } from '../preflight/preflight.ts';
 import { finishReports, listJsonReports, newJsonReport, renderFinalBlock } from '../run/run-reports.ts';
 import { loadChartJs } from '../run/html-report.ts';
+import { csvSampleOutput, readCsvSamples } from '../run/k6-samples.ts';
+import { type LatencyWindows, WindowCollector } from '../run/latency-windows.ts';
 import { type RepeatedRun, runRepeated } from './bench-repeat.ts';
 import { difyStateEnv } from '../dify-state-env.ts';
 import { FailureCollector } from './failure-collector.ts';
@@ -51,9 +55,31 @@ export function quietK6(args: BenchArgs, isTTY: boolean): boolean {
   return !isTTY && !args.k6Progress && !args.k6Args.some((a) => a === '-q' || a === '--quiet' || a.startsWith('--quiet='));
 }
 
-/** The `k6 run` command line: our REST address, no usage report, --quiet off a terminal (quietK6), the user's flags, the script. */
-export function k6RunArgs(args: BenchArgs, address: string, isTTY = true): string[] {
-  return ['run', '--no-usage-report', ...(quietK6(args, isTTY) ? ['--quiet'] : []), '--address', address, ...args.k6Args, args.script];
+/**
+ * The `k6 run` command line: our REST address, no usage report, --quiet off a terminal
+ * (quietK6), our outputs (the CSV sample stream of the latency windows), the user's flags, the script.
+ */
+export function k6RunArgs(args: BenchArgs, address: string, isTTY = true, outputs: readonly string[] = []): string[] {
+  return ['run', '--no-usage-report', ...(quietK6(args, isTTY) ? ['--quiet'] : []), '--address', address, ...outputs, ...args.k6Args, args.script];
+}
+
+/** Where a run's CSV sample stream goes (a temporary directory, removed after the run), or null with --window 0. */
+function sampleFile(windowSec: number): { readonly dir: string; readonly path: string } | null {
+  if (windowSec === 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'sse-bench-samples-'));
+  return { dir, path: join(dir, 'samples.csv') };
+}
+
+/** The run's latency windows from its sample file; null (with a note) when k6 wrote none. */
+async function latencyWindows(file: { readonly path: string }, startMs: number, windowSec: number, note: (line: string) => void): Promise<LatencyWindows | null> {
+  const collector = new WindowCollector(startMs, windowSec);
+  try {
+    await readCsvSamples(file.path, collector);
+  } catch (err) {
+    note(`bench: no per-window latency (k6's CSV sample output ${file.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    return null;
+  }
+  return collector.result();
 }
 
 /**
@@ -104,13 +130,16 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
       if (dash) io.out(dashboardStartNote(dash));
 
       const failures = new FailureCollector(pre.config.apiKey);
+      const samples = sampleFile(args.windowSec);
+      const samplesOut = samples ? csvSampleOutput(samples.path) : null;
+      const startMs = deps.now();
       const ended = dash
         ? watchRunEnd({ intervalMs: 1000, fetchStatus: () => fetchRunStatus(address), onEnded: () => io.out(deps.isTTY ? overwriteLines(END_OF_TEST_NOTE) : END_OF_TEST_NOTE) })
         : null;
       const run = await runK6({
         bin: pre.k6.bin,
-        args: k6RunArgs(args, address, deps.isTTY),
-        env: { ...picked.env, ...pre.env, ...(dash?.env ?? {}) },
+        args: k6RunArgs(args, address, deps.isTTY, samplesOut?.args),
+        env: { ...picked.env, ...pre.env, ...(dash?.env ?? {}), ...(samplesOut?.env ?? {}) },
         address,
         intervalMs: args.intervalSec * 1000,
         now: deps.now,
@@ -128,6 +157,11 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
         },
       }).finally(() => ended?.stop());
       const { code, poller } = run;
+      let windows: LatencyWindows | null = null;
+      if (samples) {
+        windows = await latencyWindows(samples, startMs, args.windowSec, io.err);
+        rmSync(samples.dir, { recursive: true, force: true });
+      }
       const gen = generatorVerdict(run);
       const jsonPath = newJsonReport(dir, before);
       if (jsonPath === '') {
@@ -135,7 +169,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
         return { code, report: null, jsonPath };
       }
       try {
-        const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs(), failures.reasons);
+        const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs(), failures.reasons, windows);
         const exportPath = dash && existsSync(dash.exportPath) ? dash.exportPath : '';
         io.out('');
         io.out(renderFinalBlock(done.report, gen, done.files, exportPath));

@@ -85,13 +85,16 @@ function signed(text: string, negative: boolean): string {
   return negative ? `−${text.replace(/^-/, '')}` : `+${text}`;
 }
 
-function formatDelta(row: CompareRow): string {
-  if (row.delta === null) return '';
-  if (row.delta === 0) return '0';
+/** A difference in the figure's unit with its sign (a fraction's in percentage points). */
+export function formatSignedDelta(def: FigureDef, delta: number | null): string {
+  if (delta === null) return '';
+  if (delta === 0) return '0';
   // A fraction's difference is in percentage points, not a percentage of it.
-  const abs = row.def.unit === 'fraction' ? `${(Math.abs(row.delta) * 100).toFixed(2)} pt` : formatFigure(row.def, Math.abs(row.delta));
-  return signed(abs, row.delta < 0);
+  const abs = def.unit === 'fraction' ? `${(Math.abs(delta) * 100).toFixed(2)} pt` : formatFigure(def, Math.abs(delta));
+  return signed(abs, delta < 0);
 }
+
+const formatDelta = (row: CompareRow): string => formatSignedDelta(row.def, row.delta);
 
 export function formatRatio(ratio: number | null): string {
   if (ratio === null) return '';
@@ -110,7 +113,7 @@ function mark(row: CompareRow, max: number | null): string {
   return row.verdict === 'better' ? '✓ better' : '';
 }
 
-function table(rows: readonly (readonly string[])[]): string {
+export function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
   return rows

@@ -6,12 +6,25 @@ import { parseReportJson, type ReportJson } from '../../lib/report/report-json.t
 import { findChromium, runChromium as runChromiumIn } from '../../test/chromium.ts';
 import { escapeHtml, loadChartJs, renderHtmlReport, scriptJson } from './html-report.ts';
 import type { SeriesPoint } from './live-block.ts';
+import { WindowCollector, type LatencyWindows } from './latency-windows.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const reportB = parseReportJson(fixture('report-b.json'), 'report-b.json'); // saturated, 3 errors, 1 failed threshold
 const reportA = parseReportJson(fixture('report-a.json'), 'report-a.json'); // no errors
 const series = JSON.parse(fixture('series.json')) as SeriesPoint[];
 const chartJs = loadChartJs();
+
+/** 60 s in 5 s windows: TTFE 20 ms, 220 ms from 30 s on; TTFT 40/240 ms; streams 500 ms. */
+function steppedWindows(): LatencyWindows {
+  const c = new WindowCollector(1_000_000, 5);
+  for (let t = 0; t < 60_000; t += 250) {
+    const up = t >= 30_000 ? 200 : 0;
+    c.add({ metric: 'sse_ttfe', atMs: 1_000_000 + t, value: 20 + up });
+    c.add({ metric: 'sse_ttft', atMs: 1_000_000 + t, value: 40 + up });
+    c.add({ metric: 'sse_stream_duration', atMs: 1_000_000 + t, value: 500 });
+  }
+  return c.result() as LatencyWindows;
+}
 const dir = mkdtempSync(join(tmpdir(), 'html-report-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -64,6 +77,21 @@ describe('renderHtmlReport', () => {
     expect(data.errorColors).toEqual(['#ef6c00', '#2457c5']);
   });
 
+  it('with latency windows: TTFE/TTFT and stream duration per window instead of the cumulative p95, the data per window', () => {
+    const page = renderHtmlReport({ report: reportB, series, intervalSec: 5, siblings: [], windows: steppedWindows() }, '');
+    expect(page).toContain('<h3>TTFE and TTFT per 5 s window (ms; p50 dashed, p95 solid)</h3>');
+    expect(page).toContain('<h3>Stream duration per 5 s window (ms; p50 dashed, p95 solid)</h3>');
+    expect(page).not.toContain('id="chart-latency-time"');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/.exec(page)![1]!) as { windows: LatencyWindows };
+    expect(data.windows.tSec).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55]);
+    expect(data.windows.metrics.ttfe.p95).toEqual([20, 20, 20, 20, 20, 20, 220, 220, 220, 220, 220, 220]);
+    expect(data.windows.metrics.ttfe.n).toEqual(Array(12).fill(20));
+    // windows without any sample are left out, as is a null
+    const none = renderHtmlReport({ report: reportB, series, intervalSec: 5, siblings: [], windows: null }, '');
+    expect(none).toContain('id="chart-latency-time"');
+    expect(none).not.toContain('id="chart-latency-windows"');
+  });
+
   it('lists the failure reasons under the errors when the bench CLI collected them', () => {
     const withReasons = { ...reportB, failureReasons: { timeout: { reasons: [{ reason: 'context deadline exceeded', count: 3 }], more: 1 } } };
     const page = renderHtmlReport({ report: withReasons, series, intervalSec: 5, siblings: [] }, '');
@@ -94,6 +122,12 @@ describe.skipIf(chromium === '')('HTML report in headless Chromium', () => {
     const bytes = readFileSync(png);
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     expect(statSync(png).size).toBeGreaterThan(50_000); // a blank 1200x2000 page compresses to a few kB
+  });
+
+  it('draws the per-window latency charts in place of the cumulative one', { timeout: 120_000 }, async () => {
+    const page = join(dir, 'windows.html');
+    writeFileSync(page, renderHtmlReport({ report: reportB, series, intervalSec: 5, siblings: [], windows: steppedWindows() }, chartJs));
+    expect(await runChromium(['--dump-dom', `file://${page}`], 'p4')).toMatch(/<body data-charts-drawn="9" data-charts-total="9">/);
   });
 
   it('draws the one chart of a run without samples or errors', { timeout: 60_000 }, async () => {

@@ -23,6 +23,7 @@ import { formatObserved } from '../../lib/report/report-text.ts';
 import type { ReportJson } from '../../lib/report/report-json.ts';
 import type { SeriesPoint } from './live-block.ts';
 import { errorIntervals, hasLatencySamples } from './report-series.ts';
+import { hasWindows, type LatencyWindows } from './latency-windows.ts';
 
 export interface HtmlReportInput {
   readonly report: ReportJson;
@@ -31,6 +32,8 @@ export interface HtmlReportInput {
   readonly intervalSec: number;
   /** File names of the sibling reports, shown as links. */
   readonly siblings: readonly string[];
+  /** Per-window latency percentiles (k6's CSV sample output); absent or null: none. */
+  readonly windows?: LatencyWindows | null;
 }
 
 /** Chart.js's UMD bundle, from node_modules. */
@@ -179,6 +182,23 @@ const PAGE_SCRIPT = `
         { label: 'TTFT p95', data: d.series.map(function (p) { return p.ttftP95Ms; }), borderColor: '#26a69a', backgroundColor: '#26a69a', tension: 0.2, pointRadius: 2, spanGaps: true }] },
       options: { scales: { x: { title: { display: true, text: 'elapsed (m:ss)' } }, y: { beginAtZero: true, title: { display: true, text: 'ms (p95 since the start)' } } } } }));
   }
+  function windowChart(id, sets, yTitle) {
+    var el = document.getElementById(id);
+    if (!el) return;
+    var w = d.windows;
+    charts.push(new Chart(el, { type: 'line',
+      data: { labels: w.tSec.map(mmss), datasets: sets.map(function (s) {
+        return { label: s.label, data: w.metrics[s.key][s.p], borderColor: s.color, backgroundColor: s.color, borderDash: s.p === 'p50' ? [4, 3] : [], tension: 0.1, pointRadius: 2, spanGaps: false };
+      }) },
+      options: { scales: { x: { title: { display: true, text: 'window start (m:ss)' } }, y: { beginAtZero: true, title: { display: true, text: yTitle } } } } }));
+  }
+  if (d.windows) {
+    windowChart('chart-latency-windows', [
+      { key: 'ttfe', p: 'p95', label: 'TTFE p95', color: '#2457c5' }, { key: 'ttfe', p: 'p50', label: 'TTFE p50', color: '#2457c5' },
+      { key: 'ttft', p: 'p95', label: 'TTFT p95', color: '#26a69a' }, { key: 'ttft', p: 'p50', label: 'TTFT p50', color: '#26a69a' }], 'ms (streams that ended in the window)');
+    windowChart('chart-duration-windows', [
+      { key: 'streamDuration', p: 'p95', label: 'stream duration p95', color: '#8e44ad' }, { key: 'streamDuration', p: 'p50', label: 'stream duration p50', color: '#8e44ad' }], 'ms (streams that ended in the window)');
+  }
   var et = document.getElementById('chart-errors-time');
   if (et) {
     charts.push(new Chart(et, { type: 'bar',
@@ -221,8 +241,10 @@ export function renderHtmlReport(input: HtmlReportInput, chartJs: string): strin
   const failed = errorEntries.reduce((s, [, n]) => s + n, 0);
   const hasCpu = series.some((p) => p.cpuShare !== null);
   const overTime = errorIntervals(series);
+  const windows = hasWindows(input.windows ?? null) ? (input.windows as LatencyWindows) : null;
   const data = {
     series,
+    windows,
     errorTypesOverTime: overTime.types,
     errorsPerInterval: overTime.perInterval,
     errorColors: overTime.types.map(errorColor),
@@ -234,14 +256,20 @@ export function renderHtmlReport(input: HtmlReportInput, chartJs: string): strin
   };
   const passed = report.thresholds.filter((t) => t.ok).length;
   const s = report.settings;
+  const windowCards =
+    windows === null
+      ? ''
+      : canvas('chart-latency-windows', `TTFE and TTFT per ${windows.windowSec} s window (ms; p50 dashed, p95 solid)`) +
+        canvas('chart-duration-windows', `Stream duration per ${windows.windowSec} s window (ms; p50 dashed, p95 solid)`);
+  // without windows: k6's cumulative p95 at each sample (the key figures hold the whole run's)
+  const cumulativeCard =
+    windows === null && hasLatencySamples(series) ? canvas('chart-latency-time', 'TTFE and TTFT p95 over time (ms; k6\'s p95 since the start, at each sample)') : '';
   const seriesSection =
     series.length === 0
-      ? '<p class="muted">No live samples (the run was started without the bench CLI\'s live polling).</p>'
-      : `<div class="grid">${canvas('chart-active', 'Active streams')}${canvas('chart-conn', 'New connections per second')}${canvas('chart-events', 'Events per second')}${
-          hasLatencySamples(series) ? canvas('chart-latency-time', 'TTFE and TTFT p95 over time (ms; k6\'s p95 since the start, at each sample)') : ''
-        }${overTime.types.length > 0 ? canvas('chart-errors-time', `Failed streams per ${input.intervalSec} s interval, by error type`) : ''}${
-          hasCpu ? canvas('chart-cpu', 'Generator CPU (% of available cores)') : ''
-        }</div>`;
+      ? `${windowCards === '' ? '' : `<div class="grid">${windowCards}</div>`}<p class="muted">No live samples (the run was started without the bench CLI's live polling).</p>`
+      : `<div class="grid">${canvas('chart-active', 'Active streams')}${canvas('chart-conn', 'New connections per second')}${canvas('chart-events', 'Events per second')}${windowCards}${cumulativeCard}${
+          overTime.types.length > 0 ? canvas('chart-errors-time', `Failed streams per ${input.intervalSec} s interval, by error type`) : ''
+        }${hasCpu ? canvas('chart-cpu', 'Generator CPU (% of available cores)') : ''}</div>`;
   const latencySection =
     ttfe || ttft
       ? `<div class="grid">${canvas('chart-latency', 'TTFE and TTFT percentiles (ms)')}</div>`

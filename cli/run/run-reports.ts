@@ -14,6 +14,7 @@ import { renderHtmlReport } from './html-report.ts';
 import { cpuShareText } from './cpu-watch.ts';
 import type { GeneratorVerdict } from './k6-run.ts';
 import type { SeriesPoint } from './live-block.ts';
+import type { LatencyWindows } from './latency-windows.ts';
 
 const REPORT_JSON = /^benchmark_\d{8}_\d{6}\.json$/;
 
@@ -41,7 +42,8 @@ export interface FinishedReports {
 
 /**
  * Updates the JSON and text reports with the saturation verdict (when CPU was measured) and
- * the failure reasons (when given), and writes the HTML report.
+ * the failure reasons (when given), and writes the HTML report (with the per-window latency
+ * charts when `windows` has samples).
  */
 export function finishReports(
   jsonPath: string,
@@ -50,6 +52,7 @@ export function finishReports(
   gen: GeneratorVerdict,
   chartJs: string,
   failureReasons?: FailureReasons,
+  windows: LatencyWindows | null = null,
 ): FinishedReports {
   let report = parseReportJson(readFileSync(jsonPath, 'utf8'), jsonPath);
   const stem = jsonPath.replace(/\.json$/, '');
@@ -61,7 +64,7 @@ export function finishReports(
   }
   const htmlPath = `${stem}.html`;
   const siblings = ['.txt', '.json', '.xml'].map((ext) => `${stem}${ext}`).filter((p) => existsSync(p));
-  writeFileSync(htmlPath, renderHtmlReport({ report, series, intervalSec, siblings: siblings.map((p) => basename(p)) }, chartJs));
+  writeFileSync(htmlPath, renderHtmlReport({ report, series, intervalSec, siblings: siblings.map((p) => basename(p)), windows }, chartJs));
   return { report, files: [...siblings, htmlPath] };
 }
 

@@ -19,13 +19,15 @@ export interface K6Run {
   readonly report: ReportJson | null;
 }
 
-/** `k6 run --no-usage-report --quiet <k6Args> -e NAME=value… script`, reports in a fresh temp dir. */
+/** `k6 run --no-usage-report --quiet <k6Args> -e NAME=value… script` (with `k6Env` in its environment), reports in a fresh temp dir. */
 export async function runK6(
   k6: FoundK6,
   script: string,
   vars: Readonly<Record<string, string>>,
   timeoutMs: number,
   k6Args: readonly string[] = [],
+  /** k6's own settings (K6_* variables, e.g. an output's), added to its environment. */
+  k6Env: Readonly<Record<string, string>> = {},
 ): Promise<K6Run> {
   const reportsDir = mkdtempSync(join(tmpdir(), 'sse-bench-e2e-'));
   try {
@@ -34,7 +36,7 @@ export async function runK6(
     args.push(resolve(script));
     // k6 copies its environment into __ENV: only `vars` may set the suite's variables (vitest itself
     // puts BASE_URL=/ into process.env, Vite's base path).
-    const env: NodeJS.ProcessEnv = { ...process.env, ...k6.env, K6_NO_USAGE_REPORT: 'true', PWD: process.cwd() };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...k6.env, K6_NO_USAGE_REPORT: 'true', PWD: process.cwd(), ...k6Env };
     for (const v of ENV_VARS) delete env[v.name];
     const res = await runCommand(k6.bin, args, env, timeoutMs);
     const json = readdirSync(reportsDir).find((f) => /^benchmark_\d{8}_\d{6}\.json$/.test(f));

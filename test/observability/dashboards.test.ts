@@ -7,7 +7,7 @@ import {
   DASHBOARD_FILES,
   DATASOURCE_UIDS,
   FILTER_TAGS,
-  MERGED_TITLE_SUFFIX,
+  LATENCY_SOURCES,
   PANEL_PERCENTILES,
   PROMETHEUS_TREND_STATS,
   dashboardFileText,
@@ -25,7 +25,7 @@ describe('dashboard files', () => {
     expect(readFileSync(DASHBOARD_FILES[backend], 'utf8')).toBe(dashboardFileText(backend));
   });
 
-  it('Prometheus has every InfluxDB panel, and a merged (native-histogram) twin of each panel with percentiles, in titled rows', () => {
+  it('Prometheus has exactly the InfluxDB panels, in two titled rows; each latency query reads the native histogram, else the trend stat, and says which', () => {
     const influx = readDashboard(DASHBOARD_FILES.influxdb).panels;
     const prom = readDashboard(DASHBOARD_FILES.prometheus).panels;
     const influxTitles = influx.map((p) => p.title);
@@ -34,18 +34,31 @@ describe('dashboard files', () => {
     );
     expect(influx.every((p) => p.type === 'timeseries')).toBe(true);
     const rows = prom.filter((p) => p.type === 'row').map((p) => p.title ?? '');
-    expect(rows).toHaveLength(3);
-    // the row of merged panels names both settings; the gauge row says it is the worst generator's
+    expect(rows).toHaveLength(2);
+    // the latency row names both k6 settings
     expect(rows[1]).toContain(`${NATIVE_HISTOGRAM_ENV}=true`);
     expect(rows[1]).toContain(PROMETHEUS_NATIVE_HISTOGRAM_FLAG);
-    expect(rows[2]).toContain('worst generator');
-    expect(rows[2]).toContain('K6_PROMETHEUS_RW_TREND_STATS');
+    expect(rows[1]).toContain('worst generator');
+    expect(rows[1]).toContain('K6_PROMETHEUS_RW_TREND_STATS');
     const promTitles = prom.filter((p) => p.type !== 'row').map((p) => p.title ?? '');
-    const withPercentiles = dashboardQueries(readDashboard(DASHBOARD_FILES.influxdb))
-      .filter((q) => q.text.includes('percentile('))
-      .map((q) => q.panel);
-    expect(new Set(withPercentiles).size).toBe(9);
-    expect(promTitles.sort()).toEqual([...influxTitles, ...[...new Set(withPercentiles)].map((t) => `${t}${MERGED_TITLE_SUFFIX}`)].sort());
+    expect([...promTitles].sort()).toEqual([...influxTitles].sort());
+    const withPercentiles = new Set(
+      dashboardQueries(readDashboard(DASHBOARD_FILES.influxdb))
+        .filter((q) => q.text.includes('percentile('))
+        .map((q) => q.panel),
+    );
+    expect(withPercentiles.size).toBe(9);
+    const promLatency = dashboardQueries(readDashboard(DASHBOARD_FILES.prometheus)).filter((q) => q.text.includes('histogram_quantile'));
+    expect(new Set(promLatency.map((q) => q.panel))).toEqual(withPercentiles);
+    const ttfeP95 = promLatency.find((q) => q.panel === 'TTFE' && q.refId === 'B');
+    expect(ttfeP95?.text).toBe(
+      'label_replace(histogram_quantile(0.95, sum (rate(k6_sse_ttfe_seconds{scenario=~"$scenario", target=~"$target", testid=~"$testid"}[$__rate_interval]))), "source", "' +
+        LATENCY_SOURCES.merged +
+        '", "", "") or label_replace(max (k6_sse_ttfe_p95{scenario=~"$scenario", target=~"$target", testid=~"$testid"}), "source", "' +
+        LATENCY_SOURCES.worst +
+        '", "", "")',
+    );
+    expect(ttfeP95?.alias).toBe('p95 {{source}}');
     // panels sit below their row, two abreast, never overlapping
     const cells = prom.map((p) => `${p.gridPos?.x},${p.gridPos?.y}`);
     expect(new Set(cells).size).toBe(cells.length);
@@ -97,9 +110,8 @@ describe('every metric a panel queries exists in lib/metric-defs.ts', () => {
         if (!m.ok) throw new Error(`${q.panel}: ${m.problem}`);
         // a trend stat the dashboard reads must be one K6_PROMETHEUS_RW_TREND_STATS exports
         if (m.kind === 'trend' && m.stat !== NATIVE_HISTOGRAM_STAT) expect(stats, `${series} needs ${m.stat} in K6_PROMETHEUS_RW_TREND_STATS`).toContain(m.stat);
-        // merged panels read native histograms (and counters), the others never do
-        if (m.stat === NATIVE_HISTOGRAM_STAT) expect(q.panel, series).toMatch(new RegExp(`${MERGED_TITLE_SUFFIX}$`));
-        if (m.kind === 'trend' && m.stat !== NATIVE_HISTOGRAM_STAT) expect(q.panel, series).not.toMatch(new RegExp(`${MERGED_TITLE_SUFFIX}$`));
+        // a query that reads a trend reads both its native histogram and its trend-stat gauge
+        if (m.kind === 'trend') expect(q.text, series).toMatch(/histogram_quantile\(.* or label_replace\(max/);
         seen.add(m.metric);
       }
       for (const tag of [...q.text.matchAll(/(?:max|sum) by \(([a-z_]+)\)/g)].map((x) => x[1] ?? '')) {

@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../cli/run/k6-locate.ts';
 import { evaluate, gateChecks, NATIVE_LABEL, STATS_LABEL } from '../../deploy/k6-operator/gate-checks.ts';
-import { DASHBOARD_FILES, MERGED_TITLE_SUFFIX, PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
+import { DASHBOARD_FILES, LATENCY_SOURCES, PROMETHEUS_TREND_STATS } from '../../grafana/dashboards.ts';
 import { METRICS, type MetricDef } from '../../lib/metric-defs.ts';
 import { bucketGrowth, K6_NATIVE_HISTOGRAM_SCHEMA, PROMETHEUS_NATIVE_HISTOGRAM_FLAG } from '../../lib/prometheus-rw.ts';
 import { dashboardQueries, expandFilters, findQuery, readDashboard, type Filters } from './dashboard-queries.ts';
@@ -195,7 +195,7 @@ describe.skipIf(prometheus === '')('native histograms of two generators in a rea
     expect(results.map((r) => r.ok)).toEqual([true, true, true]);
   });
 
-  it('the dashboard’s merged panels: percentiles of both writers in the last minute only', async () => {
+  it('the dashboard’s latency panels on native histograms: percentiles of both writers in the last minute only', async () => {
     // k6 stamps each push with the latest sample: both series push at 4.95 s, 9.95 s, …
     const pushes = [...new Set([...g1, ...g2].map((s) => Math.floor(s.atMs / PUSH_MS) * PUSH_MS + 4950))];
     const inWindow = (endS: number): number[] => {
@@ -209,8 +209,8 @@ describe.skipIf(prometheus === '')('native histograms of two generators in a rea
       [120.5, false],
     ] as const) {
       const window = inWindow(endS);
-      const p95 = await scalarAt(panelExpr(`TTFE${MERGED_TITLE_SUFFIX}`, 'B', only(NATIVE_RUN)), endS);
-      const p99 = await scalarAt(panelExpr(`TTFE${MERGED_TITLE_SUFFIX}`, 'C', only(NATIVE_RUN)), endS);
+      const p95 = await scalarAt(panelExpr('TTFE', 'B', only(NATIVE_RUN)), endS);
+      const p99 = await scalarAt(panelExpr('TTFE', 'C', only(NATIVE_RUN)), endS);
       expectMergedQuantile(p95, window, 0.95);
       expectMergedQuantile(p99, window, 0.99);
       // the slow streams of the first minute leave the window in the second
@@ -222,17 +222,21 @@ describe.skipIf(prometheus === '')('native histograms of two generators in a rea
   });
 
   it('every merged panel’s histogram query is valid PromQL and finds its data, by node type too', async () => {
-    const merged = queries.filter((q) => q.panel.endsWith(MERGED_TITLE_SUFFIX) && q.text.includes('histogram_quantile'));
+    const merged = queries.filter((q) => q.text.includes('histogram_quantile'));
     expect(merged.length).toBeGreaterThanOrEqual(20);
     for (const q of merged) {
       const r = await instant(expandFilters(q.text.split('$__rate_interval').join('1m'), only(NATIVE_RUN)), 120.5);
       expect(r.length, `${q.panel} ${q.refId}`).toBe(1);
+      expect(r[0]?.metric.source, `${q.panel} ${q.refId}`).toBe(LATENCY_SOURCES.merged);
       expect(Number(r[0]?.value[1]), `${q.panel} ${q.refId}`).toBeGreaterThan(0);
+      // the same query on the run without native histograms: the worst generator's gauge
+      const g = await instant(expandFilters(q.text.split('$__rate_interval').join('1m'), only(GAUGE_RUN)), 120.5);
+      if (q.panel === 'TTFE') expect(g.map((x) => x.metric.source), `${q.panel} ${q.refId}`).toEqual([LATENCY_SOURCES.worst]);
     }
-    const nodes = await instant(panelExpr(`Dify node time by node type${MERGED_TITLE_SUFFIX}`, 'A', only(NATIVE_RUN)), 120.5);
+    const nodes = await instant(panelExpr('Dify node time by node type', 'A', only(NATIVE_RUN)), 120.5);
     expect(nodes.map((n) => n.metric.node_type)).toEqual(['llm']);
     // a unitless trend keeps its unit: tokens per second, not seconds
-    const tokens = await scalarAt(panelExpr(`Tokens/s${MERGED_TITLE_SUFFIX}`, 'A', only(NATIVE_RUN)), 120.5);
+    const tokens = await scalarAt(panelExpr('Tokens/s', 'A', only(NATIVE_RUN)), 120.5);
     expectMergedQuantile(tokens, [...g1, ...g2].filter((s) => s.atMs > 64_950 && s.atMs <= 119_950).map((s) => s.value).sort((a, b) => a - b), 0.5);
   });
 
