@@ -17,6 +17,7 @@ import exec from 'k6/execution';
 import { utf8ByteCounter, type Base64Encoder } from '../lib/vu/data-bytes.ts';
 import { failureLogger } from '../lib/vu/failure-log.ts';
 import type { Lazy } from '../lib/lazy.ts';
+import { createConversations, type Conversations } from '../lib/vu/conversation.ts';
 import { createMetrics } from '../lib/vu/metric-create.ts';
 import { K6_METRIC_FACTORY, metricsSink } from '../lib/vu/metrics.ts';
 import { REQUESTS_PER_ITERATION } from '../lib/requests-per-iteration.ts';
@@ -43,7 +44,9 @@ const plan = JSON.parse(shared[0] as string) as VuPlan;
 const config = plan.config;
 const k6Require = (globalThis as unknown as { require: (id: string) => unknown }).require;
 const metrics = createMetrics(once === null ? plan.metrics : once.allMetrics, K6_METRIC_FACTORY);
-const target = createTarget(config);
+// TURNS > 1: what a turn's stream tells the next turn (Dify's conversation_id, OpenAI's answer text), read by the target's interpreter.
+const answer = (config.workload?.turns ?? 1) > 1 ? { conversationId: '', text: '', collectText: config.target === 'openai-chat' } : undefined;
+const target = createTarget(config, answer);
 const sink = metricsSink(metrics);
 const settings = {
   gapSamples: config.interEventSamples === true,
@@ -57,14 +60,33 @@ const onFailure = failureLogger(config.apiKey, (message) => console.warn(message
 let runStream: StreamRunner | null = null;
 let runBurst: StreamRunner | null = null;
 const burstRequests = REQUESTS_PER_ITERATION.burst;
+// DATASET or TURNS > 1 (lib/vu/conversation.ts): made only then; otherwise null and the code below runs as before.
+const conversations: Conversations | null =
+  config.workload !== undefined && (config.workload.dataset !== '' || answer !== undefined)
+    ? createConversations({
+        target,
+        targetName: config.target,
+        model: config.model,
+        workload: config.workload,
+        shared: shared as ArrayLike<string>,
+        first: FIRST_QUESTION,
+        answer: answer ?? { conversationId: '', text: '', collectText: false },
+        sink,
+        session: (s) => createSession(target.stream, settings, s, onFailure),
+        sleep: config.workload.thinkTimeMs === null ? null : (k6Require('k6') as { sleep: (seconds: number) => void }).sleep,
+        random: Math.random,
+        warn: (message) => console.warn(message),
+      })
+    : null;
 
 const currentUser = (): string => {
   const vu = exec.vu; // k6 builds this object on each read
   return userId(config.userPrefix, vu.idInTest, vu.iterationInScenario);
 };
 
-/** The seed's "Workflow SSE Stream": one question, every event processed. */
+/** The seed's "Workflow SSE Stream": one question, every event processed (DATASET / TURNS: one conversation). */
 export const stream = (): void => {
+  if (conversations !== null) return conversations.run(exec.scenario.iterationInTest, currentUser());
   (runStream ??= createSession(target.stream, settings, sink, onFailure))(target.request(pickQuestion(shared as ArrayLike<string>, exec.scenario.iterationInTest, FIRST_QUESTION), currentUser()));
 };
 
@@ -73,7 +95,7 @@ export const burst = (): void => {
   const first = exec.scenario.iterationInTest * burstRequests;
   const user = currentUser();
   const run = (runBurst ??= createSession(target.burst, settings, sink, onFailure));
-  for (let k = 0; k < burstRequests; k++) run(target.request(pickQuestion(shared as ArrayLike<string>, first + k, FIRST_QUESTION), user));
+  for (let k = 0; k < burstRequests; k++) run(conversations !== null ? conversations.single(first + k, user) : target.request(pickQuestion(shared as ArrayLike<string>, first + k, FIRST_QUESTION), user));
 };
 
 export default stream;

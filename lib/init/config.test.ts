@@ -38,6 +38,7 @@ describe('loadConfig defaults', () => {
       interEventSamples: false,
       dataBytes: false,
       jsonCheck: 'full',
+      workload: { dataset: '', datasetOrder: 'sequential', seed: '', turns: 1, thinkTimeMs: null },
     });
   });
 

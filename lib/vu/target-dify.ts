@@ -21,7 +21,7 @@
  * Pure: no k6 import.
  */
 import { hasEscape, sniffEventType } from './event-sniff.ts';
-import { Verdict, endsLikeObject, parseObject, type Interpreter, type NameSet, type StreamNotes } from './interpreter.ts';
+import { Verdict, endsLikeObject, parseObject, type AnswerNotes, type Interpreter, type NameSet, type StreamNotes } from './interpreter.ts';
 
 export const difyWorkflowBody = (question: string, user: string): string => {
   return JSON.stringify({ inputs: { question }, response_mode: 'streaming', user });
@@ -41,6 +41,7 @@ interface DifyMessage {
     readonly outputs?: { readonly usage?: { readonly completion_tokens?: unknown } } | null;
   } | null;
   readonly metadata?: { readonly usage?: { readonly completion_tokens?: unknown } } | null;
+  readonly conversation_id?: unknown;
 }
 
 /** Dify's interpreters: what `difyInterpreters()` returns. */
@@ -53,8 +54,9 @@ export interface DifyInterpreters {
  * Dify's event interpretation, made only when a Dify target is chosen (lib/vu/targets.ts): its
  * helpers are created inside this factory, so a VU of another target never builds them (every
  * function object costs each VU memory in k6; see docs/metrics-and-faults.md#per-vu-work).
+ * `answer` (TURNS > 1): `message_end`'s `conversation_id` is written there, for the next turn.
  */
-export const difyInterpreters = (): DifyInterpreters => {
+export const difyInterpreters = (answer?: AnswerNotes): DifyInterpreters => {
   /** Types whose fields the suite reads: the only ones JSON_CHECK=structural parses when their type is sniffed. */
   const isParsedType = (type: string): boolean => {
     return type === 'node_finished' || type === 'workflow_finished' || type === 'message_end';
@@ -79,6 +81,7 @@ export const difyInterpreters = (): DifyInterpreters => {
     } else if (type === 'message_end') {
       const tokens = msg.metadata?.usage?.completion_tokens;
       if (typeof tokens === 'number') notes.setUsage(tokens);
+      if (answer !== undefined && typeof msg.conversation_id === 'string') answer.conversationId = msg.conversation_id;
     } else if (type === 'node_finished') {
       nodeFinished(msg, notes);
     }

@@ -12,7 +12,7 @@
  * other chunk (role, finish, usage, error: a few per stream) is parsed as before.
  * Pure: no k6 import.
  */
-import { Brace, Verdict, endsLikeObject, type Interpreter, type NameSet } from './interpreter.ts';
+import { Brace, Verdict, endsLikeObject, type AnswerNotes, type Interpreter, type NameSet } from './interpreter.ts';
 
 export const openaiBody = (model: string, question: string, user: string): string => {
   return JSON.stringify({
@@ -50,9 +50,38 @@ export interface OpenaiInterpreters {
   burst(terminal: NameSet): Interpreter;
 }
 
-/** OpenAI's event interpretation, made only when the openai-chat target is chosen (as difyInterpreters). */
-export const openaiInterpreters = (): OpenaiInterpreters => {
+/**
+ * OpenAI's event interpretation, made only when the openai-chat target is chosen (as difyInterpreters).
+ * `answer` with `collectText` (TURNS > 1): the stream interpreter appends each chunk's content to
+ * `answer.text` (the history of the next turn), so every chunk is parsed, JSON_CHECK=structural or not.
+ */
+export const openaiInterpreters = (answer?: AnswerNotes): OpenaiInterpreters => {
   const stream = (terminal: NameSet, fullCheck: boolean): Interpreter => {
+    if (answer !== undefined && answer.collectText) {
+      // The collecting variant (a closure made only then, so the default path stays as it is):
+      // the default's work, plus the text.
+      const into = answer;
+      return (data, _event, _events, notes) => {
+        if (data.charCodeAt(0) !== Brace.Open) {
+          if (terminal[data] === true) return Verdict.End;
+          if (data === '' || data === '[DONE]') return Verdict.Other;
+        }
+        let chunk: ChatChunk | null;
+        try {
+          chunk = JSON.parse(data) as ChatChunk | null;
+        } catch {
+          return Verdict.BadJson;
+        }
+        if (chunk === null || typeof chunk !== 'object') return Verdict.BadJson;
+        if (chunk.error) return Verdict.Fail;
+        const usage = chunk.usage;
+        if (usage && typeof usage.completion_tokens === 'number') notes.setUsage(usage.completion_tokens);
+        const content = chunk.choices?.[0]?.delta?.content;
+        if (typeof content !== 'string' || content === '') return Verdict.Other;
+        into.text += content;
+        return Verdict.Content;
+      };
+    }
     return (data, _event, _events, notes) => {
       if (data.charCodeAt(0) !== Brace.Open) {
         if (terminal[data] === true) return Verdict.End;

@@ -13,7 +13,7 @@ export type TargetConfig = Pick<Config, 'target' | 'url' | 'apiKey' | 'model' | 
 import type { TrackerMode } from './stream-tracker.ts';
 import { difyChatBody, difyInterpreters, difyWorkflowBody } from './target-dify.ts';
 import { genericInterpreter } from './target-generic.ts';
-import { nameSet } from './interpreter.ts';
+import { nameSet, type AnswerNotes } from './interpreter.ts';
 import { openaiBody, openaiInterpreters } from './target-openai.ts';
 
 /** The arguments of one `sse.open` call. */
@@ -60,7 +60,7 @@ const bodyBuilder = (config: TargetConfig): (question: string, user: string) => 
   }
 };
 
-const modes = (config: TargetConfig): { stream: TrackerMode; burst: TrackerMode } => {
+const modes = (config: TargetConfig, answer: AnswerNotes | undefined): { stream: TrackerMode; burst: TrackerMode } => {
   const terminal = nameSet(config.terminalEvents);
   const needsTerminal = config.target !== 'generic';
   const fullCheck = config.jsonCheck !== 'structural'; // absent = full, the default
@@ -68,11 +68,11 @@ const modes = (config: TargetConfig): { stream: TrackerMode; burst: TrackerMode 
   switch (config.target) {
     case 'dify-workflow':
     case 'dify-chat': {
-      const dify = difyInterpreters(); // only the chosen target's code is made in a VU
+      const dify = difyInterpreters(answer); // only the chosen target's code is made in a VU
       return { stream: mode(dify.stream(terminal, fullCheck), true), burst: mode(dify.burst(terminal), false) };
     }
     case 'openai-chat': {
-      const openai = openaiInterpreters();
+      const openai = openaiInterpreters(answer);
       return { stream: mode(openai.stream(terminal, fullCheck), true), burst: mode(openai.burst(terminal), false) };
     }
     case 'generic':
@@ -83,7 +83,8 @@ const modes = (config: TargetConfig): { stream: TrackerMode; burst: TrackerMode 
   }
 };
 
-export const createTarget = (config: TargetConfig): Target => {
+/** `answer`: what a conversation's next turn reads from the stream (TURNS > 1; lib/vu/conversation.ts). */
+export const createTarget = (config: TargetConfig, answer?: AnswerNotes): Target => {
   const body = bodyBuilder(config);
   const method = config.target === 'generic' ? config.method : 'POST';
   const hasBody = config.target !== 'generic' || config.body !== '';
@@ -97,6 +98,6 @@ export const createTarget = (config: TargetConfig): Target => {
       if (hasBody) params.body = body(question, user);
       return { url, params };
     },
-    ...modes(config),
+    ...modes(config, answer),
   };
 };
