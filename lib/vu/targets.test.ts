@@ -3,9 +3,9 @@ import { describe, expect, test } from 'vitest';
 import { readFixture, specEvents } from '../../test/k6-harness.ts';
 import { loadConfig } from '../init/config.ts';
 import { V_BAD_JSON, V_CONTENT, V_END, V_END_WAIT, V_FAIL, V_OTHER, nameSet, type Interpreter, type NameSet, type StreamNotes } from './interpreter.ts';
-import { difyBurstInterpreter, difyStreamInterpreter } from './target-dify.ts';
+import { difyBurstInterpreter, difyInterpreters, difyStreamInterpreter } from './target-dify.ts';
 import { genericInterpreter } from './target-generic.ts';
-import { hasContentText, openaiBurstInterpreter, openaiStreamInterpreter } from './target-openai.ts';
+import { hasContentText, openaiBurstInterpreter, openaiInterpreters, openaiStreamInterpreter } from './target-openai.ts';
 import { createTarget, requestHeaders } from './targets.ts';
 
 function fixtureEvents(name: string): EventSourceMessage[] {
@@ -261,5 +261,34 @@ describe('JSON_CHECK=full (the default): every truncation of a JSON payload is i
     const missed = cuts(whole).filter((cut) => verdicts(structural, [{ data: cut }], new Notes())[0] !== V_BAD_JSON);
     expect(missed.length).toBeGreaterThan(0);
     expect(missed.every((cut) => cut.endsWith('}'))).toBe(true);
+  });
+});
+
+describe('what a conversation\'s next turn reads (AnswerNotes, TURNS > 1)', () => {
+  test.each(CHECKS)('dify-chat (%s check): message_end\'s conversation_id; the verdicts are unchanged', (_c, full) => {
+    const answer = { conversationId: '', text: '', collectText: false };
+    const events = fixtureEvents('dify-chat.sse');
+    expect(verdicts(difyInterpreters(answer).stream(DIFY_CHAT, full), events)).toEqual(verdicts(difyStreamInterpreter(DIFY_CHAT, full), events));
+    expect(answer.conversationId).toBe('c4d5e6f7-0a1b-4c2d-8e3f-4a5b6c7d8e9f');
+    expect(answer.text).toBe('');
+  });
+
+  test.each(CHECKS)('openai-chat (%s check): the content deltas appended to text; the verdicts are unchanged', (_c, full) => {
+    const answer = { conversationId: '', text: '', collectText: true };
+    const events = fixtureEvents('openai-chat.sse');
+    const terminal = nameSet(['[DONE]']);
+    expect(verdicts(openaiInterpreters(answer).stream(terminal, full), events)).toEqual(verdicts(openaiStreamInterpreter(terminal, full), events));
+    const expected = events
+      .filter((e) => e.data.startsWith('{'))
+      .map((e) => (JSON.parse(e.data) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '')
+      .join('');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(answer.text).toBe(expected);
+  });
+
+  test('openai-chat without collectText: the default interpreter, nothing collected', () => {
+    const answer = { conversationId: '', text: '', collectText: false };
+    verdicts(openaiInterpreters(answer).stream(nameSet(['[DONE]']), true), fixtureEvents('openai-chat.sse'));
+    expect(answer.text).toBe('');
   });
 });
