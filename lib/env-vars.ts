@@ -32,6 +32,13 @@ export const BOOLEAN_VALUES = ['true', 'false'] as const;
 export const JSON_CHECK_MODES = ['full', 'structural'] as const;
 export type JsonCheckMode = (typeof JSON_CHECK_MODES)[number];
 
+/** How DATASET records are taken (DATASET_ORDER). */
+export const DATASET_ORDERS = ['sequential', 'shuffled'] as const;
+export type DatasetOrder = (typeof DATASET_ORDERS)[number];
+
+/** The targets that hold a conversation (TURNS > 1). */
+export const CONVERSATION_TARGETS = ['dify-chat', 'openai-chat'] as const;
+
 /** What a target uses when ENDPOINT / TERMINAL_EVENTS are unset. */
 export interface TargetDefaults {
   readonly endpoint: string;
@@ -96,6 +103,30 @@ export const ENV_VARS = [
     default: '',
     description:
       'Text file, one question per non-blank line, read once in the init context. Unset: the seed’s five questions. Relative paths are resolved against PWD.',
+  },
+  {
+    name: 'DATASET',
+    default: '',
+    description:
+      'JSON Lines file of prompts, read and validated once in the init context (a bad line stops the run with its line number): `{"prompt": "…", "max_tokens": 64}` records, or ShareGPT-style `{"conversations": [{"from": "human", "value": "…"}, {"from": "gpt", "value": "…"}, …]}` records whose human turns are the turns of a conversation (TURNS). `max_tokens` (optional) goes into the request: OpenAI `max_tokens`, Dify `inputs.max_tokens`. Replaces QUESTIONS_FILE; not with TARGET=generic. Shipped: `datasets/synthetic-chat.jsonl`. Relative paths are resolved against PWD.',
+  },
+  {
+    name: 'DATASET_ORDER',
+    default: 'sequential',
+    description: 'How DATASET records are taken: `sequential` (conversation n gets record n, wrapping around), `shuffled` (the same, in an order shuffled once per test with SEED). DATASET only.',
+    accepted: DATASET_ORDERS,
+  },
+  { name: 'SEED', default: '', description: 'Any text: the seed of DATASET_ORDER=shuffled (same seed, same order). Unset: `sse-bench`. DATASET_ORDER=shuffled only.' },
+  {
+    name: 'TURNS',
+    default: '1',
+    description:
+      'Positive integer: turns per conversation; one iteration of the `stream` scenario is one conversation. TARGET=dify-chat sends the first turn without `conversation_id` and the later ones with the id its stream returned (`message_end`); openai-chat sends the whole history in `messages`, the assistant\'s streamed answers included. A failed turn ends the conversation. TARGET=dify-chat and openai-chat only (a workflow has no conversation); the `burst` scenario sends single turns.',
+  },
+  {
+    name: 'THINK_TIME',
+    default: '',
+    description: 'Go duration (`2s`) or range (`1s-3s`, uniform) slept between two turns of a conversation, as a user reads before replying. Unset: none. TURNS > 1 only.',
   },
   { name: 'USER_PREFIX', default: 'sse-bench', description: 'Prefix of the `user` identifier sent with each request.' },
   { name: 'METHOD', default: 'GET', description: 'HTTP method; TARGET=generic only.', accepted: METHOD_NAMES },
@@ -176,7 +207,7 @@ export const ENV_VARS = [
   {
     name: 'PWD',
     default: '',
-    description: 'Set by the shell (k6 passes its environment): the directory relative QUESTIONS_FILE, THRESHOLDS and DIFY_STATE paths are resolved against.',
+    description: 'Set by the shell (k6 passes its environment): the directory relative QUESTIONS_FILE, DATASET, THRESHOLDS and DIFY_STATE paths are resolved against.',
   },
 ] as const satisfies readonly EnvVarDef[];
 

@@ -32,8 +32,8 @@ function def(
 /** Keyed by a short identifier; `METRICS.ttfe.name === 'sse_ttfe'`. */
 export const METRICS = {
   openTime: def('sse_open_time', 'trend', true, 'request start → response headers'),
-  ttfe: def('sse_ttfe', 'trend', true, 'request start → first SSE event that is not a keep-alive (`ping`, comment-only)'),
-  ttft: def('sse_ttft', 'trend', true, 'request start → first content event (first token); `stream` scenario only'),
+  ttfe: def('sse_ttfe', 'trend', true, 'request start → first SSE event that is not a keep-alive (`ping`, comment-only); with TURNS > 1 tagged `turn` (`1`, `2`, `3`, `4+`)', ['turn']),
+  ttft: def('sse_ttft', 'trend', true, 'request start → first content event (first token); `stream` scenario only; with TURNS > 1 tagged `turn` (`1`, `2`, `3`, `4+`)', ['turn']),
   streamDuration: def('sse_stream_duration', 'trend', true, 'first event → last event'),
   gapMean: def('sse_stream_gap_mean', 'trend', true, 'mean gap between consecutive events of one stream (one sample per stream with ≥ 2 events); `stream` scenario only'),
   gapMax: def('sse_stream_gap_max', 'trend', true, 'longest gap between consecutive events of one stream (stalls); `stream` scenario only'),
@@ -50,6 +50,11 @@ export const METRICS = {
   llmOutputTokens: def('llm_output_tokens', 'counter', false, 'output tokens: usage from the stream when present, else content events; `stream` scenario only'),
   llmTokensPerSecond: def('llm_tokens_per_second', 'trend', false, 'output tokens per second after the first token, per stream; `stream` scenario only'),
   llmTimePerOutputToken: def('llm_time_per_output_token', 'trend', true, 'time per output token after the first, per stream; `stream` scenario only'),
+  promptChars: def('sse_prompt_chars', 'trend', false, 'characters of the prompt (the user turn) one request sends; only with DATASET or TURNS > 1'),
+  answerTokens: def('llm_answer_tokens', 'trend', false, 'output tokens of one answer, as `llm_output_tokens` counts them, one sample per stream (their distribution); only with DATASET or TURNS > 1; `stream` scenario only'),
+  conversationsStarted: def('sse_conversations_started', 'counter', false, 'conversations begun (one per `stream` iteration); only with TURNS > 1'),
+  conversationsCompleted: def('sse_conversations_completed', 'counter', false, 'conversations whose every turn succeeded; only with TURNS > 1'),
+  turnsPerConversation: def('sse_turns_per_conversation', 'trend', false, 'turns that succeeded in one conversation (a failed turn ends it); only with TURNS > 1'),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;

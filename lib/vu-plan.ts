@@ -12,7 +12,7 @@ import type { TargetConfig } from './vu/targets.ts';
 /** What a VU reads of the configuration: the target's part (lib/vu/targets.ts) and the tracker's settings. */
 const VU_CONFIG_KEYS = [
   ...(['target', 'url', 'apiKey', 'model', 'method', 'body', 'maxEvents', 'streamTimeout', 'terminalEvents', 'jsonCheck'] as const satisfies readonly (keyof TargetConfig)[]),
-  ...(['userPrefix', 'slo', 'interEventSamples', 'dataBytes'] as const),
+  ...(['userPrefix', 'slo', 'interEventSamples', 'dataBytes', 'workload'] as const),
 ] as const;
 
 export type VuConfig = Pick<Config, (typeof VU_CONFIG_KEYS)[number]>;
@@ -24,10 +24,14 @@ export interface VuPlan {
   readonly metrics: readonly MetricSpec[];
 }
 
-/** The SharedArray that carries the plan (element 0, as JSON text) and the questions (elements 1…): a `const enum`, inlined where used. */
+/**
+ * The SharedArray that carries the plan (element 0, as JSON text) and the questions (elements 1…),
+ * or with DATASET its records instead of the questions (each one JSON text `[maxTokens, turn…]`,
+ * lib/init/dataset.ts): a `const enum`, inlined where used.
+ */
 export const enum PlanArray {
   Name = 'sse-bench:vu-plan',
-  /** Index of the first question in that array. */
+  /** Index of the first question (or dataset record) in that array. */
   FirstQuestion = 1,
 }
 

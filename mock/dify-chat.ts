@@ -1,10 +1,16 @@
 import { chatPrompt } from './answer-seed.ts';
 import { difyStreaming, requireObject, requireString } from './http.ts';
 import { uuid } from './rng.ts';
+import { inputsMaxTokens } from './dify-inputs.ts';
 import { DIFY_PING, sseData, usage, type Endpoint, type ScriptContext, type StreamEnd, type StreamScript } from './script.ts';
 import { estimateTokens } from './text.ts';
 
-/** `POST /v1/chat-messages` of a chat app: `message` per token, then `message_end`. */
+/**
+ * `POST /v1/chat-messages` of a chat app: `message` per token, then `message_end`. A message without
+ * `conversation_id` starts a conversation under a new id (in every event, as Dify sends it); one
+ * with an id continues it, or gets Dify's 404 when the server does not know it for that `user`
+ * (conversations.ts, checked in `context` before anything is streamed).
+ */
 
 interface Message {
   taskId: string;
@@ -16,13 +22,15 @@ interface Message {
 
 function newMessage(ctx: ScriptContext): Message {
   const given = ctx.body.conversation_id;
-  return {
+  const m = {
     taskId: uuid(ctx.rng),
     messageId: uuid(ctx.rng),
     conversationId: typeof given === 'string' && given !== '' ? given : uuid(ctx.rng),
     promptTokens: estimateTokens(String(ctx.body.query)),
     createdAtS: ctx.createdAtS,
   };
+  ctx.conversations?.message(m.conversationId, String(ctx.body.user), String(ctx.body.query));
+  return m;
 }
 
 function metadata(m: Message, end: StreamEnd) {
@@ -39,7 +47,10 @@ function script(ctx: ScriptContext): StreamScript {
     ping: DIFY_PING,
     start: () => [],
     token: (json) => head + json + tail,
-    finish: (end) => [sseData({ event: 'message_end', ...base, id: m.messageId, metadata: metadata(m, end), files: [] })],
+    finish: (end) => {
+      ctx.conversations?.answer(m.conversationId, end.answer);
+      return [sseData({ event: 'message_end', ...base, id: m.messageId, metadata: metadata(m, end), files: [] })];
+    },
     error,
     failed: error,
   };
@@ -55,9 +66,15 @@ export const difyChat: Endpoint = {
     return difyStreaming(body);
   },
   prompt: chatPrompt,
+  context(body, conversations) {
+    const id = typeof body.conversation_id === 'string' ? body.conversation_id : '';
+    const history = conversations.check(id, String(body.user));
+    return { chars: history + String(body.query).length, maxTokens: inputsMaxTokens(body) };
+  },
   script,
   blocking(ctx, end) {
     const m = newMessage(ctx);
+    ctx.conversations?.answer(m.conversationId, end.answer);
     return {
       event: 'message',
       task_id: m.taskId,

@@ -2,6 +2,7 @@ import { workflowPrompt } from './answer-seed.ts';
 import { difyStreaming, requireObject, requireString } from './http.ts';
 import { uuid } from './rng.ts';
 import { DIFY_PING, round, sseData, usage, type Endpoint, type ScriptContext, type StreamEnd, type StreamScript } from './script.ts';
+import { difyInputsContext } from './dify-inputs.ts';
 import { estimateTokens } from './text.ts';
 
 /** `POST /v1/workflows/run` of a start → LLM → end workflow app (the seed's `workflow_llm`). */
@@ -143,6 +144,7 @@ export const difyWorkflow: Endpoint = {
     return difyStreaming(body);
   },
   prompt: workflowPrompt,
+  context: difyInputsContext,
   script,
   blocking(ctx, end) {
     const run = newRun(ctx);

@@ -1,6 +1,6 @@
 import { openaiPrompt } from './answer-seed.ts';
 import { HttpError } from './http.ts';
-import { sseData, type Endpoint, type ScriptContext, type StreamEnd, type StreamScript } from './script.ts';
+import { maxTokensValue, MAX_ANSWER_TOKENS, sseData, type Endpoint, type RequestContext, type ScriptContext, type StreamEnd, type StreamScript } from './script.ts';
 import { estimateTokens } from './text.ts';
 
 /** `POST /v1/chat/completions` (OpenAI-compatible) and `GET /v1/models`. */
@@ -60,6 +60,27 @@ function script(ctx: ScriptContext): StreamScript {
   };
 }
 
+/** Characters of the messages' text: a string `content`, or the `text` of its parts. */
+function messageChars(messages: readonly unknown[]): number {
+  let chars = 0;
+  for (const m of messages) {
+    const content = typeof m === 'object' && m !== null ? (m as { content?: unknown }).content : undefined;
+    if (typeof content === 'string') chars += content.length;
+    else if (Array.isArray(content)) {
+      for (const part of content) {
+        const text = typeof part === 'object' && part !== null ? (part as { text?: unknown }).text : undefined;
+        if (typeof text === 'string') chars += text.length;
+      }
+    }
+  }
+  return chars;
+}
+
+const answerLimit = (body: Record<string, unknown>): number | null => {
+  const max = maxTokensValue(body.max_tokens);
+  return max !== null && max !== undefined ? max : (maxTokensValue(body.max_completion_tokens) ?? null);
+};
+
 export const openaiChat: Endpoint = {
   dialect: 'openai',
   validate(body) {
@@ -70,7 +91,13 @@ export const openaiChat: Endpoint = {
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
       throw bad('stream_options must be an object.');
     }
+    for (const field of ['max_tokens', 'max_completion_tokens']) {
+      if (maxTokensValue(body[field]) === undefined) throw bad(`${field} must be an integer from 1 to ${MAX_ANSWER_TOKENS}.`);
+    }
     return stream === true;
+  },
+  context(body): RequestContext {
+    return { chars: messageChars(body.messages as unknown[]), maxTokens: answerLimit(body) }; // messages: an array, checked in validate()
   },
   prompt: openaiPrompt,
   script,

@@ -44,6 +44,8 @@ export interface MockOptions {
   tickSliceMs: number;
   chunkWriter: ChunkWriter;
   maxConcurrency: number;
+  /** `--prefill-ms-per-1k-chars`: TTFT grows by this per 1,000 characters of the request's context. */
+  prefillMsPer1kChars: number;
 }
 
 /** Where a knob applies: `listen` (host/port, not per request), `server` (flag/env only), `request` (also a header). */
@@ -177,6 +179,17 @@ export const KNOBS: readonly KnobDef[] = [
     'Capacity model: at most this many requests served at once (0 = no limit); later ones wait, in arrival order, for a free slot before their headers, so time to first event grows past it as behind a real server\'s queue. A client that leaves while waiting frees nothing. Per request: the limit that request is admitted under.',
     (o, v) => (o.maxConcurrency = v),
   ),
+  {
+    name: 'prefill-ms-per-1k-chars',
+    scope: 'request',
+    kind: { type: 'number', min: 0, max: 60_000, unit: 'ms' },
+    default: '0',
+    description:
+      'Prefill cost, as an inference server pays it: the first token comes this much later per 1,000 characters of the context the request carries (OpenAI: the text of every message; Dify chat: the query plus the conversation\'s earlier queries and answers; workflow: the `question` input). So TTFT grows with a conversation\'s history. 0 = none.',
+    set: (o, v) => {
+      o.prefillMsPer1kChars = Number(v);
+    },
+  },
   int('retry-after-s', 'request', '1', 86_400, 's', '`Retry-After` seconds sent with the `http_429` fault.', (o, v) => (o.retryAfterS = v)),
   oneOf(
     'scheduler',
@@ -302,6 +315,7 @@ function emptyOptions(): MockOptions {
     tickSliceMs: 0,
     chunkWriter: 'socket',
     maxConcurrency: 0,
+    prefillMsPer1kChars: 0,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ConversationStore } from './conversations.ts';
 import type { Rng } from './rng.ts';
 
 /**
@@ -43,6 +44,26 @@ export interface ScriptContext {
   body: Record<string, unknown>;
   createdAtS: number;
   model: string;
+  /** The server's Dify chat conversations (dify-chat.ts registers each message and its answer). */
+  conversations?: ConversationStore;
+}
+
+/** What a request asks of the "model" beyond its text: the context it sends and the answer length it allows. */
+export interface RequestContext {
+  /** Characters of context the model reads first (prompt and history): `--prefill-ms-per-1k-chars` is paid per 1,000 of them. */
+  readonly chars: number;
+  /** The request's `max_tokens` (OpenAI) or `inputs.max_tokens` (Dify): the answer's length; `null` = `--tokens`. */
+  readonly maxTokens: number | null;
+}
+
+/** Largest answer length a request may ask for (the `--tokens` limit). */
+export const MAX_ANSWER_TOKENS = 100_000;
+
+/** A `max_tokens` value: absent/null → null; a positive integer (or its decimal text) up to MAX_ANSWER_TOKENS; else `undefined` (bad). */
+export function maxTokensValue(v: unknown): number | null | undefined {
+  if (v === undefined || v === null) return null;
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= MAX_ANSWER_TOKENS ? n : undefined;
 }
 
 export const sseData = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
@@ -80,4 +101,6 @@ export interface Endpoint {
   script(ctx: ScriptContext): StreamScript;
   /** The non-streaming response body. */
   blocking(ctx: ScriptContext, end: StreamEnd): unknown;
+  /** The context and answer length of a validated body; may throw HttpError (Dify: 404 for an unknown conversation). */
+  context(body: Record<string, unknown>, conversations: ConversationStore): RequestContext;
 }

@@ -114,12 +114,14 @@ describe('POST /v1/workflows/run (streaming)', () => {
 });
 
 describe('POST /v1/chat-messages (streaming)', () => {
-  it('sends one message per token, then message_end with usage', async () => {
-    const r = await sseRequest(`${server.url}/v1/chat-messages`, { body: { ...chatBody, conversation_id: 'conv-1' } });
+  it('sends one message per token, then message_end with usage, all under the conversation it continues', async () => {
+    const opened = payloads(await sseRequest(`${server.url}/v1/chat-messages`, { body: chatBody }));
+    const id = String(opened[0]?.conversation_id);
+    const r = await sseRequest(`${server.url}/v1/chat-messages`, { body: { ...chatBody, conversation_id: id } });
     expect(r.status).toBe(200);
     const p = payloads(r);
     expect(p.map((e) => e.event)).toEqual([...Array<string>(5).fill('message'), 'message_end']);
-    const base = { task_id: S, message_id: S, conversation_id: 'conv-1', created_at: N };
+    const base = { task_id: S, message_id: S, conversation_id: id, created_at: N };
     for (const m of p.slice(0, 5)) expect(m).toMatchObject({ ...base, id: m.message_id, answer: S });
     expect(p[5]).toMatchObject({
       ...base,
@@ -134,6 +136,46 @@ describe('POST /v1/chat-messages (streaming)', () => {
   it('creates a conversation id when none is given', async () => {
     const p = payloads(await sseRequest(`${server.url}/v1/chat-messages`, { body: chatBody }));
     expect(p[0]?.conversation_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(p.every((e) => e.conversation_id === p[0]?.conversation_id)).toBe(true);
+  });
+
+  it('answers an unknown conversation_id (or another user\'s) with Dify\'s 404, before any stream', async () => {
+    const before = server.stats();
+    const unknown = await sseRequest(`${server.url}/v1/chat-messages`, { body: { ...chatBody, conversation_id: '00000000-0000-4000-8000-000000000000' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toBe('{"code":"not_found","message":"Conversation Not Exists.","status":404}\n');
+    const id = String(payloads(await sseRequest(`${server.url}/v1/chat-messages`, { body: chatBody }))[0]?.conversation_id);
+    const other = await sseRequest(`${server.url}/v1/chat-messages`, { body: { ...chatBody, user: 'someone-else', conversation_id: id } });
+    expect(other.status).toBe(404);
+    expect(server.stats().conversations).toMatchObject({ created: before.conversations.created + 1, unknown: before.conversations.unknown + 2 });
+    expect(server.stats().streamsStarted).toBe(before.streamsStarted + 1);
+  });
+});
+
+describe('what a request asks of the model', () => {
+  it('OpenAI max_tokens sets the answer length; a bad one is a 400', async () => {
+    const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, max_tokens: 3 };
+    const r = await sseRequest(`${server.url}/v1/chat/completions`, { body });
+    const contents = r.events.filter((e) => e.data.includes('"content":"') && !e.data.includes('"content":""'));
+    expect(contents).toHaveLength(3);
+    const bad = await sseRequest(`${server.url}/v1/chat/completions`, { body: { ...body, max_tokens: 0 } });
+    expect(bad.status).toBe(400);
+  });
+
+  it('Dify inputs.max_tokens sets the answer length', async () => {
+    const p = payloads(await sseRequest(`${server.url}/v1/chat-messages`, { body: { ...chatBody, inputs: { max_tokens: 2 } } }));
+    expect(p.map((e) => e.event)).toEqual(['message', 'message', 'message_end']);
+  });
+
+  it('onRequest sees every accepted API request with its body', async () => {
+    const seen: { path: string; body: Record<string, unknown> }[] = [];
+    const observed = await startMockServer({ host: '127.0.0.1', port: 0, pingIntervalMs: 0, ttfeMs: 0, ttftMs: 0, tokens: 1, tokenIntervalMs: 0, onRequest: (r) => seen.push(r) });
+    try {
+      await sseRequest(`${observed.url}/v1/chat-messages`, { body: chatBody });
+    } finally {
+      await observed.close();
+    }
+    expect(seen).toEqual([{ path: '/v1/chat-messages', body: chatBody }]);
   });
 });
 

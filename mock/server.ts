@@ -9,10 +9,11 @@ import { genericOptions, genericScript } from './generic-sse.ts';
 import { HttpError, parseJsonObject, readBody, sendError, sendJson, type Dialect } from './http.ts';
 import { modelList, openaiChat } from './openai.ts';
 import { SlotGate } from './capacity.ts';
+import { ConversationStore, type ConversationStats } from './conversations.ts';
 import { applyRequestHeaders, defaultOptions, MockOptionError, steppedOptions, type MockOptions } from './options.ts';
 import { createRng, hashSeed, type Rng } from './rng.ts';
 import { createScheduler, newTask, type Scheduler } from './scheduler.ts';
-import type { Endpoint, ScriptContext } from './script.ts';
+import type { Endpoint, RequestContext, ScriptContext } from './script.ts';
 import { createStats, type MockStats } from './stats.ts';
 import { jitterMs, SSE_HEADERS, SseStream, type StreamRegistry } from './stream.ts';
 import { TOKEN_SETS, pickToken } from './text.ts';
@@ -20,8 +21,24 @@ import { TOKEN_SETS, pickToken } from './text.ts';
 export type { MockStats } from './stats.ts';
 export type { MockOptions } from './options.ts';
 
-/** The counters, plus requests waiting for a slot of the capacity model (`--max-concurrency`). */
-export type ServerStats = MockStats & { waitingForSlot: number };
+/** The counters, plus requests waiting for a slot of the capacity model (`--max-concurrency`) and the Dify chat conversations. */
+export type ServerStats = MockStats & { waitingForSlot: number; conversations: ConversationStats };
+
+/** A request an API endpoint accepted (parsed and validated), for tests that check what a client sent. */
+export interface ObservedRequest {
+  readonly path: string;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * The options with a request's context applied: TTFT + the prefill cost of its characters, and
+ * `max_tokens` as the answer's length. The options themselves when neither applies (no copy).
+ */
+export function withRequestContext(o: MockOptions, context: RequestContext): MockOptions {
+  const prefillMs = o.prefillMsPer1kChars > 0 ? Math.round((o.prefillMsPer1kChars * context.chars) / 1000) : 0;
+  if (prefillMs === 0 && context.maxTokens === null) return o;
+  return { ...o, ttftMs: Math.max(o.ttfeMs, o.ttftMs) + prefillMs, tokens: context.maxTokens ?? o.tokens };
+}
 
 export interface MockServer {
   /** `http://127.0.0.1:PORT` */
@@ -43,8 +60,10 @@ type Route =
 
 const allowed = (r: Route): string => (r.kind === 'api' ? 'POST' : 'GET');
 
-export async function startMockServer(options: Partial<MockOptions> & { host?: string; port?: number } = {}): Promise<MockServer> {
-  const { host = '127.0.0.1', port = 5001, ...knobs } = options;
+export async function startMockServer(
+  options: Partial<MockOptions> & { host?: string; port?: number; onRequest?: (request: ObservedRequest) => void } = {},
+): Promise<MockServer> {
+  const { host = '127.0.0.1', port = 5001, onRequest, ...knobs } = options;
   const base: MockOptions = { ...defaultOptions(), ...knobs };
   const serverSeed = base.seed !== '' ? base.seed : randomBytes(8).toString('hex');
   let streamCounter = 0;
@@ -53,6 +72,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   const open = new Set<Open>();
   const reg: StreamRegistry = { stats, scheduler, open };
   const gate = new SlotGate();
+  const conversations = new ConversationStore();
   let closing = false;
   /** --ttfe-step counts from here. */
   const startedAt = performance.now();
@@ -66,7 +86,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
 
   const statsJson = (): string => {
     const m = process.memoryUsage();
-    return JSON.stringify({ ...stats, waitingForSlot: gate.waiting, memory: { rssBytes: m.rss, heapUsedBytes: m.heapUsed } });
+    return JSON.stringify({ ...stats, waitingForSlot: gate.waiting, conversations: conversations.stats(), memory: { rssBytes: m.rss, heapUsedBytes: m.heapUsed } });
   };
 
   /**
@@ -178,15 +198,18 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     if (fault !== 'stall') scheduler.schedule(task, t0 + delay);
   };
 
-  async function api(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, o: MockOptions, t0: number): Promise<void> {
+  async function api(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, path: string, requestOptions: MockOptions, t0: number): Promise<void> {
     const body = parseJsonObject(await readBody(req));
     const streaming = endpoint.validate(body);
+    onRequest?.({ path, body });
+    // Prefill cost and max_tokens; a Dify chat message naming an unknown conversation is a 404 here.
+    const o = withRequestContext(requestOptions, endpoint.context(body, conversations));
     if (closing) throw new HttpError(503, 'service_unavailable', 'The mock server is shutting down.');
     if (!(await admit(res, o.maxConcurrency))) return;
     const rng = rngFor(req, o);
     const fault = pickFault(o.fault, o.faultRates, rng);
     if (preStreamFault(res, endpoint.dialect, fault, o)) return;
-    const ctx: ScriptContext = { rng, answerRng: answerRngFor(req, o, endpoint.prompt(body)), body, createdAtS: Math.floor(Date.now() / 1000), model: o.model };
+    const ctx: ScriptContext = { rng, answerRng: answerRngFor(req, o, endpoint.prompt(body)), body, createdAtS: Math.floor(Date.now() / 1000), model: o.model, conversations };
     if (streaming) startStream(res, ctx, o, fault, endpoint.script);
     else blocking(res, endpoint, ctx, o, fault, o.maxConcurrency > 0 ? performance.now() : t0); // served from its admission
   }
@@ -209,7 +232,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
         throw new HttpError(401, 'unauthorized', 'Access token is invalid: send Authorization: Bearer <api key>.');
       }
       if (route.kind === 'api') {
-        await api(req, res, route.endpoint, steppedOptions(applyRequestHeaders(base, req.headers), t0 - startedAt), t0);
+        await api(req, res, route.endpoint, path, steppedOptions(applyRequestHeaders(base, req.headers), t0 - startedAt), t0);
       } else {
         req.resume();
         await route.handle(req, res, query);
@@ -250,7 +273,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   return {
     url: `http://${hostPart}:${bound}`,
     port: bound,
-    stats: () => ({ ...stats, waitingForSlot: gate.waiting }),
+    stats: () => ({ ...stats, waitingForSlot: gate.waiting, conversations: conversations.stats() }),
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing = true;

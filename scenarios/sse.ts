@@ -17,6 +17,7 @@ import exec from 'k6/execution';
 import { utf8ByteCounter, type Base64Encoder } from '../lib/vu/data-bytes.ts';
 import { failureLogger } from '../lib/vu/failure-log.ts';
 import type { Lazy } from '../lib/lazy.ts';
+import { createConversations, type Conversations } from '../lib/vu/conversation.ts';
 import { createMetrics } from '../lib/vu/metric-create.ts';
 import { K6_METRIC_FACTORY, metricsSink } from '../lib/vu/metrics.ts';
 import { REQUESTS_PER_ITERATION } from '../lib/requests-per-iteration.ts';
@@ -45,8 +46,10 @@ const shared = new SharedArray(PlanArray.Name, () => {
 const plan = JSON.parse(shared[0] as string) as VuPlan;
 const config = plan.config;
 const metrics = createMetrics(once === null ? plan.metrics : once.allMetrics, K6_METRIC_FACTORY);
+// TURNS > 1: what a turn's stream tells the next turn (Dify's conversation_id, OpenAI's answer text), read by the target's interpreter.
+const answer = (config.workload?.turns ?? 1) > 1 ? { conversationId: '', text: '', collectText: config.target === 'openai-chat' } : undefined;
 // Top-level code picks the interpreter factory: only the chosen target's stays alive in the VU (lib/vu/targets.ts).
-const target = createTargetWith(config, INTERPRETERS[config.target]);
+const target = createTargetWith(config, INTERPRETERS[config.target], answer);
 const sink = metricsSink(metrics);
 const settings = {
   gapSamples: config.interEventSamples === true,
@@ -59,15 +62,35 @@ const onFailure = failureLogger(config.apiKey, console.warn); // k6's console me
 // Each scenario's session (tracker and interpreter) is made on its first iteration: a VU of one scenario never makes the other's.
 let runStream: StreamRunner | null = null;
 let runBurst: StreamRunner | null = null;
+// DATASET or TURNS > 1 (lib/vu/conversation.ts): made only then; otherwise null, and nothing of it lives in the VU.
+const conversations: Conversations | null =
+  config.workload !== undefined && (config.workload.dataset !== '' || answer !== undefined)
+    ? createConversations({
+        target,
+        targetName: config.target,
+        model: config.model,
+        workload: config.workload,
+        shared,
+        first: PlanArray.FirstQuestion as number,
+        answer: answer ?? { conversationId: '', text: '', collectText: false },
+        sink,
+        session: (s) => createSession(target.mode('stream', s), settings, s, onFailure),
+        // k6's sleep only with THINK_TIME: k6's require (init context only), read off globalThis so the bundler leaves it alone.
+        sleep: config.workload.thinkTimeMs === null ? null : (globalThis as unknown as { require: (id: string) => { sleep: (seconds: number) => void } }).require('k6').sleep,
+        random: Math.random,
+        warn: console.warn,
+      })
+    : null;
 
 // This VU's number in the whole test (`exec.vu.idInTest`: unique across instances run with
 // --execution-segment), read on its first iteration and kept: k6 builds `exec.vu` on every read, and
 // reading it (with `exec.scenario`) on every iteration costs each VU ~6 kB (k6 v2.2.0 heap profile).
 let vuInTest = 0;
 
-/** The seed's "Workflow SSE Stream": one question, every event processed. */
+/** The seed's "Workflow SSE Stream": one question, every event processed (DATASET / TURNS: one conversation). */
 export const stream = (): void => {
   if (vuInTest === 0) vuInTest = exec.vu.idInTest;
+  if (conversations !== null) return conversations.run(exec.scenario.iterationInTest, `${config.userPrefix}-${vuInTest}-${__ITER}`);
   const question = pickQuestion(shared, exec.scenario.iterationInTest, PlanArray.FirstQuestion);
   (runStream ??= createSession(target.mode('stream', sink), settings, sink, onFailure))(target.request(question, `${config.userPrefix}-${vuInTest}-${__ITER}`)); // lib/vu/question-pick.ts userId, written out
 };
@@ -79,7 +102,7 @@ export const burst = (): void => {
   const first = exec.scenario.iterationInTest * requests;
   const user = `${config.userPrefix}-${vuInTest}-${__ITER}`; // userId, written out (one function less per VU)
   const run = (runBurst ??= createSession(target.mode('burst', sink), settings, sink, onFailure));
-  for (let k = 0; k < requests; k++) run(target.request(pickQuestion(shared, first + k, PlanArray.FirstQuestion), user));
+  for (let k = 0; k < requests; k++) run(conversations !== null ? conversations.single(first + k, user) : target.request(pickQuestion(shared, first + k, PlanArray.FirstQuestion), user));
 };
 
 export default stream;

@@ -393,9 +393,13 @@ describe('phases: what runs once per test and what runs per VU', () => {
     await run.loadVu({ env: { TARGET: 'openai-chat' } });
     const all = METRIC_LIST.map((m) => m.name).sort();
     expect(made(0)).toEqual(all); // the options instance: every metric, so a threshold on any of them is valid
-    expect(made(1)).toEqual(all.filter((n) => !['dify_node_elapsed', 'dify_workflow_elapsed', 'sse_inter_event_time', 'sse_data_bytes'].includes(n)));
+    const WORKLOAD = ['sse_prompt_chars', 'llm_answer_tokens', 'sse_conversations_started', 'sse_conversations_completed', 'sse_turns_per_conversation'];
+    expect(made(1)).toEqual(all.filter((n) => !['dify_node_elapsed', 'dify_workflow_elapsed', 'sse_inter_event_time', 'sse_data_bytes', ...WORKLOAD].includes(n)));
     const dify = startRun();
     await dify.loadVu({ env: { TARGET: 'dify-chat', INTER_EVENT_SAMPLES: 'true', DATA_BYTES: 'true' } });
-    expect(made(1)).toEqual(all);
+    expect(made(1)).toEqual(all.filter((n) => !WORKLOAD.includes(n)));
+    const conversations = startRun();
+    await conversations.loadVu({ env: { TARGET: 'dify-chat', TURNS: '2', INTER_EVENT_SAMPLES: 'true', DATA_BYTES: 'true' } });
+    expect(made(1)).toEqual(all); // TURNS > 1: the prompt/answer lengths and the conversation counts too
   });
 });

@@ -41,7 +41,7 @@ describe('rendered tables', () => {
     const lines = renderMetricTable().split('\n');
     expect(lines[0]).toBe('| Metric | Type | Tags | Meaning |');
     expect(lines).toHaveLength(2 + METRIC_LIST.length);
-    expect(lines).toContain('| `sse_ttfe` | Trend (time, ms) | `scenario`, `target` | request start → first SSE event that is not a keep-alive (`ping`, comment-only) |');
+    expect(lines).toContain('| `sse_ttfe` | Trend (time, ms) | `scenario`, `target`, `turn` | request start → first SSE event that is not a keep-alive (`ping`, comment-only); with TURNS > 1 tagged `turn` (`1`, `2`, `3`, `4+`) |');
     expect(lines).toContain('| `sse_errors` | Counter | `scenario`, `target`, `error_type` | failed streams, one per stream, by `error_type` |');
     expect(lines).toContain('| `sse_stream_success` | Rate | `scenario`, `target` | 1 per stream: 2xx `text/event-stream`, terminal event seen, no fault on the way; else 0 |');
   });

@@ -24,10 +24,11 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { vi } from 'vitest';
 import type { Chunk as BodyChunk } from './doubles/k6-x-sse.ts';
 import encodingDouble from './doubles/k6-encoding.ts';
+import * as k6Double from './doubles/k6.ts';
 import { resetRuntime, runtime, type Sample } from './doubles/runtime.ts';
 
 /** The k6 modules `require()` returns in the init context (the doubles of those build/sse.js requires). */
-const REQUIRABLE: Readonly<Record<string, unknown>> = { 'k6/encoding': encodingDouble };
+const REQUIRABLE: Readonly<Record<string, unknown>> = { 'k6/encoding': encodingDouble, k6: k6Double };
 
 export { setServer, requests, type ServerScript, type SseRequest, type Chunk } from './doubles/k6-x-sse.ts';
 export type { Sample } from './doubles/runtime.ts';

@@ -51,7 +51,7 @@ function sseText(stream: RecordedStream): string {
 async function work(stream: RecordedStream, scenario: 'stream' | 'burst', env: Record<string, string> = {}): Promise<Work> {
   setServer(() => ({ kind: 'response', chunks: [{ at: 50, text: sseText(stream) }] }));
   const run = startRun();
-  const vu = await run.loadVu({ env: { TARGET: stream.target, ...env } });
+  const vu = await run.loadVu({ env: { TARGET: stream.target, ...env }, files: DATASET_FILES });
   const w: Work = { metricAdds: 0, jsonParse: 0, regexExec: 0, charCodeAt: 0, otherCharReads: 0, dateNow: 0, events: 0 };
   const restore = [
     count(JSON, 'parse', w, 'jsonParse'),
@@ -87,6 +87,9 @@ async function perEvent(name: string, scenario: 'stream' | 'burst', env: Record<
 
 const STREAMS = ['Dify, ASCII', 'Dify, Chinese', 'OpenAI, ASCII', 'OpenAI, Chinese'];
 
+/** A DATASET for the runs that set one (read only when DATASET names it). */
+const DATASET_FILES = { '/data/d.jsonl': '{"prompt": "one", "max_tokens": 64}\n{"conversations": [{"from": "human", "value": "two"}, {"from": "gpt", "value": "ok"}, {"from": "human", "value": "three"}]}\n' };
+
 describe('per event, by default (stream scenario)', () => {
   // JSON_CHECK=full, the default: exact, so one JSON.parse per event — what the bare reference does too.
   test.each(STREAMS)('%s: one JSON.parse (the exact check), no metric sample, no regex, one Date.now, at most one charCodeAt', async (name) => {
@@ -111,6 +114,25 @@ describe('per event, burst scenario', () => {
     expect(w).toMatchObject({ metricAdds: 0, jsonParse: 0, regexExec: 0, otherCharReads: 0 });
     expect(w.charCodeAt).toBeLessThanOrEqual(2);
     expect(w.dateNow).toBe(1);
+  });
+});
+
+describe('per event, with DATASET and TURNS (the budget of the default holds)', () => {
+  test.each(STREAMS)('DATASET, %s: one JSON.parse, no metric sample, no regex, one Date.now', async (name) => {
+    const w = await perEvent(name, 'stream', { DATASET: '/data/d.jsonl' });
+    expect(w).toMatchObject({ metricAdds: 0, jsonParse: 1, regexExec: 0, otherCharReads: 0, dateNow: 1, events: 1 });
+    expect(w.charCodeAt).toBe(name.startsWith('OpenAI') ? 1 : 0);
+  });
+
+  test.each(['OpenAI, ASCII', 'OpenAI, Chinese'])('TURNS=2 and DATASET, %s: the answer text is appended for the next turn, and nothing else is added', async (name) => {
+    const w = await perEvent(name, 'stream', { TURNS: '2', DATASET: '/data/d.jsonl' });
+    expect(w).toMatchObject({ metricAdds: 0, jsonParse: 1, regexExec: 0, otherCharReads: 0, dateNow: 1, events: 1, charCodeAt: 1 });
+  });
+
+  test.each(['Dify, ASCII', 'Dify, Chinese'])('TURNS=2 with dify-chat, %s: nothing added (the conversation id comes from message_end, parsed anyway)', async (name) => {
+    // The recorded Dify streams are a workflow's: read as a chatflow's answer ending at workflow_finished.
+    const w = await perEvent(name, 'stream', { TARGET: 'dify-chat', TERMINAL_EVENTS: 'workflow_finished', TURNS: '2' });
+    expect(w).toMatchObject({ metricAdds: 0, jsonParse: 1, regexExec: 0, otherCharReads: 0, dateNow: 1, events: 1, charCodeAt: 0 });
   });
 });
 

@@ -29,7 +29,9 @@ export const realPreflightDeps: PreflightDeps = {
   fileExists: existsSync,
   startMock: async (host, port) => {
     const { startMockServer } = await import('../../mock/server.ts');
-    return startMockServer({ host, port });
+    const { resolveCliOptions } = await import('../../mock/options.ts');
+    // The mock's own MOCK_* variables apply (e.g. MOCK_PREFILL_MS_PER_1K_CHARS=200 for TTFT that grows with a conversation); a bad one fails the start.
+    return startMockServer({ ...resolveCliOptions({}, process.env), host, port });
   },
 };
 

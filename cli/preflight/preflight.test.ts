@@ -79,6 +79,13 @@ describe('before the probe: nothing is sent', () => {
     expect(f.sent).toEqual([]);
   });
 
+  it('a malformed DATASET line, before anything is sent', async () => {
+    const f = fake(WORKFLOW_STARTED);
+    const e = await failure(preflight({ DATASET: '/d.jsonl' }, 'build/sse.js', { ...f.deps, readFile: () => '{"prompt": "ok"}\n{"prompt": 1}\n' }));
+    expect(e.problem).toBe('setting DATASET: "/d.jsonl" line 2: "prompt" must be a non-empty string');
+    expect(f.sent).toEqual([]);
+  });
+
   it('no usable k6: the locator\'s problem and fix', async () => {
     const f = fake(WORKFLOW_STARTED, { ok: false, problem: 'k6 was not found (K6_BIN is unset and there is no k6 on PATH).', fix: 'Install k6 v1.3 …' });
     const e = await failure(preflight({}, 'build/sse.js', f.deps));

@@ -20,6 +20,7 @@ import { ConfigError, loadConfig, type Config } from '../../lib/init/config.ts';
 import { envVarDef } from '../../lib/env-vars.ts';
 import { pickQuestion, userId } from '../../lib/vu/question-pick.ts';
 import { loadQuestions } from '../../lib/init/questions.ts';
+import { loadDataset } from '../../lib/init/dataset.ts';
 import { redactUrl } from '../../lib/report/redact.ts';
 import { createTarget } from '../../lib/vu/targets.ts';
 import type { K6Location } from '../run/k6-locate.ts';
@@ -58,7 +59,7 @@ export interface PreflightDeps {
   startMock(host: string, port: number): Promise<StartedMock>;
   /** Sends the one probe request (default: target-probe.ts `probeTarget`, real network). */
   sendProbe?(request: ProbeRequest): Promise<ProbeObservation>;
-  /** Reads QUESTIONS_FILE and SSL_CERT_FILE (default: fs.readFileSync as UTF-8). */
+  /** Reads QUESTIONS_FILE, DATASET and SSL_CERT_FILE (default: fs.readFileSync as UTF-8). */
   readFile?(path: string): string;
 }
 
@@ -110,7 +111,9 @@ function skipsTlsVerify(env: NodeJS.ProcessEnv, options: PreflightOptions): bool
 export function probeRequest(config: Config, env: NodeJS.ProcessEnv, options: PreflightOptions, readFile: (path: string) => string): ProbeRequest {
   let questions: string[];
   try {
-    questions = loadQuestions(config, readFile);
+    // DATASET is validated here too (a bad line stops the CLI before k6 starts); the probe asks its first prompt.
+    const dataset = loadDataset(config.workload, readFile);
+    questions = dataset === null ? loadQuestions(config, readFile) : [(JSON.parse(dataset.elements[0] ?? '[0,""]') as string[])[1] ?? ''];
   } catch (err) {
     if (err instanceof ConfigError) throw new PreflightError(`setting ${err.message}`, `fix ${err.variable}`);
     throw err;

@@ -44,6 +44,26 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('<tr><th>apiKey</th><td><code>unset</code></td></tr>'); // only set/unset exists in a report
   });
 
+  it('shows the workload (TTFT by turn) only for runs that have one', () => {
+    expect(html).not.toContain('<h2>Workload');
+    const workload = {
+      dataset: null,
+      turns: 2,
+      thinkTime: '',
+      promptChars: null,
+      answerTokens: null,
+      conversations: { started: 2, completed: 2, meanTurns: 2 },
+      byTurn: [
+        { turn: '1', streams: 2, ttftMed: 30, ttftP95: 31, ttfeMed: 30, ttfeP95: 31 },
+        { turn: '2', streams: 2, ttftMed: 55, ttftP95: 56, ttfeMed: 55, ttfeP95: 56 },
+      ],
+    };
+    const page = renderHtmlReport({ report: { ...reportA, workload }, series: [], intervalSec: 5, siblings: [] }, '');
+    expect(page).toContain('<h2>Workload');
+    expect(page).toContain('<tr><th>Turn 2</th><td>TTFT p50 55 ms · p95 56 ms; TTFE p50 55 ms · p95 56 ms (2 streams)</td></tr>');
+    expect(page).toContain('<tr><th>Conversations</th><td>2 started, 2 completed; 2 of 2 turns on average</td></tr>');
+  });
+
   it('escapes text and JSON placed in the page', () => {
     expect(escapeHtml('<a href="x">&\'')).toBe('&#60;a href=&#34;x&#34;&#62;&#38;&#39;');
     expect(scriptJson({ s: '</script><b>' })).toBe('{"s":"\\u003c/script>\\u003cb>"}');

@@ -21,6 +21,7 @@ import { METRICS } from '../../lib/metric-defs.ts';
 import { FIGURE_SECTIONS, formatFigure, RATINGS, REPORT_FIGURES, SATURATION_NOTE } from '../../lib/report-fields.ts';
 import { formatObserved } from '../../lib/report/report-text.ts';
 import type { ReportJson } from '../../lib/report/report-json.ts';
+import { workloadRows } from '../../lib/report/workload-report.ts';
 import type { SeriesPoint } from './live-block.ts';
 import { errorIntervals, hasLatencySamples } from './report-series.ts';
 import { hasWindows, type LatencyWindows } from './latency-windows.ts';
@@ -95,6 +96,15 @@ function failureReasonTable(report: ReportJson): string {
   );
 }
 
+/** DATASET / TURNS runs: the workload rows (dataset, lengths, conversations, TTFT by turn). */
+function workloadTable(report: ReportJson): string {
+  if (report.workload === undefined) return '';
+  const rows = workloadRows(report.workload)
+    .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join('');
+  return `<h2>Workload <span class="muted">(dataset, prompt and answer lengths, TTFT by turn)</span></h2><section class="card"><table class="workload">${rows}</table></section>`;
+}
+
 function thresholdTable(report: ReportJson): string {
   if (report.thresholds.length === 0) return '<p class="muted">No thresholds were set for this run.</p>';
   const rows = report.thresholds
@@ -115,7 +125,7 @@ function ratingTable(report: ReportJson): string {
 
 function settingsTable(report: ReportJson): string {
   const rows = Object.entries(report.settings)
-    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(Array.isArray(v) ? v.join(', ') : String(v))}</code></td></tr>`)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(Array.isArray(v) ? v.join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))}</code></td></tr>`)
     .join('');
   return `<table>${rows}</table>`;
 }
@@ -288,6 +298,7 @@ ${saturated ? `<div class="banner">⚠ ${escapeHtml(SATURATION_NOTE)}: the load 
 <h2>Key figures</h2><div class="grid">${figureTables(report)}</div>
 <h2>Over time <span class="muted">(sampled every ${input.intervalSec} s)</span></h2>${seriesSection}
 <h2>Latency distribution</h2>${latencySection}
+${workloadTable(report)}
 <h2>Errors</h2>${errorSection}${failureReasonTable(report)}
 <h2>Thresholds</h2><section class="card">${thresholdTable(report)}</section>
 <h2>Ratings</h2><section class="card">${ratingTable(report)}</section>

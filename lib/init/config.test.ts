@@ -38,6 +38,7 @@ describe('loadConfig defaults', () => {
       interEventSamples: false,
       dataBytes: false,
       jsonCheck: 'full',
+      workload: { dataset: '', datasetOrder: 'sequential', seed: '', turns: 1, thinkTimeMs: null },
     });
   });
 
@@ -258,5 +259,33 @@ describe('resolvePath', () => {
     ['C:\\work\\bench', '..\\q.txt', 'C:\\work\\q.txt'],
   ])('%s + %s → %s', (dir, rel, abs) => {
     expect(resolvePath(dir, rel)).toBe(abs);
+  });
+});
+
+describe('DATASET, DATASET_ORDER, SEED, TURNS, THINK_TIME', () => {
+  it('reads them into workload (relative DATASET against PWD)', () => {
+    const c = loadConfig({ TARGET: 'openai-chat', DATASET: 'datasets/x.jsonl', PWD: '/w', DATASET_ORDER: 'Shuffled', SEED: 'abc', TURNS: '4', THINK_TIME: '1s-2500ms' });
+    expect(c.workload).toEqual({ dataset: '/w/datasets/x.jsonl', datasetOrder: 'shuffled', seed: 'abc', turns: 4, thinkTimeMs: [1000, 2500] });
+    expect(loadConfig({ TARGET: 'dify-chat', TURNS: '2', THINK_TIME: '2s' }).workload?.thinkTimeMs).toEqual([2000, 2000]);
+  });
+
+  it.each([
+    [{ TURNS: '3' }, 'TURNS', 'TURNS: 3 turns need a target that keeps a conversation (dify-chat, openai-chat), but TARGET is dify-workflow: a workflow run has no conversation (use a chat or chatflow app with TARGET=dify-chat); unset TURNS or change TARGET'],
+    [{ TARGET: 'generic', TURNS: '2' }, 'TURNS', 'TURNS: 2 turns need a target that keeps a conversation (dify-chat, openai-chat), but TARGET is generic; unset TURNS or change TARGET'],
+    [{ TARGET: 'dify-chat', TURNS: '0' }, 'TURNS', 'TURNS: "0" is not a positive integer; expected e.g. TURNS=10'],
+    [{ TARGET: 'dify-chat', THINK_TIME: '1s' }, 'THINK_TIME', 'THINK_TIME: is the pause between two turns, and TURNS is 1; set TURNS (e.g. TURNS=4) or unset THINK_TIME'],
+    [{ TARGET: 'dify-chat', TURNS: '2', THINK_TIME: '3s-1s' }, 'THINK_TIME', 'THINK_TIME: "3s-1s": the range ends before it starts; expected low-high, e.g. 1s-3s'],
+    [{ TARGET: 'dify-chat', TURNS: '2', THINK_TIME: 'soon' }, 'THINK_TIME', 'THINK_TIME: "soon" is not a Go duration or a range of two; expected e.g. THINK_TIME=2s or THINK_TIME=1s-3s'],
+    [{ TARGET: 'dify-chat', TURNS: '2', THINK_TIME: '1s--2s' }, 'THINK_TIME', 'THINK_TIME: "1s--2s" is not a Go duration or a range of two; expected e.g. THINK_TIME=2s or THINK_TIME=1s-3s'],
+    [{ DATASET: '/d.jsonl', QUESTIONS_FILE: '/q.txt' }, 'DATASET', 'DATASET: and QUESTIONS_FILE are both set; a run takes its prompts from one of them: unset one'],
+    [{ DATASET: '/d.jsonl', TARGET: 'generic' }, 'DATASET', 'DATASET: TARGET=generic sends BODY as it is and has no prompt to fill; use DATASET with TARGET=dify-workflow, dify-chat or openai-chat'],
+    [{ DATASET: 'd.jsonl' }, 'DATASET', 'DATASET: relative path "d.jsonl" needs PWD to resolve against (k6 would resolve it against the script in build/, not the directory you run k6 in), and PWD is not set; give an absolute path, or pass -e PWD="$PWD"'],
+    [{ DATASET_ORDER: 'shuffled' }, 'DATASET_ORDER', 'DATASET_ORDER: only used with DATASET; set DATASET or unset DATASET_ORDER'],
+    [{ DATASET: '/d.jsonl', DATASET_ORDER: 'random' }, 'DATASET_ORDER', 'DATASET_ORDER: unknown order "random"; accepted: sequential, shuffled'],
+    [{ DATASET: '/d.jsonl', SEED: '7' }, 'SEED', 'SEED: only used with DATASET_ORDER=shuffled (it seeds the shuffle); set DATASET_ORDER=shuffled or unset SEED'],
+  ])('%j → %s', (env, variable, message) => {
+    const error = errorFor(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toBe(message);
   });
 });

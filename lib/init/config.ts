@@ -7,6 +7,8 @@
 
 import {
   BOOLEAN_VALUES,
+  CONVERSATION_TARGETS,
+  DATASET_ORDERS,
   JSON_CHECK_MODES,
   METHOD_NAMES,
   PROFILE_NAMES,
@@ -15,6 +17,7 @@ import {
   TARGET_NAMES,
   THRESHOLD_SET_NAMES,
   envVarDef,
+  type DatasetOrder,
   type EnvVarName,
   type JsonCheckMode,
   type ProfileName,
@@ -22,6 +25,7 @@ import {
   type TargetName,
 } from '../env-vars';
 import { parseGoDuration } from '../duration';
+import type { DatasetInfo } from './dataset.ts';
 
 // The names live in env-vars.ts (their one definition); re-exported here for the contract.
 export { TARGET_NAMES, SCENARIO_NAMES, PROFILE_NAMES };
@@ -77,6 +81,31 @@ export interface Config {
   readonly dataBytes?: boolean;
   /** JSON_CHECK (absent = full). */
   readonly jsonCheck?: JsonCheckMode;
+  /** DATASET, DATASET_ORDER, SEED, TURNS, THINK_TIME (absent = questions, one turn). */
+  readonly workload?: WorkloadConfig;
+  /** What DATASET held: set by lib/init/suite-init.ts once it read the file (reports show it). */
+  readonly datasetInfo?: DatasetInfo;
+}
+
+/** What one iteration of the `stream` scenario sends: prompts from where, how many turns, what pause between them. */
+export interface WorkloadConfig {
+  /** DATASET as a path k6's `open()` can read ('' = QUESTIONS_FILE or the built-in questions). */
+  readonly dataset: string;
+  readonly datasetOrder: DatasetOrder;
+  /** SEED of DATASET_ORDER=shuffled ('' = the default seed). */
+  readonly seed: string;
+  /** TURNS: turns per conversation (1 = one request per iteration, as without conversations). */
+  readonly turns: number;
+  /** THINK_TIME in ms, `[min, max]` (equal for a fixed pause); `null` = none. */
+  readonly thinkTimeMs: readonly [number, number] | null;
+}
+
+/** The workload without DATASET, TURNS or THINK_TIME. */
+export const NO_WORKLOAD: WorkloadConfig = { dataset: '', datasetOrder: 'sequential', seed: '', turns: 1, thinkTimeMs: null };
+
+/** True when iterations go through the conversation runner (lib/vu/conversation.ts): a dataset or more than one turn. */
+export function usesConversations(w: WorkloadConfig | undefined): boolean {
+  return w !== undefined && (w.dataset !== '' || w.turns > 1);
 }
 
 /** Per-stream limits of `sse_goodput`, in milliseconds; `null` = no limit. */
@@ -297,6 +326,45 @@ function terminalEvents(env: Env, target: TargetName): readonly string[] {
   return names;
 }
 
+/** THINK_TIME: `2s` or `1s-3s` (each part a Go duration ≥ 0, the range not reversed). */
+function thinkTime(env: Env): readonly [number, number] | null {
+  const text = read(env, 'THINK_TIME');
+  if (text === '') return null;
+  const bad = (): never => {
+    throw new ConfigError('THINK_TIME', `"${text}" is not a Go duration or a range of two; expected e.g. THINK_TIME=2s or THINK_TIME=1s-3s`);
+  };
+  // A range splits at the `-` between two durations (a Go duration may start with a sign: not accepted here).
+  const dash = text.indexOf('-');
+  const parts = dash < 0 ? [text, text] : [text.slice(0, dash).trim(), text.slice(dash + 1).trim()];
+  const low = parseGoDuration(parts[0] ?? '');
+  const high = parseGoDuration(parts[1] ?? '');
+  if (low === undefined || high === undefined || low < 0 || high < 0 || /^[+-]/.test(parts[1] ?? '')) return bad();
+  if (high < low) throw new ConfigError('THINK_TIME', `"${text}": the range ends before it starts; expected low-high, e.g. 1s-3s`);
+  return [low, high];
+}
+
+function workload(env: Env, target: TargetName): WorkloadConfig {
+  const dataset = isSet(env, 'DATASET') ? userPath(env, 'DATASET', read(env, 'DATASET')) : '';
+  if (dataset !== '' && isSet(env, 'QUESTIONS_FILE')) {
+    throw new ConfigError('DATASET', 'and QUESTIONS_FILE are both set; a run takes its prompts from one of them: unset one');
+  }
+  if (dataset !== '' && target === 'generic') {
+    throw new ConfigError('DATASET', 'TARGET=generic sends BODY as it is and has no prompt to fill; use DATASET with TARGET=dify-workflow, dify-chat or openai-chat');
+  }
+  const datasetOrder = oneOf(env, 'DATASET_ORDER', DATASET_ORDERS, 'order', (v) => v.toLowerCase());
+  if (dataset === '' && isSet(env, 'DATASET_ORDER')) throw new ConfigError('DATASET_ORDER', 'only used with DATASET; set DATASET or unset DATASET_ORDER');
+  if (isSet(env, 'SEED') && datasetOrder !== 'shuffled') {
+    throw new ConfigError('SEED', 'only used with DATASET_ORDER=shuffled (it seeds the shuffle); set DATASET_ORDER=shuffled or unset SEED');
+  }
+  const turns = positiveInteger(env, 'TURNS') ?? 1;
+  if (turns > 1 && !(CONVERSATION_TARGETS as readonly string[]).includes(target)) {
+    throw new ConfigError('TURNS', `${turns} turns need a target that keeps a conversation (${list(CONVERSATION_TARGETS)}), but TARGET is ${target}${target === 'dify-workflow' ? ': a workflow run has no conversation (use a chat or chatflow app with TARGET=dify-chat)' : ''}; unset TURNS or change TARGET`);
+  }
+  const think = thinkTime(env);
+  if (think !== null && turns === 1) throw new ConfigError('THINK_TIME', 'is the pause between two turns, and TURNS is 1; set TURNS (e.g. TURNS=4) or unset THINK_TIME');
+  return { dataset, datasetOrder, seed: read(env, 'SEED'), turns, thinkTimeMs: think };
+}
+
 /**
  * Parses and validates the whole configuration. Reads only the variables in
  * ENV_VARS. Throws ConfigError naming the variable and the accepted values.
@@ -349,5 +417,6 @@ export function loadConfig(env: Env): Config {
     interEventSamples: oneOf(env, 'INTER_EVENT_SAMPLES', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) === 'true',
     dataBytes: oneOf(env, 'DATA_BYTES', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) === 'true',
     jsonCheck: oneOf(env, 'JSON_CHECK', JSON_CHECK_MODES, 'mode', (v) => v.toLowerCase()),
+    workload: workload(env, target),
   };
 }

@@ -3,7 +3,7 @@
  * per test in the init-only module and handed to every VU in the VU plan (lib/vu-plan.ts).
  */
 import { createMetrics, type MetricFactory, type MetricSpec, type SuiteMetrics } from '../vu/metric-create.ts';
-import type { Config } from './config.ts';
+import { usesConversations, type Config } from './config.ts';
 import { METRICS, type MetricKey } from '../metric-defs.ts';
 
 /** Every suite metric. */
@@ -22,12 +22,22 @@ export function createSuiteMetrics(factory: MetricFactory): SuiteMetrics {
 /**
  * The metrics a VU of this configuration can record (each metric object costs a VU ~1.6 kB in
  * k6): without INTER_EVENT_SAMPLES no `sse_inter_event_time`, without DATA_BYTES no
- * `sse_data_bytes`, outside Dify no `dify_*`. The instance k6 reads options from creates all of
+ * `sse_data_bytes`, outside Dify no `dify_*`, without DATASET or TURNS no prompt/answer lengths,
+ * with one turn no conversation counts. The instance k6 reads options from creates all of
  * them, so thresholds on any metric stay valid.
  */
-export function recordableMetricSpecs(config: Pick<Config, 'target' | 'interEventSamples' | 'dataBytes'>): MetricSpec[] {
+export function recordableMetricSpecs(config: Pick<Config, 'target' | 'interEventSamples' | 'dataBytes' | 'workload'>): MetricSpec[] {
   const dify = config.target === 'dify-workflow' || config.target === 'dify-chat';
   const skip = new Set<MetricKey>();
+  if (!usesConversations(config.workload)) {
+    skip.add('promptChars');
+    skip.add('answerTokens');
+  }
+  if ((config.workload?.turns ?? 1) <= 1) {
+    skip.add('conversationsStarted');
+    skip.add('conversationsCompleted');
+    skip.add('turnsPerConversation');
+  }
   if (config.interEventSamples !== true) skip.add('interEventTime');
   if (config.dataBytes !== true) skip.add('dataBytes');
   if (!dify) {

@@ -167,3 +167,19 @@ describe('report-only thresholds', () => {
     expect(isReportOnly('sse_ttfe', 'count>=0')).toBe(false);
   });
 });
+
+describe('TTFT/TTFE by turn (TURNS > 1)', () => {
+  it('adds a report-only max>=0 per metric and turn tag (1, 2, 3, 4+), none for one turn', async () => {
+    const { turnReportKeys, TURN_REPORT_THRESHOLD } = await import('./thresholds');
+    expect(turnReportKeys(1)).toEqual([]);
+    expect(turnReportKeys(2)).toEqual(['sse_ttft{turn:1}', 'sse_ttft{turn:2}', 'sse_ttfe{turn:1}', 'sse_ttfe{turn:2}']);
+    expect(turnReportKeys(9)).toHaveLength(8);
+    const merged = withReportOnly({ sse_ttft: ['p(95)<500'] }, 5);
+    expect(merged['sse_ttft{turn:4+}']).toEqual([TURN_REPORT_THRESHOLD]);
+    expect(merged['sse_ttft']).toEqual(['p(95)<500']);
+    expect(isReportOnly('sse_ttft{turn:4+}', 'max >= 0')).toBe(true);
+    expect(isReportOnly('sse_ttfe{turn:2}', 'max>=0')).toBe(true);
+    expect(isReportOnly('sse_ttfe{turn:2}', 'p(95)<100')).toBe(false);
+    expect(isReportOnly('sse_ttfe', 'max>=0')).toBe(false);
+  });
+});

@@ -4,7 +4,7 @@
  * JSON is validated here, in the init context, so a typo stops the run with a
  * message naming THRESHOLDS and the file instead of a k6 error later. Then the
  * report-only thresholds are merged in: they always pass and only make k6
- * compute `sse_errors` per `error_type` for the summary. Pure: no k6 import.
+ * compute `sse_errors` per `error_type` (and, with TURNS > 1, TTFT/TTFE per `turn`) for the summary. Pure: no k6 import.
  */
 
 import defaultSet from '../../thresholds/default.json';
@@ -14,6 +14,7 @@ import { ConfigError, isPathLike, unknownThresholdSet, type Config } from './con
 import { parseGoDuration } from '../duration';
 import { THRESHOLD_SET_NAMES, type ThresholdSetName } from '../env-vars';
 import { ERROR_TYPES } from '../error-types';
+import { TURN_TAGGED_METRICS, turnTagValues } from '../turn-tags.ts';
 import { EXTENSION_EVENT_METRIC, METRIC_LIST, type MetricKind } from '../metric-defs';
 
 /** One k6 threshold: an expression, or k6's object form. */
@@ -33,9 +34,23 @@ export const REPORT_ONLY_THRESHOLD = 'count>=0';
 const ERRORS_METRIC = 'sse_errors';
 const REPORT_ONLY_KEYS: readonly string[] = ERROR_TYPES.map((t) => `${ERRORS_METRIC}{error_type:${t}}`);
 
+/** The same for the `turn` sub-metrics of TTFT/TTFE (TURNS > 1): a trend has no `count` threshold, but `max>=0` always passes. */
+export const TURN_REPORT_THRESHOLD = 'max>=0';
+const TURN_KEY = /^sse_ttf[te]\{turn:\d+\+?\}$/;
+
+/** The report-only sub-metric keys of a run of `turns` turns: `sse_ttft{turn:1}`, … (none for one turn). */
+export function turnReportKeys(turns: number): string[] {
+  if (turns <= 1) return [];
+  const values = turnTagValues(turns);
+  const keys: string[] = [];
+  for (const metric of TURN_TAGGED_METRICS) for (const v of values) keys.push(`${metric}{turn:${v}}`);
+  return keys;
+}
+
 /** True for a threshold merged in for the report only: never list it as a CI check. */
 export function isReportOnly(metricKey: string, expression: string): boolean {
-  return expression.replace(/\s+/g, '') === REPORT_ONLY_THRESHOLD && REPORT_ONLY_KEYS.includes(metricKey);
+  const e = expression.replace(/\s+/g, '');
+  return (e === REPORT_ONLY_THRESHOLD && REPORT_ONLY_KEYS.includes(metricKey)) || (e === TURN_REPORT_THRESHOLD && TURN_KEY.test(metricKey));
 }
 
 export type ThresholdKind = MetricKind | 'gauge';
@@ -189,13 +204,15 @@ export function validateThresholds(value: unknown, source: string): Thresholds {
   return result;
 }
 
-/** Adds the report-only `sse_errors{error_type:<t>}` thresholds (keeping any the set has). */
-export function withReportOnly(thresholds: Thresholds): Thresholds {
+/** Adds the report-only `sse_errors{error_type:<t>}` thresholds (keeping any the set has), and with `turns` > 1 the `turn` ones. */
+export function withReportOnly(thresholds: Thresholds, turns = 1): Thresholds {
   const result: Thresholds = { ...thresholds };
-  for (const key of REPORT_ONLY_KEYS) {
+  const add = (key: string, expression: string): void => {
     const existing = result[key] ?? [];
-    result[key] = existing.includes(REPORT_ONLY_THRESHOLD) ? existing : [...existing, REPORT_ONLY_THRESHOLD];
-  }
+    result[key] = existing.includes(expression) ? existing : [...existing, expression];
+  };
+  for (const key of REPORT_ONLY_KEYS) add(key, REPORT_ONLY_THRESHOLD);
+  for (const key of turnReportKeys(turns)) add(key, TURN_REPORT_THRESHOLD);
   return result;
 }
 
@@ -224,7 +241,8 @@ function readJson(path: string, readFile: (path: string) => string): unknown {
  */
 export function loadThresholds(config: Config, readFile: (path: string) => string): Thresholds {
   const name = config.thresholds;
-  if (isSetName(name)) return withReportOnly(validateThresholds(THRESHOLD_SETS[name], `thresholds/${name}.json`));
+  const turns = config.workload?.turns ?? 1;
+  if (isSetName(name)) return withReportOnly(validateThresholds(THRESHOLD_SETS[name], `thresholds/${name}.json`), turns);
   if (!isPathLike(name)) throw unknownThresholdSet(name);
-  return withReportOnly(validateThresholds(readJson(name, readFile), name));
+  return withReportOnly(validateThresholds(readJson(name, readFile), name), turns);
 }

@@ -5,7 +5,9 @@
  * tag or URL must not reach a file either). Pure string work: no `URL` class, which
  * k6's runtime does not have.
  */
-import type { Config } from '../init/config.ts';
+import { usesConversations, type Config } from '../init/config.ts';
+import type { DatasetInfo } from '../init/dataset.ts';
+import { formatGoDuration } from '../duration.ts';
 
 import { REDACTED } from '../secrets.ts';
 
@@ -63,6 +65,8 @@ export interface ReportSettings {
   readonly reportsDir: string;
   /** Whether an API key was configured; the key itself is never written. */
   readonly apiKey: 'set' | 'unset';
+  /** DATASET / TURNS / THINK_TIME, only on runs that use them. */
+  readonly workload?: { readonly dataset: DatasetInfo | null; readonly turns: number; readonly thinkTime: string };
 }
 
 export const reportSettings = (config: Config): ReportSettings => {
@@ -80,7 +84,16 @@ export const reportSettings = (config: Config): ReportSettings => {
     questionsFile: config.questionsFile,
     reportsDir: config.reportsDir,
     apiKey: config.apiKey === '' ? 'unset' : 'set',
+    ...(usesConversations(config.workload) && config.workload !== undefined
+      ? { workload: { dataset: config.datasetInfo ?? null, turns: config.workload.turns, thinkTime: thinkTimeText(config.workload.thinkTimeMs) } }
+      : {}),
   };
+};
+
+/** THINK_TIME as reports show it: `2s`, `1s-3s`, '' for none. */
+const thinkTimeText = (ms: readonly [number, number] | null): string => {
+  if (ms === null) return '';
+  return ms[0] === ms[1] ? formatGoDuration(ms[0]) : `${formatGoDuration(ms[0])}-${formatGoDuration(ms[1])}`;
 };
 
 /** Shorter "secrets" are not replaced in free text: they would garble numbers and words. */

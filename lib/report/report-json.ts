@@ -15,6 +15,7 @@ import type { ReportSettings } from './redact.ts';
 import { FIGURE_KEYS, RATINGS, rateFigures, type Figures, type Ratings } from '../report-fields.ts';
 import { isRecord, summaryDataProblem, type SummaryData } from './summary-data.ts';
 import { computeFigures, errorsByType, thresholdResults, type ThresholdResult } from './summary-figures.ts';
+import { workloadProblem, workloadReport, type WorkloadReport } from './workload-report.ts';
 
 export const REPORT_SCHEMA = 'sse-bench/report@2';
 /** The first schema: identical but for `successRate` in percent (0–100). */
@@ -36,6 +37,8 @@ export interface ReportJson {
   readonly generatorSaturated?: boolean;
   /** Why streams failed, per error type, from k6's log; set by the bench CLI (lib/report/failure-reasons.ts). */
   readonly failureReasons?: FailureReasons;
+  /** Dataset, prompt/answer lengths, conversations and TTFT by turn: runs with DATASET or TURNS > 1 only. */
+  readonly workload?: WorkloadReport;
   /** k6's handleSummary data, unchanged except for secret scrubbing. */
   readonly summary: SummaryData;
 }
@@ -43,6 +46,7 @@ export interface ReportJson {
 /** The report of one run, from its (scrubbed) summary. */
 export function buildReport(summary: SummaryData, settings: ReportSettings, generatedAt: Date): ReportJson {
   const figures = computeFigures(summary);
+  const workload = workloadReport(summary, settings);
   return {
     schema: REPORT_SCHEMA,
     generatedAt: generatedAt.toISOString(),
@@ -51,6 +55,7 @@ export function buildReport(summary: SummaryData, settings: ReportSettings, gene
     errorsByType: errorsByType(summary),
     ratings: rateFigures(figures),
     thresholds: thresholdResults(summary),
+    ...(workload === null ? {} : { workload }),
     summary,
   };
 }
@@ -160,6 +165,8 @@ export function readReportJson(text: string, source: string): ReadReport {
   if (value['generatorSaturated'] !== undefined && typeof value['generatorSaturated'] !== 'boolean') {
     fail('generatorSaturated', 'expected a boolean');
   }
+  const workloadBad = value['workload'] === undefined ? null : workloadProblem(value['workload']);
+  if (workloadBad !== null) fail(workloadBad.field, workloadBad.problem);
   const reasonsProblem = value['failureReasons'] === undefined ? null : failureReasonsProblem(value['failureReasons']);
   if (reasonsProblem !== null) fail(reasonsProblem.field, reasonsProblem.problem);
   const problem = summaryDataProblem(value['summary']);

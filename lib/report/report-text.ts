@@ -12,6 +12,7 @@ import { failureReasonLines } from './failure-reasons.ts';
 import { FIGURE_SECTIONS, RATINGS, REPORT_FIGURES, SATURATION_NOTE, figureDef, formatFigure, type FigureSection, type Figures } from '../report-fields.ts';
 import type { ReportJson } from './report-json.ts';
 import type { ThresholdResult } from './summary-figures.ts';
+import { workloadRows } from './workload-report.ts';
 
 const RULE = '='.repeat(70);
 
@@ -87,6 +88,12 @@ function settingsSection(report: ReportJson): string[] {
   ];
 }
 
+/** DATASET / TURNS runs: the dataset, the lengths sent and received, the conversations and TTFT by turn. */
+function workloadSection(report: ReportJson): string[] {
+  if (report.workload === undefined) return [];
+  return ['💬 Workload:', ...workloadRows(report.workload).map(([label, value]) => `  ${`${label}:`.padEnd(LABEL_WIDTH)}${value}`), ''];
+}
+
 /** The text report; ends with a newline. */
 export function renderTextReport(report: ReportJson): string {
   const lines = [
@@ -96,6 +103,7 @@ export function renderTextReport(report: ReportJson): string {
     '',
     ...settingsSection(report),
     ...FIGURE_SECTIONS.flatMap((section) => figureSection(section, report.figures)),
+    ...workloadSection(report),
     ...errorSection(report),
     ...(report.failureReasons ? failureReasonLines(report.failureReasons, report.errorsByType) : []),
     ...ratingSection(report),

@@ -45,6 +45,19 @@ export interface StreamNotes {
 }
 
 /**
+ * What a conversation's next turn needs from this turn's stream (lib/vu/conversation.ts), filled
+ * by the target's interpreter only when one is given (TURNS > 1): Dify's `conversation_id` from
+ * `message_end` (an event that is parsed anyway), OpenAI's answer text from the content chunks
+ * (`collectText`: the only per-event work a conversation adds). The caller resets it per turn.
+ */
+export interface AnswerNotes {
+  conversationId: string;
+  text: string;
+  /** Append each content chunk's text to `text` (openai-chat with TURNS > 1). */
+  readonly collectText: boolean;
+}
+
+/**
  * One event's verdict. `data` is `event.data` (read once by the caller: each read of a field
  * of the extension's event object crosses from Go); `events` counts this one.
  */
@@ -56,9 +69,10 @@ export type InterpreterConfig = Pick<Config, 'terminalEvents' | 'jsonCheck' | 'm
 /**
  * A target's interpreter factory (lib/vu/target-*.ts), called once per session: `detail` for the
  * `stream` scenario (content tracked, every field that matters read), not for `burst`; server-reported
- * times (Dify's node and workflow times) go to `sink`.
+ * times (Dify's node and workflow times) go to `sink`; `answer` (TURNS > 1) gets what the next turn
+ * of a conversation reads from this stream.
  */
-export type InterpreterFactory = (config: InterpreterConfig, detail: boolean, sink: SampleSink) => Interpreter;
+export type InterpreterFactory = (config: InterpreterConfig, detail: boolean, sink: SampleSink, answer?: AnswerNotes) => Interpreter;
 
 /**
  * A set of names as a plain object: `set[name] === true`. Not a `Set`: Sobek builds the whole

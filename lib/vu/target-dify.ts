@@ -38,14 +38,15 @@ interface DifyMessage {
     readonly outputs?: { readonly usage?: { readonly completion_tokens?: unknown } } | null;
   } | null;
   readonly metadata?: { readonly usage?: { readonly completion_tokens?: unknown } } | null;
+  readonly conversation_id?: unknown;
 }
 
 /**
  * The interpreter of one scenario: `detail` (the `stream` scenario) or not (`burst`), JSON_CHECK
  * `full` (the default) or `structural`. Node and workflow times go to `sink` (node times only
- * with `detail`, tagged `node_type`).
+ * with `detail`, tagged `node_type`). `answer` (TURNS > 1): `message_end`'s `conversation_id`, for the next turn.
  */
-export const difyInterpreter: InterpreterFactory = (config, detail, sink) => {
+export const difyInterpreter: InterpreterFactory = (config, detail, sink, answer) => {
   const fullCheck = config.jsonCheck !== 'structural'; // absent = full, the default
   const terminal: NameSet = nameSet(config.terminalEvents);
   // node_type → its frozen tag object, made on first use (a plain object: no Map prototype per VU).
@@ -61,6 +62,8 @@ export const difyInterpreter: InterpreterFactory = (config, detail, sink) => {
     } else if (type === 'message_end') {
       const tokens = msg.metadata?.usage?.completion_tokens;
       if (typeof tokens === 'number') notes.usage = tokens;
+      // TURNS > 1 (lib/vu/conversation.ts): the id the next turn of the conversation sends.
+      if (answer !== undefined && typeof msg.conversation_id === 'string') answer.conversationId = msg.conversation_id;
     } else if (type === 'node_finished') {
       const d = msg.data;
       if (d) {

@@ -26,9 +26,35 @@ interface ChatChunk {
  * The interpreter of one scenario: `detail` (the `stream` scenario) or not (`burst`, which parses
  * nothing: only `[DONE]` or another listed plain text matters), JSON_CHECK `full` (the default) or `structural`.
  */
-export const openaiInterpreter: InterpreterFactory = (config, detail) => {
+export const openaiInterpreter: InterpreterFactory = (config, detail, _sink, answer) => {
   const terminal: NameSet = nameSet(config.terminalEvents);
   if (!detail) return (data) => (data.charCodeAt(0) !== Brace.Open && terminal[data] === true ? Verdict.End : Verdict.Other);
+  if (answer !== undefined && answer.collectText) {
+    // TURNS > 1: the collecting variant (a closure made only then, so the default path stays as it
+    // is): the default's work, plus each chunk's content appended to the next turn's history. Every
+    // chunk is parsed, JSON_CHECK=structural or not.
+    const into = answer;
+    return (data, _event, _events, notes) => {
+      if (data.charCodeAt(0) !== Brace.Open) {
+        if (terminal[data] === true) return Verdict.End;
+        if (data === '' || data === '[DONE]') return Verdict.Other;
+      }
+      let chunk: ChatChunk | null;
+      try {
+        chunk = JSON.parse(data) as ChatChunk | null;
+      } catch {
+        return Verdict.BadJson;
+      }
+      if (chunk === null || typeof chunk !== 'object') return Verdict.BadJson;
+      if (chunk.error) return Verdict.Fail;
+      const usage = chunk.usage;
+      if (usage && typeof usage.completion_tokens === 'number') notes.usage = usage.completion_tokens;
+      const content = chunk.choices?.[0]?.delta?.content;
+      if (typeof content !== 'string' || content === '') return Verdict.Other;
+      into.text += content;
+      return Verdict.Content;
+    };
+  }
   const hasContentText = config.jsonCheck === 'structural' ? contentTextTest() : null;
   return (data, _event, _events, notes) => {
     if (data.charCodeAt(0) !== Brace.Open) {

@@ -270,3 +270,33 @@ describe('JSON_CHECK=full (the default): every truncation of a JSON payload is i
     expect(missed.every((cut) => cut.endsWith('}'))).toBe(true);
   });
 });
+
+describe('what a conversation\'s next turn reads (AnswerNotes, TURNS > 1)', () => {
+  test.each(CHECKS)('dify-chat (%s check): message_end\'s conversation_id; the verdicts are unchanged', (_c, full) => {
+    const answer = { conversationId: '', text: '', collectText: false };
+    const events = fixtureEvents('dify-chat.sse');
+    expect(verdicts(difyInterpreter(settings(DIFY_CHAT, full), true, NO_SINK, answer), events)).toEqual(verdicts(difyStreamInterpreter(DIFY_CHAT, full), events));
+    expect(answer.conversationId).toBe('c4d5e6f7-0a1b-4c2d-8e3f-4a5b6c7d8e9f');
+    expect(answer.text).toBe('');
+  });
+
+  test.each(CHECKS)('openai-chat (%s check): the content deltas appended to text; the verdicts are unchanged', (_c, full) => {
+    const answer = { conversationId: '', text: '', collectText: true };
+    const events = fixtureEvents('openai-chat.sse');
+    expect(verdicts(openaiInterpreter(settings(TERMINAL_DONE, full), true, NO_SINK, answer), events)).toEqual(verdicts(openaiStreamInterpreter(TERMINAL_DONE, full), events));
+    const expected = events
+      .filter((e) => e.data.startsWith('{'))
+      .map((e) => (JSON.parse(e.data) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '')
+      .join('');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(answer.text).toBe(expected);
+  });
+
+  test('openai-chat without collectText: the default interpreter, nothing collected', () => {
+    const answer = { conversationId: '', text: '', collectText: false };
+    verdicts(openaiInterpreter(settings(TERMINAL_DONE), true, NO_SINK, answer), fixtureEvents('openai-chat.sse'));
+    expect(answer.text).toBe('');
+  });
+});
+
+const TERMINAL_DONE = ['[DONE]'];

@@ -15,7 +15,7 @@
 import type { Params } from 'k6/x/sse';
 import type { Config, TargetName } from '../init/config.ts';
 import type { SampleSink, TrackerMode } from './stream-tracker.ts';
-import type { InterpreterFactory } from './interpreter.ts';
+import type { AnswerNotes, InterpreterFactory } from './interpreter.ts';
 import { difyInterpreter } from './target-dify.ts';
 import { genericInterpreter } from './target-generic.ts';
 import { openaiInterpreter } from './target-openai.ts';
@@ -49,7 +49,7 @@ export interface Target {
 }
 
 /** The target of a configuration, given its interpreter factory (`INTERPRETERS[config.target]`): build/sse.js's way. */
-export const createTargetWith = (config: TargetConfig, interpreter: InterpreterFactory): Target => {
+export const createTargetWith = (config: TargetConfig, interpreter: InterpreterFactory, answer?: AnswerNotes): Target => {
   const target = config.target;
   const generic = target === 'generic';
   const method = generic ? config.method : 'POST';
@@ -80,10 +80,13 @@ export const createTargetWith = (config: TargetConfig, interpreter: InterpreterF
     },
     mode(scenario, sink) {
       const detail = scenario === 'stream';
-      return Object.freeze({ interpret: interpreter(config, detail, sink), detail, needsTerminal: !generic });
+      return Object.freeze({ interpret: interpreter(config, detail, sink, answer), detail, needsTerminal: !generic });
     },
   };
 };
 
-/** The target of a configuration (tests and the CLI: code outside a VU). */
-export const createTarget = (config: TargetConfig): Target => createTargetWith(config, INTERPRETERS[config.target]);
+/**
+ * The target of a configuration (tests and the CLI: code outside a VU). `answer`: what a
+ * conversation's next turn reads from the stream (TURNS > 1; lib/vu/conversation.ts).
+ */
+export const createTarget = (config: TargetConfig, answer?: AnswerNotes): Target => createTargetWith(config, INTERPRETERS[config.target], answer);
