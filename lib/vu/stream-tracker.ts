@@ -1,7 +1,8 @@
 /**
  * The per-stream state machine, and the suite's per-event path: `onEvent` below runs once per
  * SSE event inside k6 (Sobek, an interpreter), so it reads top to bottom in one place, keeps its
- * state in closure variables (no `this.` lookups), takes one `Date.now()`, makes one call into
+ * state in closure variables (no `this.` lookups), takes one `Date.now()` (read once into a closure
+ * variable: no global lookup per event), makes one call into
  * the target's interpreter, and records NO metric sample per event (unless INTER_EVENT_SAMPLES
  * asks for the full gap distribution). Everything else is per stream, in `finish`.
  *
@@ -96,6 +97,9 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
   const slo = settings.slo;
   // The failure path, made on this tracker's first failure (lib/vu/stream-failure.ts).
   let failures: StreamFailures | null = null;
+  // Date.now, read once: per event `Date.now()` is a global lookup and a property read in Sobek
+  // before the call (both in k6's CPU profile); a closure variable is one slot read.
+  const now = Date.now;
 
   // Per-stream state: closure variables, reset by begin(). What the interpreter notes is data on `notes`.
   let t0 = 0;
@@ -155,7 +159,7 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
         const name = event.name; // keep-alive: comment-only / empty block, or `event: ping`
         if (name === '' || name === 'ping' || name === 'ping\r' || name === '\r') return;
       }
-      const t = Date.now();
+      const t = now();
       events++;
       if (first < 0) {
         first = t;
