@@ -22,6 +22,7 @@ import { K6_METRIC_FACTORY, metricsSink } from '../lib/vu/metrics.ts';
 import { REQUESTS_PER_ITERATION } from '../lib/requests-per-iteration.ts';
 import { pickQuestion, userId } from '../lib/vu/question-pick.ts';
 import { createSession, type StreamRunner } from '../lib/vu/sse-session.ts';
+import type { StopPoster } from '../lib/vu/cancel.ts';
 import { NO_SETTINGS } from '../lib/vu/stream-tracker.ts';
 import { createTarget } from '../lib/vu/targets.ts';
 import { FIRST_QUESTION, VU_PLAN_ARRAY, type VuPlan } from '../lib/vu-plan.ts';
@@ -50,6 +51,11 @@ const settings = {
   // k6/encoding only when DATA_BYTES=true: k6's require (init context only), read off globalThis so the bundler leaves it alone.
   dataBytes: config.dataBytes === true ? utf8ByteCounter(k6Require('k6/encoding') as Base64Encoder) : null,
   slo: config.slo ?? NO_SETTINGS.slo,
+  // CANCEL_RATE (lib/vu/cancel.ts): k6/http only for Dify's stop request, required here (init context) and only then.
+  cancel:
+    config.cancel == null
+      ? null
+      : { plan: config.cancel, deps: { http: config.cancel.stopPrefix === '' ? null : (k6Require('k6/http') as StopPoster), streamKey: () => exec.scenario.iterationInTest } },
 };
 // The first failure of each error type in this VU is logged with its reason (k6 warning).
 const onFailure = failureLogger(config.apiKey, (message) => console.warn(message));

@@ -388,9 +388,10 @@ describe('phases: what runs once per test and what runs per VU', () => {
     await run.loadVu({ env: { TARGET: 'openai-chat' } });
     const all = METRIC_LIST.map((m) => m.name).sort();
     expect(made(0)).toEqual(all); // the options instance: every metric, so a threshold on any of them is valid
-    expect(made(1)).toEqual(all.filter((n) => !['dify_node_elapsed', 'dify_workflow_elapsed', 'sse_inter_event_time', 'sse_data_bytes'].includes(n)));
+    const cancelMetrics = ['sse_streams_cancelled', 'sse_stream_cancelled', 'sse_stop_latency', 'sse_stop_failed'];
+    expect(made(1)).toEqual(all.filter((n) => !['dify_node_elapsed', 'dify_workflow_elapsed', 'sse_inter_event_time', 'sse_data_bytes', ...cancelMetrics].includes(n)));
     const dify = startRun();
-    await dify.loadVu({ env: { TARGET: 'dify-chat', INTER_EVENT_SAMPLES: 'true', DATA_BYTES: 'true' } });
+    await dify.loadVu({ env: { TARGET: 'dify-chat', INTER_EVENT_SAMPLES: 'true', DATA_BYTES: 'true', CANCEL_RATE: '0.5' } });
     expect(made(1)).toEqual(all);
   });
 });

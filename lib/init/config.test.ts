@@ -38,6 +38,7 @@ describe('loadConfig defaults', () => {
       interEventSamples: false,
       dataBytes: false,
       jsonCheck: 'full',
+      cancel: null,
     });
   });
 
@@ -258,5 +259,44 @@ describe('resolvePath', () => {
     ['C:\\work\\bench', '..\\q.txt', 'C:\\work\\q.txt'],
   ])('%s + %s → %s', (dir, rel, abs) => {
     expect(resolvePath(dir, rel)).toBe(abs);
+  });
+});
+
+describe('CANCEL_RATE / CANCEL_AFTER', () => {
+  it('is off when unset or 0', () => {
+    expect(loadConfig({}).cancel).toBeNull();
+    expect(loadConfig({ CANCEL_RATE: '0' }).cancel).toBeNull();
+  });
+
+  it('stops after 5 tokens by default; Dify stop URLs sit beside the stream endpoint', () => {
+    expect(loadConfig({ CANCEL_RATE: '0.3' }).cancel).toEqual({ rate: 0.3, afterTokens: 5, afterMs: null, stopPrefix: 'http://localhost:5001/v1/workflows/tasks/', stopSuffix: '/stop' });
+    expect(loadConfig({ CANCEL_RATE: '1', TARGET: 'dify-chat', BASE_URL: 'https://d.example/v1' }).cancel).toEqual({
+      rate: 1,
+      afterTokens: 5,
+      afterMs: null,
+      stopPrefix: 'https://d.example/v1/chat-messages/',
+      stopSuffix: '/stop',
+    });
+    expect(loadConfig({ CANCEL_RATE: '.5', TARGET: 'openai-chat', CANCEL_AFTER: '12' }).cancel).toEqual({ rate: 0.5, afterTokens: 12, afterMs: null, stopPrefix: '', stopSuffix: '' });
+  });
+
+  it('takes a time or a time range', () => {
+    expect(loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: '800ms' }).cancel?.afterMs).toEqual([800, 800]);
+    expect(loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: '500ms-2s' }).cancel).toMatchObject({ afterTokens: null, afterMs: [500, 2000] });
+  });
+
+  it('rejects bad values with messages naming the variable', () => {
+    expect(() => loadConfig({ CANCEL_RATE: '30%' })).toThrow('CANCEL_RATE: "30%" is not a number from 0 to 1; expected e.g. CANCEL_RATE=0.3');
+    expect(() => loadConfig({ CANCEL_RATE: '1.5' })).toThrow('CANCEL_RATE: "1.5" is not a number from 0 to 1');
+    expect(() => loadConfig({ CANCEL_AFTER: '5' })).toThrow('CANCEL_AFTER: only used with CANCEL_RATE; set CANCEL_RATE (e.g. 0.3) or unset CANCEL_AFTER');
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: 'soon' })).toThrow(
+      'CANCEL_AFTER: "soon" is neither a number of tokens nor a time; expected e.g. CANCEL_AFTER=5 (tokens), 800ms, or a range 500ms-2s (Go durations)',
+    );
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: '0' })).toThrow('CANCEL_AFTER: "0" tokens: expected a positive integer, e.g. CANCEL_AFTER=5');
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: '2s-1s' })).toThrow('CANCEL_AFTER: "2s-1s": the range ends before it starts; expected e.g. 500ms-2s');
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', SCENARIOS: 'burst' })).toThrow('CANCEL_RATE: stops streams of the stream scenario only');
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', ENDPOINT: '/api/run' })).toThrow(
+      'CANCEL_RATE: the stop request of TARGET=dify-workflow is sent beside its stream endpoint, which must end in /workflows/run; ENDPOINT gives http://localhost:5001/api/run',
+    );
   });
 });

@@ -35,6 +35,8 @@ export interface StreamNotes {
   terminalSeen: boolean;
   /** The stream carried `workflow_started` (Dify workflow or chatflow). */
   workflowStarted: boolean;
+  /** The client stopped this stream (CANCEL_RATE, lib/vu/cancel.ts): it ends as cancelled, neither success nor error. */
+  cancelled: boolean;
   /** Output tokens reported by the stream for the whole answer (replaces earlier values). */
   setUsage(tokens: number): void;
   /** Output tokens reported for one part (Dify LLM node): summed. */

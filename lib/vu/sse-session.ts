@@ -7,21 +7,26 @@
  * With k6's `throw` option a failed connection makes `sse.open` throw: it is counted as a
  * failed stream (like status 0), then rethrown. A failed stream's reason goes to `onFailure`
  * (the failure log: once per error type and VU).
+ * With CANCEL_RATE (`settings.cancel`), the `stream` scenario's session stops a share of its
+ * streams (lib/vu/cancel.ts): made here only then, so no VU without it wraps its per-event path.
  */
 import sse, { type Client, type Response, type SseError } from 'k6/x/sse';
 import type { ErrorType } from '../error-types.ts';
+import { createCanceller, type CancelSettings } from './cancel.ts';
 import { createStreamTracker, type SampleSink, type StreamOutcome, type TrackerMode, type TrackerSettings } from './stream-tracker.ts';
 import type { StreamRequest } from './targets.ts';
 
 export type StreamRunner = (request: StreamRequest) => StreamOutcome;
 export type FailureListener = (type: ErrorType, reason: string) => void;
+/** The tracker's settings, and CANCEL_RATE's (`null` or absent: no stream is stopped). */
+export type SessionSettings = TrackerSettings & { readonly cancel?: CancelSettings | null };
 
 /** The message of what `sse.open` threw (a Go error arrives as an Error whose message is its text). */
 const thrownMessage = (e: unknown): string => {
   return e instanceof Error ? e.message : String(e);
 };
 
-export const createSession = (mode: TrackerMode, settings: TrackerSettings, sink: SampleSink, onFailure: FailureListener): StreamRunner => {
+export const createSession = (mode: TrackerMode, settings: SessionSettings, sink: SampleSink, onFailure: FailureListener): StreamRunner => {
   let client: Client | null = null;
   let closed = false;
   // Once per stream: a release of xk6-sse that drains the body inside close() may call the
@@ -31,7 +36,8 @@ export const createSession = (mode: TrackerMode, settings: TrackerSettings, sink
     closed = true;
     client?.close();
   };
-  const tracker = createStreamTracker(mode, settings, sink, closeOnce);
+  const cancel = mode.detail && settings.cancel != null ? createCanceller(settings.cancel.plan, mode, sink, settings.cancel.deps) : null;
+  const tracker = createStreamTracker(cancel === null ? mode : cancel.mode, settings, sink, closeOnce);
   const onError = (error: SseError): void => tracker.onError(error.error());
   const setup = (c: Client): void => {
     client = c;
@@ -47,6 +53,7 @@ export const createSession = (mode: TrackerMode, settings: TrackerSettings, sink
 
   return (request) => {
     sink.add('streamsOpened', 1);
+    if (cancel !== null) cancel.begin(request);
     tracker.begin();
     let res: Response;
     try {
@@ -61,6 +68,8 @@ export const createSession = (mode: TrackerMode, settings: TrackerSettings, sink
       sink.add('streamsClosed', 1);
       client = null;
     }
-    return report(tracker.finish(res));
+    const outcome = tracker.finish(res);
+    if (cancel !== null) cancel.end(outcome);
+    return report(outcome);
   };
 };

@@ -134,6 +134,7 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
   const notes: StreamNotes = {
     terminalSeen: false,
     workflowStarted: false,
+    cancelled: false,
     setUsage(tokens) {
       usage = tokens;
     },
@@ -274,6 +275,7 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
       closing = false;
       notes.terminalSeen = false;
       notes.workflowStarted = false;
+      notes.cancelled = false;
     },
     onOpen() {
       headersAt = Date.now();
@@ -296,7 +298,10 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
       const metSlo = responseFault === null ? recordStream() : false;
       const ended = mode.needsTerminal ? notes.terminalSeen : notes.terminalSeen || events > 0;
       // One type per failed stream: the response decides first, then the first fault inside it, then a missing end.
-      const errorType = responseFault ?? fault ?? (ended ? null : 'early_termination');
+      // A stream the client stopped (CANCEL_RATE) may end however the server ends it.
+      const errorType = responseFault ?? fault ?? (ended || notes.cancelled ? null : 'early_termination');
+      // Stopped by the client and no fault: neither success nor error (lib/vu/cancel.ts records it).
+      if (errorType === null && notes.cancelled) return { success: false, errorType: null, reason: '' };
       const success = errorType === null;
       sink.add('streamSuccess', success ? 1 : 0);
       if (detail) sink.add('goodput', success && metSlo ? 1 : 0);

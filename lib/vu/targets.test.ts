@@ -16,6 +16,7 @@ class Notes implements StreamNotes {
   events = 0; // the tracker's count, passed to the interpreter
   terminalSeen = false;
   workflowStarted = false;
+  cancelled = false;
   usage = -1;
   parts = 0;
   nodes: [string, number][] = [];
