@@ -12,6 +12,8 @@ export type JitterKind = (typeof JITTER_KINDS)[number];
 export const SCHEDULERS = ['tick', 'timers'] as const;
 export type SchedulerKind = (typeof SCHEDULERS)[number];
 export const CHUNK_WRITERS = ['socket', 'response'] as const;
+export const AFTER_CLIENT_LEFT = ['stop', 'generate'] as const;
+export type AfterClientLeft = (typeof AFTER_CLIENT_LEFT)[number];
 export type ChunkWriter = (typeof CHUNK_WRITERS)[number];
 
 export interface MockOptions {
@@ -35,6 +37,10 @@ export interface MockOptions {
   tickSliceMs: number;
   chunkWriter: ChunkWriter;
   maxConcurrency: number;
+  /** `--stop-delay-ms`: a Dify stop request → the stopped stream's end events. */
+  stopDelayMs: number;
+  /** `--after-client-left`: what a stream does once its client went away. */
+  afterClientLeft: AfterClientLeft;
 }
 
 /** Where a knob applies: `listen` (host/port, not per request), `server` (flag/env only), `request` (also a header). */
@@ -157,6 +163,22 @@ export const KNOBS: readonly KnobDef[] = [
     'Capacity model: at most this many requests served at once (0 = no limit); later ones wait, in arrival order, for a free slot before their headers, so time to first event grows past it as behind a real server\'s queue. A client that leaves while waiting frees nothing. Per request: the limit that request is admitted under.',
     (o, v) => (o.maxConcurrency = v),
   ),
+  ms(
+    'stop-delay-ms',
+    'request',
+    '0',
+    60_000,
+    'Dify stop requests (`POST /v1/workflows/tasks/<task_id>/stop`, `POST /v1/chat-messages/<task_id>/stop`): delay from the stop to the stopped stream\'s end events (Dify notices its stop flag between events). Per request: the stream\'s own request.',
+    (o, v) => (o.stopDelayMs = v),
+  ),
+  oneOf(
+    'after-client-left',
+    'request',
+    AFTER_CLIENT_LEFT,
+    'stop',
+    'What a stream does when its client goes away (an OpenAI-style cancel): `stop` generating at once (as vLLM and Dify do), or `generate` the rest of the answer on its schedule without writing it (a server that does not notice). Either way `/stats` counts the tokens generated after the client left in `tokensAfterClientLeft`.',
+    (o, v) => (o.afterClientLeft = v),
+  ),
   int('retry-after-s', 'request', '1', 86_400, 's', '`Retry-After` seconds sent with the `http_429` fault.', (o, v) => (o.retryAfterS = v)),
   oneOf(
     'scheduler',
@@ -249,6 +271,8 @@ function emptyOptions(): MockOptions {
     tickSliceMs: 0,
     chunkWriter: 'socket',
     maxConcurrency: 0,
+    stopDelayMs: 0,
+    afterClientLeft: 'stop',
   };
 }
 

@@ -39,9 +39,14 @@ interface Open {
 
 type Route =
   | { kind: 'api'; method: 'POST'; endpoint: Endpoint }
+  | { kind: 'stop' }
   | { kind: 'get'; dialect: Dialect; auth: boolean; handle: (req: IncomingMessage, res: ServerResponse, query: string) => void | Promise<void> };
 
-const allowed = (r: Route): string => (r.kind === 'api' ? 'POST' : 'GET');
+const allowed = (r: Route): string => (r.kind === 'api' || r.kind === 'stop' ? 'POST' : 'GET');
+
+/** Dify's two stop endpoints; the task id is the capture. */
+const STOP_PATH = /^\/v1\/(?:workflows\/tasks|chat-messages)\/([^/]+)\/stop$/;
+const STOP_ROUTE: Route = { kind: 'stop' };
 
 export async function startMockServer(options: Partial<MockOptions> & { host?: string; port?: number } = {}): Promise<MockServer> {
   const { host = '127.0.0.1', port = 5001, ...knobs } = options;
@@ -53,6 +58,8 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   const open = new Set<Open>();
   const reg: StreamRegistry = { stats, scheduler, open };
   const gate = new SlotGate();
+  /** Open Dify streams by task id, for their stop requests; each with the `user` that started it. */
+  const tasks = new Map<string, { stream: SseStream; user: unknown }>();
   let closing = false;
 
   /** Ids and the fault draw: one sequence per stream (by start order), or X-Mock-Seed's. */
@@ -135,8 +142,28 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   const startStream = (res: ServerResponse, ctx: ScriptContext, o: MockOptions, fault: FaultName | null, script: Endpoint['script'] | typeof genericScript): void => {
     const headers: Record<string, string> = { ...SSE_HEADERS };
     if (fault) headers['X-Mock-Injected-Fault'] = fault;
-    new SseStream(res, script(ctx), o, ctx.answerRng, fault, reg, performance.now()).begin(headers);
+    const events = script(ctx);
+    const stream = new SseStream(res, events, o, ctx.answerRng, fault, reg, performance.now());
+    const taskId = events.taskId;
+    if (taskId !== undefined) {
+      tasks.set(taskId, { stream, user: ctx.body.user });
+      res.once('close', () => tasks.delete(taskId));
+    }
+    stream.begin(headers);
   };
+
+  /**
+   * Dify's stop request (`POST /v1/workflows/tasks/<task_id>/stop`, `POST /v1/chat-messages/<task_id>/stop`):
+   * `user` is required; like Dify (AppQueueManager.set_stop_flag) it stops only a running task of
+   * that user and answers `{"result":"success"}` whatever it found.
+   */
+  async function stopTask(req: IncomingMessage, res: ServerResponse, taskId: string): Promise<void> {
+    const body = parseJsonObject(await readBody(req));
+    if (typeof body.user !== 'string' || body.user === '') throw new HttpError(400, 'invalid_param', 'user is required');
+    const task = tasks.get(taskId);
+    if (task !== undefined && task.user === body.user) task.stream.stop();
+    sendJson(res, 200, '{"result":"success"}');
+  }
 
   async function generic(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
     const o = genericOptions(applyRequestHeaders(base, req.headers), query);
@@ -195,18 +222,21 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const query = q < 0 ? '' : url.slice(q + 1);
-    const route = routes.get(path);
+    const stop = STOP_PATH.exec(path);
+    const route = stop !== null ? STOP_ROUTE : routes.get(path);
     let dialect: Dialect = path.startsWith('/v1/chat/completions') || path.startsWith('/v1/models') ? 'openai' : 'dify';
     try {
       if (!route) throw new HttpError(404, 'not_found', `The requested URL ${JSON.stringify(path)} was not found on the server.`);
-      dialect = route.kind === 'api' ? route.endpoint.dialect : route.dialect;
+      dialect = route.kind === 'api' ? route.endpoint.dialect : route.kind === 'stop' ? 'dify' : route.dialect;
       if (req.method !== allowed(route)) {
         throw new HttpError(405, 'method_not_allowed', `The method ${req.method} is not allowed for ${path}; use ${allowed(route)}.`, { Allow: allowed(route) });
       }
-      if ((route.kind === 'api' || route.auth) && base.apiKey !== '' && req.headers.authorization !== `Bearer ${base.apiKey}`) {
+      if ((route.kind !== 'get' || route.auth) && base.apiKey !== '' && req.headers.authorization !== `Bearer ${base.apiKey}`) {
         throw new HttpError(401, 'unauthorized', 'Access token is invalid: send Authorization: Bearer <api key>.');
       }
-      if (route.kind === 'api') {
+      if (route.kind === 'stop') {
+        await stopTask(req, res, decodeURIComponent(stop?.[1] ?? ''));
+      } else if (route.kind === 'api') {
         await api(req, res, route.endpoint, applyRequestHeaders(base, req.headers), t0);
       } else {
         req.resume();
