@@ -10,6 +10,7 @@
  * are read; a `@1` report is converted to `@2` on reading (`readReportJson` says so).
  */
 import { ERROR_TYPES, type ErrorType } from '../error-types.ts';
+import { cancelSummary, cancelSummaryProblem, type CancelSummary } from './cancel-summary.ts';
 import { failureReasonsProblem, type FailureReasons } from './failure-reasons.ts';
 import type { ReportSettings } from './redact.ts';
 import { FIGURE_KEYS, RATINGS, rateFigures, type Figures, type Ratings } from '../report-fields.ts';
@@ -36,6 +37,8 @@ export interface ReportJson {
   readonly generatorSaturated?: boolean;
   /** Why streams failed, per error type, from k6's log; set by the bench CLI (lib/report/failure-reasons.ts). */
   readonly failureReasons?: FailureReasons;
+  /** Streams the client stopped (CANCEL_RATE); absent when the run stopped none by design (lib/report/cancel-summary.ts). */
+  readonly cancelled?: CancelSummary;
   /** k6's handleSummary data, unchanged except for secret scrubbing. */
   readonly summary: SummaryData;
 }
@@ -43,6 +46,7 @@ export interface ReportJson {
 /** The report of one run, from its (scrubbed) summary. */
 export function buildReport(summary: SummaryData, settings: ReportSettings, generatedAt: Date): ReportJson {
   const figures = computeFigures(summary);
+  const cancelled = cancelSummary(summary);
   return {
     schema: REPORT_SCHEMA,
     generatedAt: generatedAt.toISOString(),
@@ -51,6 +55,7 @@ export function buildReport(summary: SummaryData, settings: ReportSettings, gene
     errorsByType: errorsByType(summary),
     ratings: rateFigures(figures),
     thresholds: thresholdResults(summary),
+    ...(cancelled === null ? {} : { cancelled }),
     summary,
   };
 }
@@ -162,6 +167,8 @@ export function readReportJson(text: string, source: string): ReadReport {
   }
   const reasonsProblem = value['failureReasons'] === undefined ? null : failureReasonsProblem(value['failureReasons']);
   if (reasonsProblem !== null) fail(reasonsProblem.field, reasonsProblem.problem);
+  const cancelProblem = value['cancelled'] === undefined ? null : cancelSummaryProblem(value['cancelled']);
+  if (cancelProblem !== null) fail('cancelled', cancelProblem);
   const problem = summaryDataProblem(value['summary']);
   if (problem !== null) fail(problem.field, problem.problem);
   // Every field the type promises was checked above.

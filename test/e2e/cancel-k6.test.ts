@@ -38,6 +38,7 @@ function expectCancelled(r: K6Run): number {
   expect(metric(r, 'sse_stream_success', 'passes')).toBe(N - cancelled);
   expect(r.report!.summary.metrics['sse_errors']?.values['count'] ?? 0).toBe(0);
   expect(metric(r, 'sse_stop_latency', 'count')).toBe(cancelled);
+  expect(r.report!.cancelled?.streams).toBe(cancelled); // the reports' own section
   return cancelled;
 }
 
