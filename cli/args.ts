@@ -32,6 +32,8 @@ export interface BenchArgs {
   readonly k6Args: readonly string[];
   /** Runs of the same configuration (--repeat); figures then reported as median and spread. */
   readonly repeat: number;
+  /** --model-log: base URL of the mock behind the target, whose `GET /model-log` the time breakdown joins (BREAKDOWN=true); '' = none. */
+  readonly modelLog: string;
 }
 
 export const DEFAULT_SCRIPT = 'build/sse.js';
@@ -81,10 +83,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     address: { type: 'string' },
     script: { type: 'string' },
     repeat: { type: 'string' },
+    'model-log': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument "${positionals[0]}": k6 flags go after "--" (npm run bench -- -- --vus 5)`);
+  }
+  const modelLog = (values['model-log'] ?? '').replace(/\/+$/, '');
+  if (modelLog !== '' && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(modelLog)) {
+    throw new UsageError(`--model-log: expected the mock's base URL (e.g. http://127.0.0.1:5004), got "${modelLog}"`);
   }
   const address = values.address ?? '';
   if (address !== '' && !ADDRESS_RE.test(address)) {
@@ -100,6 +107,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     help: values.help ?? false,
     k6Args: rest,
     repeat: positiveInteger('--repeat', values.repeat, 1),
+    modelLog,
   };
 }
 
@@ -122,6 +130,9 @@ Options:
   --script <path>    k6 script (default ${DEFAULT_SCRIPT})
   --repeat <n>       run the same configuration n times; every figure then as median and min–max,
                      also written to reports/repeat_<timestamp>.json (default 1)
+  --model-log <url>  with BREAKDOWN=true: the embedded mock behind the target (started with
+                     --model-log on, on this machine); its GET /model-log is joined with k6's
+                     per-stream lines into the time breakdown (default: the mock bench started)
   -h, --help         this text
   -- <flags>         everything after -- goes to "k6 run" (e.g. -- --vus 5 --duration 30s)
 

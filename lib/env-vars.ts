@@ -180,6 +180,13 @@ export const ENV_VARS = [
       'When a cancelled stream is stopped: a positive integer = after that many content events (tokens, e.g. `5`); a Go duration (`800ms`) or a range of two (`500ms-2s`, drawn per stream from the iteration\'s hash) = that long after the request started, acted on at the first event from then on (a handler runs only when an event arrives). Only with CANCEL_RATE.',
   },
   {
+    name: 'BREAKDOWN',
+    default: 'false',
+    description:
+      '`true`: the time breakdown of each stream when the embedded mock is the model behind the target (`npm run bench -- --model-log <mock URL>`): the `stream` scenario appends a marker ` [sb-<iteration>]` to each question (Dify passes the question into the LLM prompt, so the mock can tell which stream a model request belongs to), takes one more `Date.now()` per content event and logs one line per stream (`sse-bench breakdown {…}`: request start, each token\'s arrival, the end event); the bench CLI joins them with the mock\'s model log into before-model, model TTFT, relay per token and after-model times. Not for `generic`.',
+    accepted: BOOLEAN_VALUES,
+  },
+  {
     name: 'DIFY_STATE',
     default: '.sse-bench/dify.json',
     description:

@@ -13,6 +13,7 @@ export const SCHEDULERS = ['tick', 'timers'] as const;
 export type SchedulerKind = (typeof SCHEDULERS)[number];
 export const CHUNK_WRITERS = ['socket', 'response'] as const;
 export const AFTER_CLIENT_LEFT = ['stop', 'generate'] as const;
+export const ON_OFF = ['off', 'on'] as const;
 export type AfterClientLeft = (typeof AFTER_CLIENT_LEFT)[number];
 export type ChunkWriter = (typeof CHUNK_WRITERS)[number];
 
@@ -41,6 +42,8 @@ export interface MockOptions {
   stopDelayMs: number;
   /** `--after-client-left`: what a stream does once its client went away. */
   afterClientLeft: AfterClientLeft;
+  /** `--model-log`: record model requests carrying a BREAKDOWN marker (mock/model-log.ts). */
+  modelLog: (typeof ON_OFF)[number];
 }
 
 /** Where a knob applies: `listen` (host/port, not per request), `server` (flag/env only), `request` (also a header). */
@@ -197,6 +200,14 @@ export const KNOBS: readonly KnobDef[] = [
     (o, v) => (o.tickSliceMs = v),
   ),
   oneOf(
+    'model-log',
+    'server',
+    ON_OFF,
+    'off',
+    '`on`: the time breakdown\'s model log (BREAKDOWN=true): for each streamed request whose prompt carries the client\'s marker ` [sb-<n>]`, when it arrived and when each token and the end were written (epoch ms), served as `GET /model-log` for `npm run bench -- --model-log <url>`.',
+    (o, v) => (o.modelLog = v),
+  ),
+  oneOf(
     'chunk-writer',
     'server',
     CHUNK_WRITERS,
@@ -273,6 +284,7 @@ function emptyOptions(): MockOptions {
     maxConcurrency: 0,
     stopDelayMs: 0,
     afterClientLeft: 'stop',
+    modelLog: 'off',
   };
 }
 

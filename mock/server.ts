@@ -14,6 +14,7 @@ import { createRng, hashSeed, type Rng } from './rng.ts';
 import { createScheduler, newTask, type Scheduler } from './scheduler.ts';
 import type { Endpoint, ScriptContext } from './script.ts';
 import { createStats, type MockStats } from './stats.ts';
+import { ModelLog, type ModelRecord } from './model-log.ts';
 import { jitterMs, SSE_HEADERS, SseStream, type StreamRegistry } from './stream.ts';
 import { TOKEN_SETS, pickToken } from './text.ts';
 
@@ -28,6 +29,8 @@ export interface MockServer {
   url: string;
   port: number;
   stats(): ServerStats;
+  /** `--model-log on`: the model requests recorded so far (mock/model-log.ts); empty when off. */
+  modelLog(): readonly ModelRecord[];
   /** Stops accepting, ends open streams, resolves once every connection is closed. */
   close(): Promise<void>;
 }
@@ -58,6 +61,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
   const open = new Set<Open>();
   const reg: StreamRegistry = { stats, scheduler, open };
   const gate = new SlotGate();
+  const modelLog = base.modelLog === 'on' ? new ModelLog() : null;
   /** Open Dify streams by task id, for their stop requests; each with the `user` that started it. */
   const tasks = new Map<string, { stream: SseStream; user: unknown }>();
   let closing = false;
@@ -111,6 +115,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     ['/v1/models', { kind: 'get', dialect: 'openai', auth: true, handle: (_q, res) => sendJson(res, 200, modelList(base.model)) }],
     ['/health', { kind: 'get', dialect: 'dify', auth: false, handle: (_q, res) => sendJson(res, 200, '{"status":"ok"}') }],
     ['/stats', { kind: 'get', dialect: 'dify', auth: false, handle: (_q, res) => sendJson(res, 200, statsJson()) }],
+    ['/model-log', { kind: 'get', dialect: 'dify', auth: false, handle: (_q, res) => sendJson(res, 200, modelLog === null ? '{"records":[],"dropped":0,"off":true}' : modelLog.json()) }],
     ['/sse', { kind: 'get', dialect: 'dify', auth: false, handle: (req, res, query) => generic(req, res, query) }],
   ]);
 
@@ -139,11 +144,11 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     }
   };
 
-  const startStream = (res: ServerResponse, ctx: ScriptContext, o: MockOptions, fault: FaultName | null, script: Endpoint['script'] | typeof genericScript): void => {
+  const startStream = (res: ServerResponse, ctx: ScriptContext, o: MockOptions, fault: FaultName | null, script: Endpoint['script'] | typeof genericScript, log: ModelRecord | null = null): void => {
     const headers: Record<string, string> = { ...SSE_HEADERS };
     if (fault) headers['X-Mock-Injected-Fault'] = fault;
     const events = script(ctx);
-    const stream = new SseStream(res, events, o, ctx.answerRng, fault, reg, performance.now());
+    const stream = new SseStream(res, events, o, ctx.answerRng, fault, reg, performance.now(), log);
     const taskId = events.taskId;
     if (taskId !== undefined) {
       tasks.set(taskId, { stream, user: ctx.body.user });
@@ -211,8 +216,9 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     const rng = rngFor(req, o);
     const fault = pickFault(o.fault, o.faultRates, rng);
     if (preStreamFault(res, endpoint.dialect, fault, o)) return;
-    const ctx: ScriptContext = { rng, answerRng: answerRngFor(req, o, endpoint.prompt(body)), body, createdAtS: Math.floor(Date.now() / 1000), model: o.model };
-    if (streaming) startStream(res, ctx, o, fault, endpoint.script);
+    const prompt = endpoint.prompt(body);
+    const ctx: ScriptContext = { rng, answerRng: answerRngFor(req, o, prompt), body, createdAtS: Math.floor(Date.now() / 1000), model: o.model };
+    if (streaming) startStream(res, ctx, o, fault, endpoint.script, modelLog === null ? null : modelLog.start(prompt, t0));
     else blocking(res, endpoint, ctx, o, fault, o.maxConcurrency > 0 ? performance.now() : t0); // served from its admission
   }
 
@@ -279,6 +285,7 @@ export async function startMockServer(options: Partial<MockOptions> & { host?: s
     url: `http://${hostPart}:${bound}`,
     port: bound,
     stats: () => ({ ...stats, waitingForSlot: gate.waiting }),
+    modelLog: () => modelLog?.records() ?? [],
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing = true;

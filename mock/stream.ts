@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FaultName } from './faults.ts';
+import { epochMs, type ModelRecord } from './model-log.ts';
 import type { MockOptions } from './options.ts';
 import type { Rng } from './rng.ts';
 import { newTask, type Scheduler, type Task } from './scheduler.ts';
@@ -86,6 +87,8 @@ export class SseStream {
     private readonly fault: FaultName | null,
     private readonly reg: StreamRegistry,
     private readonly t0: number,
+    /** `--model-log on` and a marked prompt: where token and end write times go. */
+    private readonly log: ModelRecord | null = null,
   ) {
     this.task = newTask((now) => this.fire(now));
     this.startDue = t0 + o.ttfeMs;
@@ -241,6 +244,7 @@ export class SseStream {
     if (this.phase === Phase.Stopping) {
       if (this.stopDue > now + EARLY_MS) return this.stopDue;
       const events = (script.stopped as (end: StreamEnd) => string[])(this.endSoFar());
+      if (this.log !== null) this.log.end = epochMs(performance.now());
       this.reg.stats.eventsSent += events.length;
       this.finish(events.join(''));
       return -1;
@@ -289,6 +293,11 @@ export class SseStream {
     }
     if (!terminal) pingsUntil(limit);
     this.reg.stats.eventsSent += pings + this.events - events0;
+    if (this.log !== null) {
+      const at = epochMs(performance.now()); // written right below, in one write
+      for (let i = this.log.tokens.length; i < this.tokenIndex; i++) this.log.tokens.push(at);
+      if (terminal) this.log.end = at;
+    }
     if (this.events === resetAt) {
       this.reset(out);
       return -1;

@@ -56,6 +56,8 @@ const settings = {
     config.cancel == null
       ? null
       : { plan: config.cancel, deps: { http: config.cancel.stopPrefix === '' ? null : (k6Require('k6/http') as StopPoster), streamKey: () => exec.scenario.iterationInTest } },
+  // BREAKDOWN=true (lib/vu/breakdown.ts): each stream's times, logged for the bench CLI.
+  breakdown: config.breakdown === true ? { streamKey: () => exec.scenario.iterationInTest, log: (line: string) => console.log(line) } : null,
 };
 // The first failure of each error type in this VU is logged with its reason (k6 warning).
 const onFailure = failureLogger(config.apiKey, (message) => console.warn(message));
@@ -71,7 +73,10 @@ const currentUser = (): string => {
 
 /** The seed's "Workflow SSE Stream": one question, every event processed. */
 export const stream = (): void => {
-  (runStream ??= createSession(target.stream, settings, sink, onFailure))(target.request(pickQuestion(shared as ArrayLike<string>, exec.scenario.iterationInTest, FIRST_QUESTION), currentUser()));
+  const n = exec.scenario.iterationInTest;
+  const question = pickQuestion(shared as ArrayLike<string>, n, FIRST_QUESTION);
+  // BREAKDOWN: the marker of lib/breakdown-marker.ts, written inline (no binding per VU).
+  (runStream ??= createSession(target.stream, settings, sink, onFailure))(target.request(settings.breakdown === null ? question : `${question} [sb-${n}]`, currentUser()));
 };
 
 /** The seed's "Workflow SSE Burst": requests back to back, events counted, terminal detected. */

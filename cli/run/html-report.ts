@@ -21,6 +21,7 @@ import { METRICS } from '../../lib/metric-defs.ts';
 import { FIGURE_SECTIONS, formatFigure, RATINGS, REPORT_FIGURES, SATURATION_NOTE } from '../../lib/report-fields.ts';
 import { formatObserved } from '../../lib/report/report-text.ts';
 import { cancelRows } from '../../lib/report/cancel-summary.ts';
+import { breakdownRows } from '../../lib/report/breakdown.ts';
 import type { ReportJson } from '../../lib/report/report-json.ts';
 import type { SeriesPoint } from './live-block.ts';
 import { errorIntervals, hasLatencySamples } from './report-series.ts';
@@ -267,6 +268,7 @@ ${saturated ? `<div class="banner">⚠ ${escapeHtml(SATURATION_NOTE)}: the load 
 <h2>Key figures</h2><div class="grid">${figureTables(report)}</div>
 <h2>Over time <span class="muted">(sampled every ${input.intervalSec} s)</span></h2>${seriesSection}
 <h2>Latency distribution</h2>${latencySection}
+${report.breakdown ? `<h2>Time breakdown</h2><div class="grid">${rowsCard('Where a stream\'s time goes: before the model, the model\'s TTFT, the relay per token, after the model (client times joined with the mock\'s model log)', breakdownRows(report.breakdown))}</div>` : ''}
 ${report.cancelled ? `<h2>Cancelled streams</h2><div class="grid">${rowsCard('Stopped by the client (CANCEL_RATE): neither success nor failure', cancelRows(report.cancelled))}</div>` : ''}
 <h2>Errors</h2>${errorSection}${failureReasonTable(report)}
 <h2>Thresholds</h2><section class="card">${thresholdTable(report)}</section>

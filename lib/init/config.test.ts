@@ -39,6 +39,7 @@ describe('loadConfig defaults', () => {
       dataBytes: false,
       jsonCheck: 'full',
       cancel: null,
+      breakdown: false,
     });
   });
 

@@ -77,6 +77,8 @@ export interface Config {
   readonly dataBytes?: boolean;
   /** JSON_CHECK (absent = full). */
   readonly jsonCheck?: JsonCheckMode;
+  /** BREAKDOWN (lib/vu/breakdown.ts): per-stream times logged for the time breakdown; absent = off. */
+  readonly breakdown?: boolean;
   /** CANCEL_RATE / CANCEL_AFTER (lib/vu/cancel.ts); absent or `null` = no stream is stopped. */
   readonly cancel?: CancelPlan | null;
 }
@@ -203,6 +205,13 @@ function cancelPlan(env: Env, target: TargetName, url: string, scenarioNames: re
   const [min, max] = [ms[0] as number, (ms[1] ?? ms[0]) as number];
   if (max < min) throw new ConfigError('CANCEL_AFTER', `"${after}": the range ends before it starts; expected e.g. 500ms-2s`);
   return plan(null, [min, max]);
+}
+
+function breakdown(env: Env, target: TargetName, scenarioNames: readonly ScenarioName[]): boolean {
+  if (oneOf(env, 'BREAKDOWN', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) !== 'true') return false;
+  if (target === 'generic') throw new ConfigError('BREAKDOWN', 'needs a question that reaches the model (TARGET dify-workflow, dify-chat or openai-chat), but TARGET is generic; unset BREAKDOWN');
+  if (!scenarioNames.includes('stream')) throw new ConfigError('BREAKDOWN', 'breaks down streams of the stream scenario only, and SCENARIOS does not select it; add stream to SCENARIOS or unset BREAKDOWN');
+  return true;
 }
 
 function commaList(value: string): string[] {
@@ -415,5 +424,6 @@ export function loadConfig(env: Env): Config {
     dataBytes: oneOf(env, 'DATA_BYTES', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) === 'true',
     jsonCheck: oneOf(env, 'JSON_CHECK', JSON_CHECK_MODES, 'mode', (v) => v.toLowerCase()),
     cancel: cancelPlan(env, target, base + path, scenarioNames),
+    breakdown: breakdown(env, target, scenarioNames),
   };
 }

@@ -6,10 +6,15 @@ import type { SummaryData } from './summary-data.ts';
 /** The fixture run with CANCEL_RATE's metrics as k6 reports them. */
 function withCancels(): SummaryData {
   const data = k6Summary();
-  data.metrics['sse_stream_cancelled'] = { type: 'rate', contains: 'default', values: { rate: 0.3, passes: 75, fails: 175 } };
-  data.metrics['sse_streams_cancelled'] = { type: 'counter', contains: 'default', values: { count: 75, rate: 1.2 } };
-  data.metrics['sse_stop_latency'] = { type: 'trend', contains: 'time', values: { avg: 22, min: 20, med: 21.5, max: 40, 'p(90)': 24, 'p(95)': 26.25, 'p(99)': 39, count: 75 } };
-  return data;
+  return {
+    ...data,
+    metrics: {
+      ...data.metrics,
+      sse_stream_cancelled: { type: 'rate', contains: 'default', values: { rate: 0.3, passes: 75, fails: 175 } },
+      sse_streams_cancelled: { type: 'counter', contains: 'default', values: { count: 75, rate: 1.2 } },
+      sse_stop_latency: { type: 'trend', contains: 'time', values: { avg: 22, min: 20, med: 21.5, max: 40, 'p(90)': 24, 'p(95)': 26.25, 'p(99)': 39, count: 75 } },
+    },
+  };
 }
 
 describe('cancelSummary', () => {

@@ -10,6 +10,7 @@
  * are read; a `@1` report is converted to `@2` on reading (`readReportJson` says so).
  */
 import { ERROR_TYPES, type ErrorType } from '../error-types.ts';
+import { breakdownProblem, type Breakdown } from './breakdown.ts';
 import { cancelSummary, cancelSummaryProblem, type CancelSummary } from './cancel-summary.ts';
 import { failureReasonsProblem, type FailureReasons } from './failure-reasons.ts';
 import type { ReportSettings } from './redact.ts';
@@ -37,6 +38,8 @@ export interface ReportJson {
   readonly generatorSaturated?: boolean;
   /** Why streams failed, per error type, from k6's log; set by the bench CLI (lib/report/failure-reasons.ts). */
   readonly failureReasons?: FailureReasons;
+  /** The time breakdown (BREAKDOWN=true), joined by the bench CLI from k6's log and the mock's model log (lib/report/breakdown.ts). */
+  readonly breakdown?: Breakdown;
   /** Streams the client stopped (CANCEL_RATE); absent when the run stopped none by design (lib/report/cancel-summary.ts). */
   readonly cancelled?: CancelSummary;
   /** k6's handleSummary data, unchanged except for secret scrubbing. */
@@ -167,6 +170,8 @@ export function readReportJson(text: string, source: string): ReadReport {
   }
   const reasonsProblem = value['failureReasons'] === undefined ? null : failureReasonsProblem(value['failureReasons']);
   if (reasonsProblem !== null) fail(reasonsProblem.field, reasonsProblem.problem);
+  const bdProblem = value['breakdown'] === undefined ? null : breakdownProblem(value['breakdown']);
+  if (bdProblem !== null) fail('breakdown', bdProblem);
   const cancelProblem = value['cancelled'] === undefined ? null : cancelSummaryProblem(value['cancelled']);
   if (cancelProblem !== null) fail('cancelled', cancelProblem);
   const problem = summaryDataProblem(value['summary']);

@@ -8,18 +8,20 @@
  * failed stream (like status 0), then rethrown. A failed stream's reason goes to `onFailure`
  * (the failure log: once per error type and VU).
  * With CANCEL_RATE (`settings.cancel`), the `stream` scenario's session stops a share of its
- * streams (lib/vu/cancel.ts): made here only then, so no VU without it wraps its per-event path.
+ * streams (lib/vu/cancel.ts); with BREAKDOWN (`settings.breakdown`) it logs each stream's times
+ * (lib/vu/breakdown.ts). Each is made here only then, so no VU without it wraps its per-event path.
  */
 import sse, { type Client, type Response, type SseError } from 'k6/x/sse';
 import type { ErrorType } from '../error-types.ts';
+import { createBreakdownRecorder, type BreakdownDeps } from './breakdown.ts';
 import { createCanceller, type CancelSettings } from './cancel.ts';
 import { createStreamTracker, type SampleSink, type StreamOutcome, type TrackerMode, type TrackerSettings } from './stream-tracker.ts';
 import type { StreamRequest } from './targets.ts';
 
 export type StreamRunner = (request: StreamRequest) => StreamOutcome;
 export type FailureListener = (type: ErrorType, reason: string) => void;
-/** The tracker's settings, and CANCEL_RATE's (`null` or absent: no stream is stopped). */
-export type SessionSettings = TrackerSettings & { readonly cancel?: CancelSettings | null };
+/** The tracker's settings, CANCEL_RATE's (`null` or absent: no stream is stopped) and BREAKDOWN's (`null` or absent: off). */
+export type SessionSettings = TrackerSettings & { readonly cancel?: CancelSettings | null; readonly breakdown?: BreakdownDeps | null };
 
 /** The message of what `sse.open` threw (a Go error arrives as an Error whose message is its text). */
 const thrownMessage = (e: unknown): string => {
@@ -37,7 +39,9 @@ export const createSession = (mode: TrackerMode, settings: SessionSettings, sink
     client?.close();
   };
   const cancel = mode.detail && settings.cancel != null ? createCanceller(settings.cancel.plan, mode, sink, settings.cancel.deps) : null;
-  const tracker = createStreamTracker(cancel === null ? mode : cancel.mode, settings, sink, closeOnce);
+  const cancelled = cancel === null ? mode : cancel.mode;
+  const breakdown = mode.detail && settings.breakdown != null ? createBreakdownRecorder(cancelled, settings.breakdown) : null;
+  const tracker = createStreamTracker(breakdown === null ? cancelled : breakdown.mode, settings, sink, closeOnce);
   const onError = (error: SseError): void => tracker.onError(error.error());
   const setup = (c: Client): void => {
     client = c;
@@ -54,6 +58,7 @@ export const createSession = (mode: TrackerMode, settings: SessionSettings, sink
   return (request) => {
     sink.add('streamsOpened', 1);
     if (cancel !== null) cancel.begin(request);
+    if (breakdown !== null) breakdown.begin();
     tracker.begin();
     let res: Response;
     try {
@@ -70,6 +75,7 @@ export const createSession = (mode: TrackerMode, settings: SessionSettings, sink
     }
     const outcome = tracker.finish(res);
     if (cancel !== null) cancel.end(outcome);
+    if (breakdown !== null) breakdown.end(outcome);
     return report(outcome);
   };
 };

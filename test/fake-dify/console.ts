@@ -32,7 +32,7 @@
  * Every response carries `X-Version`. Tests inject one-shot failures with `failNext`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
 
@@ -100,6 +100,10 @@ export interface FakeDify {
   expireSessions(): void;
   /** Pre-creates a credential (a workspace that had one before setup). */
   addCredential(name: string, openaiApiBase: string): string;
+  /** Each `/v1/workflows/run` that called the model: when it arrived and when the model was called (epoch ms). */
+  readonly runs: readonly { readonly question: string; readonly arrivedAt: number; readonly modelCalledAt: number }[];
+  /** With `relayDelayMs`: how long each relayed block actually waited (ms; timers fire late under load). */
+  readonly relayLags: readonly number[];
   /** Pre-creates a published workflow app (Start → LLM → End `answer`) with this API key: a Dify ready for `/v1/workflows/run`. */
   addPublishedWorkflow(apiKey: string): void;
   close(): Promise<void>;
@@ -210,6 +214,9 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
   const pending = new Map<string, { yaml: string; name: string; appId: string }>();
   let loginFailures = 0;
   const preModelDelay = options.preModelDelayMs ?? 0;
+  const upstreamAgent = new Agent({ keepAlive: true });
+  const runs: { question: string; arrivedAt: number; modelCalledAt: number }[] = [];
+  const relayLags: number[] = [];
   const relayDelay = options.relayDelayMs ?? 0;
   /** Relayed workflow runs by task id, for their stop requests. */
   const runningTasks = new Map<string, { user: string; token: string; stop: () => void }>();
@@ -325,6 +332,7 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
   }
 
   async function runWorkflow(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now(); // preModelDelayMs counts from here: the fake's own work is part of it
     const token = bearerOf(req);
     const a = [...db.apps.values()].find((x) => x.keys.some((k) => k.token === token));
     if (token === '' || a === undefined) throw new HttpErr(401, 'unauthorized', 'Access token is invalid');
@@ -338,15 +346,31 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     const user = s(body.user) || 'fake';
-    if (preModelDelay > 0) await new Promise((r) => setTimeout(r, preModelDelay));
+    const payload = JSON.stringify({ inputs, response_mode: 'streaming', user });
+    // node:http with a keep-alive agent, not fetch: undici's fetch adds milliseconds of its own before
+    // the request leaves, which would blur the known pre-model delay.
+    // To the sub-millisecond: a timer to just before the due time (Node's fire up to 1 ms late), then the event loop's turns.
+    const due = arrived + preModelDelay;
+    if (preModelDelay > 0 && due - performance.now() > 2) await new Promise((r) => setTimeout(r, due - performance.now() - 2));
+    while (preModelDelay > 0 && performance.now() < due) await new Promise((r) => setImmediate(r));
     if (res.destroyed) return;
-    const upstream = await fetch(`${s(cred.credentials.openai_api_base).replace(/\/+$/, '')}/v1/workflows/run`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ inputs, response_mode: 'streaming', user }),
-      signal: abort.signal,
-    });
-    res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'text/event-stream', 'X-Version': o.version });
+    runs.push({ question: s(inputs.question), arrivedAt: performance.timeOrigin + arrived, modelCalledAt: performance.timeOrigin + performance.now() });
+    let upstream: IncomingMessage;
+    try {
+      upstream = await new Promise<IncomingMessage>((resolve, reject) => {
+        const up = httpRequest(
+          `${s(cred.credentials.openai_api_base).replace(/\/+$/, '')}/v1/workflows/run`,
+          { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }, agent: upstreamAgent, signal: abort.signal },
+          resolve,
+        );
+        up.on('error', reject);
+        up.end(payload);
+      });
+    } catch {
+      res.destroy();
+      return;
+    }
+    res.writeHead(upstream.statusCode ?? 502, { 'Content-Type': upstream.headers['content-type'] ?? 'text/event-stream', 'X-Version': o.version });
     const rewrite = (block: string): string => {
       if (!block.startsWith('data: ') || !block.includes('"workflow_finished"')) return block;
       const event = JSON.parse(block.slice(6).trim()) as Obj;
@@ -364,9 +388,11 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
         else res.write(block);
         return;
       }
+      const received = performance.now();
       const t = setTimeout(() => {
         pendingWrites.delete(t);
         if (stopped || res.destroyed) return;
+        relayLags.push(performance.now() - received);
         if (last) res.end(block);
         else res.write(block);
       }, relayDelay);
@@ -385,7 +411,7 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
     const decoder = new TextDecoder();
     let buf = '';
     try {
-      for await (const chunk of upstream.body ?? []) {
+      for await (const chunk of upstream) {
         buf += decoder.decode(chunk as Uint8Array, { stream: true });
         for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
           const block = buf.slice(0, i + 2);
@@ -808,6 +834,8 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
       db.currentCredentialId ??= id;
       return id;
     },
+    runs,
+    relayLags,
     addPublishedWorkflow: (apiKey) => {
       const id = randomUUID();
       const graph = { nodes: [{ id: 'end', data: { type: 'end', outputs: [{ variable: 'answer', value_selector: ['llm', 'text'] }] } }] };
@@ -815,6 +843,7 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
     },
     close: () =>
       new Promise<void>((r) => {
+        upstreamAgent.destroy();
         server.close(() => r());
         server.closeAllConnections();
       }),
