@@ -301,3 +301,17 @@ describe('CANCEL_RATE / CANCEL_AFTER', () => {
     );
   });
 });
+
+describe('BREAKDOWN', () => {
+  it('is off by default, on for Dify and OpenAI targets', () => {
+    expect(loadConfig({}).breakdown).toBe(false);
+    expect(loadConfig({ BREAKDOWN: 'TRUE' }).breakdown).toBe(true);
+    expect(loadConfig({ BREAKDOWN: 'true', TARGET: 'openai-chat' }).breakdown).toBe(true);
+  });
+
+  it('rejects generic, a stream-less SCENARIOS and bad values', () => {
+    expect(() => loadConfig({ BREAKDOWN: 'true', TARGET: 'generic', BASE_URL: 'http://h/sse' })).toThrow('BREAKDOWN: needs a question that reaches the model');
+    expect(() => loadConfig({ BREAKDOWN: 'true', SCENARIOS: 'burst' })).toThrow('BREAKDOWN: breaks down streams of the stream scenario only');
+    expect(() => loadConfig({ BREAKDOWN: 'yes' })).toThrow('BREAKDOWN: unknown value "yes"; accepted: true, false');
+  });
+});
