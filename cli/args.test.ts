@@ -3,8 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { BENCH_USAGE, CALIBRATE_USAGE, COMPARE_USAGE, parseBenchArgs, parseCalibrateArgs, parseCompareArgs, parsePercent, UsageError } from './args.ts';
 
 describe('parseBenchArgs', () => {
+  it('--model-log takes the mock\'s base URL (trailing / dropped)', () => {
+    expect(parseBenchArgs(['--model-log', 'http://127.0.0.1:5004/']).modelLog).toBe('http://127.0.0.1:5004');
+    expect(() => parseBenchArgs(['--model-log', '127.0.0.1:5004'])).toThrow('--model-log: expected the mock\'s base URL (e.g. http://127.0.0.1:5004), got "127.0.0.1:5004"');
+  });
+
   it('has the documented defaults', () => {
-    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, k6Progress: false, address: '', script: 'build/sse.js', help: false, k6Args: [], repeat: 1, windowSec: 5 });
+    expect(parseBenchArgs([])).toEqual({ intervalSec: 5, quiet: false, dashboard: false, k6Progress: false, address: '', script: 'build/sse.js', help: false, k6Args: [], repeat: 1, windowSec: 5, modelLog: '' });
   });
   it('reads flags and passes everything after -- to k6 unchanged', () => {
     expect(parseBenchArgs(['--interval', '2.5', '-q', '--dashboard', '--k6-progress', '--address', '127.0.0.1:7000', '--', '--vus', '5', '--quiet', '--', 'x'])).toEqual({
@@ -18,6 +23,7 @@ describe('parseBenchArgs', () => {
       k6Args: ['--vus', '5', '--quiet', '--', 'x'],
       repeat: 1,
       windowSec: 5,
+      modelLog: '',
     });
     expect(parseBenchArgs(['--repeat', '3']).repeat).toBe(3);
     expect(parseBenchArgs(['--window', '10']).windowSec).toBe(10);

@@ -34,6 +34,8 @@ export interface BenchArgs {
   readonly repeat: number;
   /** Seconds per window of the HTML report's per-window latency charts (from k6's CSV output); 0 = off. */
   readonly windowSec: number;
+  /** --model-log: base URL of the mock behind the target, whose `GET /model-log` the time breakdown joins (BREAKDOWN=true); '' = none. */
+  readonly modelLog: string;
 }
 
 export const DEFAULT_SCRIPT = 'build/sse.js';
@@ -86,10 +88,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     script: { type: 'string' },
     repeat: { type: 'string' },
     window: { type: 'string' },
+    'model-log': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument "${positionals[0]}": k6 flags go after "--" (npm run bench -- -- --vus 5)`);
+  }
+  const modelLog = (values['model-log'] ?? '').replace(/\/+$/, '');
+  if (modelLog !== '' && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(modelLog)) {
+    throw new UsageError(`--model-log: expected the mock's base URL (e.g. http://127.0.0.1:5004), got "${modelLog}"`);
   }
   const address = values.address ?? '';
   if (address !== '' && !ADDRESS_RE.test(address)) {
@@ -106,6 +113,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     k6Args: rest,
     repeat: positiveInteger('--repeat', values.repeat, 1),
     windowSec: values.window === '0' ? 0 : positiveNumber('--window', values.window, DEFAULT_WINDOW_SEC),
+    modelLog,
   };
 }
 
@@ -130,6 +138,9 @@ Options:
                      also written to reports/repeat_<timestamp>.json (default 1)
   --window <s>       seconds per window of the HTML report's TTFE/TTFT/stream-duration percentiles
                      over time, from k6's CSV sample output (default ${DEFAULT_WINDOW_SEC}; 0 = off)
+  --model-log <url>  with BREAKDOWN=true: the embedded mock behind the target (started with
+                     --model-log on, on this machine); its GET /model-log is joined with k6's
+                     per-stream lines into the time breakdown (default: the mock bench started)
   -h, --help         this text
   -- <flags>         everything after -- goes to "k6 run" (e.g. -- --vus 5 --duration 30s)
 

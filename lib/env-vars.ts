@@ -199,6 +199,25 @@ export const ENV_VARS = [
     accepted: JSON_CHECK_MODES,
   },
   {
+    name: 'CANCEL_RATE',
+    default: '',
+    description:
+      'Number from 0 to 1: the share of `stream`-scenario streams the client stops, the way the target\'s users do: Dify targets send `POST …/workflows/tasks/<task_id>/stop` or `POST …/chat-messages/<task_id>/stop` (`{"user": …}`, the task id from the stream\'s first event) and read on to the stream\'s end; openai-chat and generic close the connection. Which streams: a hash of the iteration number (the same ones on every run). Cancelled streams count in `sse_streams_cancelled`, `sse_stream_cancelled` and `sse_stop_latency`, never as success or error. Unset or 0: nothing is stopped and nothing of it runs in a VU.',
+  },
+  {
+    name: 'CANCEL_AFTER',
+    default: '5',
+    description:
+      'When a cancelled stream is stopped: a positive integer = after that many content events (tokens, e.g. `5`); a Go duration (`800ms`) or a range of two (`500ms-2s`, drawn per stream from the iteration\'s hash) = that long after the request started, acted on at the first event from then on (a handler runs only when an event arrives). Only with CANCEL_RATE.',
+  },
+  {
+    name: 'BREAKDOWN',
+    default: 'false',
+    description:
+      '`true`: the time breakdown of each stream when the embedded mock is the model behind the target (`npm run bench -- --model-log <mock URL>`): the `stream` scenario appends a marker ` [sb-<iteration>]` to each question (Dify passes the question into the LLM prompt, so the mock can tell which stream a model request belongs to), takes one more `Date.now()` per content event and logs one line per stream (`sse-bench breakdown {…}`: request start, each token\'s arrival, the end event); the bench CLI joins them with the mock\'s model log into before-model, model TTFT, relay per token and after-model times. Not for `generic`.',
+    accepted: BOOLEAN_VALUES,
+  },
+  {
     name: 'DIFY_STATE',
     default: '.sse-bench/dify.json',
     description:

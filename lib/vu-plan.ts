@@ -12,7 +12,7 @@ import type { TargetConfig } from './vu/targets.ts';
 /** What a VU reads of the configuration: the target's part (lib/vu/targets.ts) and the tracker's settings. */
 const VU_CONFIG_KEYS = [
   ...(['target', 'url', 'apiKey', 'model', 'method', 'body', 'maxEvents', 'streamTimeout', 'terminalEvents', 'jsonCheck'] as const satisfies readonly (keyof TargetConfig)[]),
-  ...(['userPrefix', 'slo', 'interEventSamples', 'dataBytes', 'workload'] as const),
+  ...(['userPrefix', 'slo', 'interEventSamples', 'dataBytes', 'workload', 'cancel', 'breakdown'] as const),
 ] as const;
 
 export type VuConfig = Pick<Config, (typeof VU_CONFIG_KEYS)[number]>;

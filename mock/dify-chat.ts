@@ -53,6 +53,9 @@ function script(ctx: ScriptContext): StreamScript {
     },
     error,
     failed: error,
+    taskId: m.taskId,
+    // Dify's chat pipeline treats QueueStopEvent like QueueMessageEndEvent: message_end with the answer so far.
+    stopped: (end) => [sseData({ event: 'message_end', ...base, id: m.messageId, metadata: metadata(m, end), files: [] })],
   };
 }
 

@@ -80,11 +80,11 @@ function nodeFinished(run: Run, node: Node, r: NodeResult, end: StreamEnd): stri
   });
 }
 
-function runResult(run: Run, end: StreamEnd, failure: string | null) {
+function runResult(run: Run, end: StreamEnd, failure: string | null, status: 'succeeded' | 'failed' | 'stopped' = failure ? 'failed' : 'succeeded') {
   return {
     id: run.runId,
     workflow_id: run.workflowId,
-    status: failure ? 'failed' : 'succeeded',
+    status,
     outputs: failure ? {} : { text: end.answer },
     error: failure,
     elapsed_time: round(end.elapsedS, 6),
@@ -96,6 +96,8 @@ function runResult(run: Run, end: StreamEnd, failure: string | null) {
 }
 
 const FAILURE = 'Mock fault: workflow_failed';
+/** QueueStopEvent.get_stop_reason() for a user's stop (api/core/app/entities/queue_entities.py). */
+const STOPPED = 'Stopped by user.';
 
 function llmResult(run: Run, end: StreamEnd, failure: string | null): NodeResult {
   return {
@@ -133,6 +135,9 @@ function script(ctx: ScriptContext): StreamScript {
       sseData({ event: 'error', task_id: run.taskId, workflow_run_id: run.runId, status: 500, code: 'internal_server_error', message: 'Mock fault: error_event' }),
     ],
     failed: (end) => [nodeFinished(run, llm, llmResult(run, end, FAILURE), end), event(run, 'workflow_finished', runResult(run, end, FAILURE))],
+    taskId: run.taskId,
+    // Dify's workflow pipeline on QueueStopEvent: the run ends `stopped` with the stop reason as its error.
+    stopped: (end) => [event(run, 'workflow_finished', { ...runResult(run, end, STOPPED, 'stopped'), outputs: {} })],
   };
 }
 

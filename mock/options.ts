@@ -13,6 +13,9 @@ export type JitterKind = (typeof JITTER_KINDS)[number];
 export const SCHEDULERS = ['tick', 'timers'] as const;
 export type SchedulerKind = (typeof SCHEDULERS)[number];
 export const CHUNK_WRITERS = ['socket', 'response'] as const;
+export const AFTER_CLIENT_LEFT = ['stop', 'generate'] as const;
+export const ON_OFF = ['off', 'on'] as const;
+export type AfterClientLeft = (typeof AFTER_CLIENT_LEFT)[number];
 export type ChunkWriter = (typeof CHUNK_WRITERS)[number];
 
 /** `--ttfe-step`: from `atMs` after the server started, every new request's first event (and token) comes `addMs` later. */
@@ -46,6 +49,12 @@ export interface MockOptions {
   maxConcurrency: number;
   /** `--prefill-ms-per-1k-chars`: TTFT grows by this per 1,000 characters of the request's context. */
   prefillMsPer1kChars: number;
+  /** `--stop-delay-ms`: a Dify stop request → the stopped stream's end events. */
+  stopDelayMs: number;
+  /** `--after-client-left`: what a stream does once its client went away. */
+  afterClientLeft: AfterClientLeft;
+  /** `--model-log`: record model requests carrying a BREAKDOWN marker (mock/model-log.ts). */
+  modelLog: (typeof ON_OFF)[number];
 }
 
 /** Where a knob applies: `listen` (host/port, not per request), `server` (flag/env only), `request` (also a header). */
@@ -190,6 +199,22 @@ export const KNOBS: readonly KnobDef[] = [
       o.prefillMsPer1kChars = Number(v);
     },
   },
+  ms(
+    'stop-delay-ms',
+    'request',
+    '0',
+    60_000,
+    'Dify stop requests (`POST /v1/workflows/tasks/<task_id>/stop`, `POST /v1/chat-messages/<task_id>/stop`): delay from the stop to the stopped stream\'s end events (Dify notices its stop flag between events). Per request: the stream\'s own request.',
+    (o, v) => (o.stopDelayMs = v),
+  ),
+  oneOf(
+    'after-client-left',
+    'request',
+    AFTER_CLIENT_LEFT,
+    'stop',
+    'What a stream does when its client goes away (an OpenAI-style cancel): `stop` generating at once (as vLLM and Dify do), or `generate` the rest of the answer on its schedule without writing it (a server that does not notice). Either way `/stats` counts the tokens generated after the client left in `tokensAfterClientLeft`.',
+    (o, v) => (o.afterClientLeft = v),
+  ),
   int('retry-after-s', 'request', '1', 86_400, 's', '`Retry-After` seconds sent with the `http_429` fault.', (o, v) => (o.retryAfterS = v)),
   oneOf(
     'scheduler',
@@ -206,6 +231,14 @@ export const KNOBS: readonly KnobDef[] = [
     1_000,
     'With `--scheduler tick`: a wake-up that has written events this long lets the event loop accept connections and read requests before it carries on (0 = never: new connections wait while the server is busy).',
     (o, v) => (o.tickSliceMs = v),
+  ),
+  oneOf(
+    'model-log',
+    'server',
+    ON_OFF,
+    'off',
+    '`on`: the time breakdown\'s model log (BREAKDOWN=true): for each streamed request whose prompt carries the client\'s marker ` [sb-<n>]`, when it arrived and when each token and the end were written (epoch ms), served as `GET /model-log` for `npm run bench -- --model-log <url>`.',
+    (o, v) => (o.modelLog = v),
   ),
   oneOf(
     'chunk-writer',
@@ -316,6 +349,9 @@ function emptyOptions(): MockOptions {
     chunkWriter: 'socket',
     maxConcurrency: 0,
     prefillMsPer1kChars: 0,
+    stopDelayMs: 0,
+    afterClientLeft: 'stop',
+    modelLog: 'off',
   };
 }
 

@@ -16,6 +16,12 @@ export interface StreamScript {
   error(end: StreamEnd): string[];
   /** The `workflow_failed` fault. */
   failed(end: StreamEnd): string[];
+  /**
+   * Dify: the task id a stop request names, and the events a stopped stream ends with (Dify's
+   * generate task pipelines on QueueStopEvent). Absent: the endpoint has no stop request.
+   */
+  readonly taskId?: string;
+  stopped?(end: StreamEnd): string[];
   /** The keep-alive block, or null when the protocol has none. */
   readonly ping: string | null;
   /** True when tokens start at TTFE (no separate TTFT), as in the generic /sse stream. */

@@ -15,6 +15,7 @@ import { createRng, hashSeed, type Rng } from './rng.ts';
 import { createScheduler, newTask, type Scheduler } from './scheduler.ts';
 import type { Endpoint, RequestContext, ScriptContext } from './script.ts';
 import { createStats, type MockStats } from './stats.ts';
+import { ModelLog, type ModelRecord } from './model-log.ts';
 import { jitterMs, SSE_HEADERS, SseStream, type StreamRegistry } from './stream.ts';
 import { TOKEN_SETS, pickToken } from './text.ts';
 
@@ -45,6 +46,8 @@ export interface MockServer {
   url: string;
   port: number;
   stats(): ServerStats;
+  /** `--model-log on`: the model requests recorded so far (mock/model-log.ts); empty when off. */
+  modelLog(): readonly ModelRecord[];
   /** Stops accepting, ends open streams, resolves once every connection is closed. */
   close(): Promise<void>;
 }
@@ -56,9 +59,14 @@ interface Open {
 
 type Route =
   | { kind: 'api'; method: 'POST'; endpoint: Endpoint }
+  | { kind: 'stop' }
   | { kind: 'get'; dialect: Dialect; auth: boolean; handle: (req: IncomingMessage, res: ServerResponse, query: string) => void | Promise<void> };
 
-const allowed = (r: Route): string => (r.kind === 'api' ? 'POST' : 'GET');
+const allowed = (r: Route): string => (r.kind === 'api' || r.kind === 'stop' ? 'POST' : 'GET');
+
+/** Dify's two stop endpoints; the task id is the capture. */
+const STOP_PATH = /^\/v1\/(?:workflows\/tasks|chat-messages)\/([^/]+)\/stop$/;
+const STOP_ROUTE: Route = { kind: 'stop' };
 
 export async function startMockServer(
   options: Partial<MockOptions> & { host?: string; port?: number; onRequest?: (request: ObservedRequest) => void } = {},
@@ -73,6 +81,9 @@ export async function startMockServer(
   const reg: StreamRegistry = { stats, scheduler, open };
   const gate = new SlotGate();
   const conversations = new ConversationStore();
+  const modelLog = base.modelLog === 'on' ? new ModelLog() : null;
+  /** Open Dify streams by task id, for their stop requests; each with the `user` that started it. */
+  const tasks = new Map<string, { stream: SseStream; user: unknown }>();
   let closing = false;
   /** --ttfe-step counts from here. */
   const startedAt = performance.now();
@@ -126,6 +137,7 @@ export async function startMockServer(
     ['/v1/models', { kind: 'get', dialect: 'openai', auth: true, handle: (_q, res) => sendJson(res, 200, modelList(base.model)) }],
     ['/health', { kind: 'get', dialect: 'dify', auth: false, handle: (_q, res) => sendJson(res, 200, '{"status":"ok"}') }],
     ['/stats', { kind: 'get', dialect: 'dify', auth: false, handle: (_q, res) => sendJson(res, 200, statsJson()) }],
+    ['/model-log', { kind: 'get', dialect: 'dify', auth: false, handle: (_q, res) => sendJson(res, 200, modelLog === null ? '{"records":[],"dropped":0,"off":true}' : modelLog.json()) }],
     ['/sse', { kind: 'get', dialect: 'dify', auth: false, handle: (req, res, query) => generic(req, res, query) }],
   ]);
 
@@ -154,11 +166,31 @@ export async function startMockServer(
     }
   };
 
-  const startStream = (res: ServerResponse, ctx: ScriptContext, o: MockOptions, fault: FaultName | null, script: Endpoint['script'] | typeof genericScript): void => {
+  const startStream = (res: ServerResponse, ctx: ScriptContext, o: MockOptions, fault: FaultName | null, script: Endpoint['script'] | typeof genericScript, log: ModelRecord | null = null): void => {
     const headers: Record<string, string> = { ...SSE_HEADERS };
     if (fault) headers['X-Mock-Injected-Fault'] = fault;
-    new SseStream(res, script(ctx), o, ctx.answerRng, fault, reg, performance.now()).begin(headers);
+    const events = script(ctx);
+    const stream = new SseStream(res, events, o, ctx.answerRng, fault, reg, performance.now(), log);
+    const taskId = events.taskId;
+    if (taskId !== undefined) {
+      tasks.set(taskId, { stream, user: ctx.body.user });
+      res.once('close', () => tasks.delete(taskId));
+    }
+    stream.begin(headers);
   };
+
+  /**
+   * Dify's stop request (`POST /v1/workflows/tasks/<task_id>/stop`, `POST /v1/chat-messages/<task_id>/stop`):
+   * `user` is required; like Dify (AppQueueManager.set_stop_flag) it stops only a running task of
+   * that user and answers `{"result":"success"}` whatever it found.
+   */
+  async function stopTask(req: IncomingMessage, res: ServerResponse, taskId: string): Promise<void> {
+    const body = parseJsonObject(await readBody(req));
+    if (typeof body.user !== 'string' || body.user === '') throw new HttpError(400, 'invalid_param', 'user is required');
+    const task = tasks.get(taskId);
+    if (task !== undefined && task.user === body.user) task.stream.stop();
+    sendJson(res, 200, '{"result":"success"}');
+  }
 
   async function generic(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
     const o = steppedOptions(genericOptions(applyRequestHeaders(base, req.headers), query), performance.now() - startedAt);
@@ -209,8 +241,9 @@ export async function startMockServer(
     const rng = rngFor(req, o);
     const fault = pickFault(o.fault, o.faultRates, rng);
     if (preStreamFault(res, endpoint.dialect, fault, o)) return;
-    const ctx: ScriptContext = { rng, answerRng: answerRngFor(req, o, endpoint.prompt(body)), body, createdAtS: Math.floor(Date.now() / 1000), model: o.model, conversations };
-    if (streaming) startStream(res, ctx, o, fault, endpoint.script);
+    const prompt = endpoint.prompt(body);
+    const ctx: ScriptContext = { rng, answerRng: answerRngFor(req, o, prompt), body, createdAtS: Math.floor(Date.now() / 1000), model: o.model, conversations };
+    if (streaming) startStream(res, ctx, o, fault, endpoint.script, modelLog === null ? null : modelLog.start(prompt, t0));
     else blocking(res, endpoint, ctx, o, fault, o.maxConcurrency > 0 ? performance.now() : t0); // served from its admission
   }
 
@@ -220,18 +253,21 @@ export async function startMockServer(
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const query = q < 0 ? '' : url.slice(q + 1);
-    const route = routes.get(path);
+    const stop = STOP_PATH.exec(path);
+    const route = stop !== null ? STOP_ROUTE : routes.get(path);
     let dialect: Dialect = path.startsWith('/v1/chat/completions') || path.startsWith('/v1/models') ? 'openai' : 'dify';
     try {
       if (!route) throw new HttpError(404, 'not_found', `The requested URL ${JSON.stringify(path)} was not found on the server.`);
-      dialect = route.kind === 'api' ? route.endpoint.dialect : route.dialect;
+      dialect = route.kind === 'api' ? route.endpoint.dialect : route.kind === 'stop' ? 'dify' : route.dialect;
       if (req.method !== allowed(route)) {
         throw new HttpError(405, 'method_not_allowed', `The method ${req.method} is not allowed for ${path}; use ${allowed(route)}.`, { Allow: allowed(route) });
       }
-      if ((route.kind === 'api' || route.auth) && base.apiKey !== '' && req.headers.authorization !== `Bearer ${base.apiKey}`) {
+      if ((route.kind !== 'get' || route.auth) && base.apiKey !== '' && req.headers.authorization !== `Bearer ${base.apiKey}`) {
         throw new HttpError(401, 'unauthorized', 'Access token is invalid: send Authorization: Bearer <api key>.');
       }
-      if (route.kind === 'api') {
+      if (route.kind === 'stop') {
+        await stopTask(req, res, decodeURIComponent(stop?.[1] ?? ''));
+      } else if (route.kind === 'api') {
         await api(req, res, route.endpoint, path, steppedOptions(applyRequestHeaders(base, req.headers), t0 - startedAt), t0);
       } else {
         req.resume();
@@ -274,6 +310,7 @@ export async function startMockServer(
     url: `http://${hostPart}:${bound}`,
     port: bound,
     stats: () => ({ ...stats, waitingForSlot: gate.waiting, conversations: conversations.stats() }),
+    modelLog: () => modelLog?.records() ?? [],
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing = true;

@@ -10,8 +10,12 @@ export interface MockStats {
   streamsAborted: number;
   /** SSE event blocks written, keep-alive pings included. */
   eventsSent: number;
+  /** Streams ended by a Dify stop request (`…/stop`). */
+  streamsStopped: number;
+  /** Tokens generated after their client went away (`--after-client-left generate`; 0 with `stop`). */
+  tokensAfterClientLeft: number;
 }
 
 export function createStats(): MockStats {
-  return { activeStreams: 0, streamsStarted: 0, streamsFinished: 0, streamsAborted: 0, eventsSent: 0 };
+  return { activeStreams: 0, streamsStarted: 0, streamsFinished: 0, streamsAborted: 0, eventsSent: 0, streamsStopped: 0, tokensAfterClientLeft: 0 };
 }

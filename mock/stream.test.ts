@@ -80,7 +80,7 @@ describe.each(SCHEDULERS)('SseStream on the %s scheduler (virtual clock)', (kind
       [400, 'workflow_finished'],
     ]);
     expect(res.endedAt).toBe(400);
-    expect(reg.stats).toEqual({ activeStreams: 0, streamsStarted: 1, streamsFinished: 1, streamsAborted: 0, eventsSent: 11 });
+    expect(reg.stats).toEqual({ activeStreams: 0, streamsStarted: 1, streamsFinished: 1, streamsAborted: 0, eventsSent: 11, streamsStopped: 0, tokensAfterClientLeft: 0 });
     expect(reg.scheduler.size()).toBe(0);
   });
 

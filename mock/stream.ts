@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FaultName } from './faults.ts';
+import { epochMs, type ModelRecord } from './model-log.ts';
 import type { MockOptions } from './options.ts';
 import type { Rng } from './rng.ts';
 import { newTask, type Scheduler, type Task } from './scheduler.ts';
-import type { StreamScript } from './script.ts';
+import type { StreamEnd, StreamScript } from './script.ts';
 import type { MockStats } from './stats.ts';
 import { TOKEN_SETS, pickToken, type TokenSet } from './text.ts';
 
@@ -23,6 +24,8 @@ const enum Phase {
   BeforeStart,
   Tokens,
   Stalled,
+  /** A Dify stop request came: the stopped end events go out at `stopDue`. */
+  Stopping,
   Done,
 }
 
@@ -73,6 +76,8 @@ export class SseStream {
   private socket: Socket | null = null;
   /** The words this stream writes (`--text`). */
   private readonly words: TokenSet;
+  /** When a stopped stream's end events are due (Phase.Stopping). */
+  private stopDue = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -82,6 +87,8 @@ export class SseStream {
     private readonly fault: FaultName | null,
     private readonly reg: StreamRegistry,
     private readonly t0: number,
+    /** `--model-log on` and a marked prompt: where token and end write times go. */
+    private readonly log: ModelRecord | null = null,
   ) {
     this.task = newTask((now) => this.fire(now));
     this.startDue = t0 + o.ttfeMs;
@@ -123,6 +130,52 @@ export class SseStream {
     if (!this.ended) this.finish('');
   }
 
+  /**
+   * A Dify stop request for this stream: no more tokens; after `--stop-delay-ms` the script's
+   * stopped end events (workflow_finished `stopped`, or message_end), then the response ends.
+   * False when the stream has already ended (Dify answers success anyway).
+   */
+  stop(): boolean {
+    if (this.ended || this.phase === Phase.Stopping || !this.script.stopped) return false;
+    this.phase = Phase.Stopping;
+    this.stopDue = performance.now() + this.o.stopDelayMs;
+    this.reg.stats.streamsStopped++;
+    this.reg.scheduler.cancel(this.task);
+    if (!this.blocked) this.reg.scheduler.schedule(this.task, this.stopDue);
+    return true;
+  }
+
+  /** The answer so far, as the end events report it. */
+  private endSoFar(): StreamEnd {
+    let answer = '';
+    const tokens = this.words.tokens;
+    for (let i = 0; i < this.tokenIndex; i++) answer += tokens[this.picks[i] ?? 0];
+    return { answer, tokens: this.tokenIndex, elapsedS: this.tokenOffsetMs / 1000, nowS: Math.floor(Date.now() / 1000) };
+  }
+
+  /**
+   * `--after-client-left generate`: the tokens the answer still had, generated on their schedule
+   * after the client left and written nowhere, counted in `/stats` `tokensAfterClientLeft`.
+   */
+  private generateAfterClientLeft(): void {
+    const ghost: { shutdown(): void } = { shutdown: () => this.reg.scheduler.cancel(task) };
+    const task = newTask((now) => {
+      while (this.tokenIndex < this.stopAt && this.nextTokenDue <= now + EARLY_MS) {
+        pickToken(this.rng, this.words);
+        this.tokenIndex++;
+        this.reg.stats.tokensAfterClientLeft++;
+        this.tokenOffsetMs += this.o.tokenIntervalMs + jitterMs(this.o, this.rng);
+        this.nextTokenDue = this.t0 + this.tokenOffsetMs;
+      }
+      if (this.tokenIndex < this.stopAt) return this.nextTokenDue;
+      this.reg.open.delete(ghost);
+      return -1;
+    });
+    if (this.tokenIndex >= this.stopAt) return;
+    this.reg.open.add(ghost);
+    this.reg.scheduler.schedule(task, this.nextTokenDue);
+  }
+
   /** Marks the stream ended and counts it once, as finished or aborted. */
   private release(how: 'streamsFinished' | 'streamsAborted'): void {
     this.ended = true;
@@ -134,7 +187,10 @@ export class SseStream {
   }
 
   private onClose(): void {
-    if (!this.ended) this.release('streamsAborted');
+    if (this.ended) return;
+    const generating = this.phase === Phase.BeforeStart || this.phase === Phase.Tokens;
+    this.release('streamsAborted');
+    if (generating && this.o.afterClientLeft === 'generate') this.generateAfterClientLeft();
   }
 
   private finish(out: string): void {
@@ -166,10 +222,7 @@ export class SseStream {
   private terminalEvents(): string[] {
     const { script, fault } = this;
     if (fault === 'no_terminal') return [];
-    let answer = '';
-    const tokens = this.words.tokens;
-    for (let i = 0; i < this.tokenIndex; i++) answer += tokens[this.picks[i] ?? 0];
-    const end = { answer, tokens: this.tokenIndex, elapsedS: this.tokenOffsetMs / 1000, nowS: Math.floor(Date.now() / 1000) };
+    const end = this.endSoFar();
     return fault === 'error_event' ? script.error(end) : fault === 'workflow_failed' ? script.failed(end) : script.finish(end);
   }
 
@@ -188,6 +241,14 @@ export class SseStream {
   private fire(now: number): number {
     if (this.ended || this.blocked || this.phase === Phase.Stalled) return -1;
     const { o, script, fault } = this;
+    if (this.phase === Phase.Stopping) {
+      if (this.stopDue > now + EARLY_MS) return this.stopDue;
+      const events = (script.stopped as (end: StreamEnd) => string[])(this.endSoFar());
+      if (this.log !== null) this.log.end = epochMs(performance.now());
+      this.reg.stats.eventsSent += events.length;
+      this.finish(events.join(''));
+      return -1;
+    }
     const limit = now + EARLY_MS;
     const resetAt = fault === 'reset' ? o.resetAfterEvents : -1;
     const events0 = this.events;
@@ -232,6 +293,11 @@ export class SseStream {
     }
     if (!terminal) pingsUntil(limit);
     this.reg.stats.eventsSent += pings + this.events - events0;
+    if (this.log !== null) {
+      const at = epochMs(performance.now()); // written right below, in one write
+      for (let i = this.log.tokens.length; i < this.tokenIndex; i++) this.log.tokens.push(at);
+      if (terminal) this.log.end = at;
+    }
     if (this.events === resetAt) {
       this.reset(out);
       return -1;

@@ -22,6 +22,8 @@ import { createMetrics } from '../lib/vu/metric-create.ts';
 import { K6_METRIC_FACTORY, metricsSink } from '../lib/vu/metrics.ts';
 import { REQUESTS_PER_ITERATION } from '../lib/requests-per-iteration.ts';
 import { pickQuestion } from '../lib/vu/question-pick.ts';
+import { createBreakdownRecorder } from '../lib/vu/breakdown.ts';
+import { createCanceller, type StopPoster } from '../lib/vu/cancel.ts';
 import { createSession, type StreamRunner } from '../lib/vu/sse-session.ts';
 import { INTERPRETERS, createTargetWith } from '../lib/vu/targets.ts';
 import { PlanArray, type VuPlan } from '../lib/vu-plan.ts';
@@ -56,6 +58,17 @@ const settings = {
   // k6/encoding only when DATA_BYTES=true: k6's require (init context only), read off globalThis so the bundler leaves it alone.
   dataBytes: config.dataBytes === true ? utf8ByteCounter((globalThis as unknown as { require: (id: string) => Base64Encoder }).require('k6/encoding')) : null,
   slo: config.slo ?? { ttfeMs: null, ttftMs: null, tpotMs: null },
+  // CANCEL_RATE (lib/vu/cancel.ts): k6/http only for Dify's stop request, required here (init context) and only then.
+  cancel:
+    config.cancel == null
+      ? null
+      : {
+          plan: config.cancel,
+          deps: { http: config.cancel.stopPrefix === '' ? null : (globalThis as unknown as { require: (id: string) => StopPoster }).require('k6/http'), streamKey: () => exec.scenario.iterationInTest },
+          make: createCanceller,
+        },
+  // BREAKDOWN=true (lib/vu/breakdown.ts): each stream's times, logged for the bench CLI.
+  breakdown: config.breakdown === true ? { streamKey: () => exec.scenario.iterationInTest, log: console.log, make: createBreakdownRecorder } : null,
 };
 // The first failure of each error type in this VU is logged with its reason (k6 warning).
 const onFailure = failureLogger(config.apiKey, console.warn); // k6's console methods work detached (k6 v1.3, v2.2)
@@ -91,8 +104,10 @@ let vuInTest = 0;
 export const stream = (): void => {
   if (vuInTest === 0) vuInTest = exec.vu.idInTest;
   if (conversations !== null) return conversations.run(exec.scenario.iterationInTest, `${config.userPrefix}-${vuInTest}-${__ITER}`);
-  const question = pickQuestion(shared, exec.scenario.iterationInTest, PlanArray.FirstQuestion);
-  (runStream ??= createSession(target.mode('stream', sink), settings, sink, onFailure))(target.request(question, `${config.userPrefix}-${vuInTest}-${__ITER}`)); // lib/vu/question-pick.ts userId, written out
+  const n = exec.scenario.iterationInTest;
+  const question = pickQuestion(shared, n, PlanArray.FirstQuestion);
+  // BREAKDOWN: the marker of lib/breakdown-marker.ts, written inline (no binding per VU). The user: lib/vu/question-pick.ts userId, written out.
+  (runStream ??= createSession(target.mode('stream', sink), settings, sink, onFailure))(target.request(settings.breakdown === null ? question : `${question} [sb-${n}]`, `${config.userPrefix}-${vuInTest}-${__ITER}`));
 };
 
 /** The seed's "Workflow SSE Burst": requests back to back, events counted, terminal detected. */

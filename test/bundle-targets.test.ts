@@ -394,12 +394,13 @@ describe('phases: what runs once per test and what runs per VU', () => {
     const all = METRIC_LIST.map((m) => m.name).sort();
     expect(made(0)).toEqual(all); // the options instance: every metric, so a threshold on any of them is valid
     const WORKLOAD = ['sse_prompt_chars', 'llm_answer_tokens', 'sse_conversations_started', 'sse_conversations_completed', 'sse_turns_per_conversation'];
-    expect(made(1)).toEqual(all.filter((n) => !['dify_node_elapsed', 'dify_workflow_elapsed', 'sse_inter_event_time', 'sse_data_bytes', ...WORKLOAD].includes(n)));
+    const CANCEL = ['sse_streams_cancelled', 'sse_stream_cancelled', 'sse_stop_latency', 'sse_stop_failed'];
+    expect(made(1)).toEqual(all.filter((n) => !['dify_node_elapsed', 'dify_workflow_elapsed', 'sse_inter_event_time', 'sse_data_bytes', ...WORKLOAD, ...CANCEL].includes(n)));
     const dify = startRun();
     await dify.loadVu({ env: { TARGET: 'dify-chat', INTER_EVENT_SAMPLES: 'true', DATA_BYTES: 'true' } });
-    expect(made(1)).toEqual(all.filter((n) => !WORKLOAD.includes(n)));
+    expect(made(1)).toEqual(all.filter((n) => ![...WORKLOAD, ...CANCEL].includes(n)));
     const conversations = startRun();
-    await conversations.loadVu({ env: { TARGET: 'dify-chat', TURNS: '2', INTER_EVENT_SAMPLES: 'true', DATA_BYTES: 'true' } });
-    expect(made(1)).toEqual(all); // TURNS > 1: the prompt/answer lengths and the conversation counts too
+    await conversations.loadVu({ env: { TARGET: 'dify-chat', TURNS: '2', INTER_EVENT_SAMPLES: 'true', DATA_BYTES: 'true', CANCEL_RATE: '0.5' } });
+    expect(made(1)).toEqual(all); // TURNS > 1: the prompt/answer lengths and the conversation counts; CANCEL_RATE: the cancel metrics
   });
 });

@@ -25,12 +25,14 @@ import { vi } from 'vitest';
 import type { Chunk as BodyChunk } from './doubles/k6-x-sse.ts';
 import encodingDouble from './doubles/k6-encoding.ts';
 import * as k6Double from './doubles/k6.ts';
+import httpDouble from './doubles/k6-http.ts';
 import { resetRuntime, runtime, type Sample } from './doubles/runtime.ts';
 
 /** The k6 modules `require()` returns in the init context (the doubles of those build/sse.js requires). */
-const REQUIRABLE: Readonly<Record<string, unknown>> = { 'k6/encoding': encodingDouble, k6: k6Double };
+const REQUIRABLE: Readonly<Record<string, unknown>> = { 'k6/encoding': encodingDouble, k6: k6Double, 'k6/http': httpDouble };
 
 export { setServer, requests, type ServerScript, type SseRequest, type Chunk } from './doubles/k6-x-sse.ts';
+export { setHttpHandler, httpRequests, type HttpRequest, type HttpAnswer } from './doubles/k6-http.ts';
 export type { Sample } from './doubles/runtime.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -212,7 +214,7 @@ export class Run {
     g.__ITER = 0;
     const files = options.files ?? {};
     // k6's `require` of built-in modules, like `open` only in the init context (build/sse.js loads
-    // k6/encoding this way, and only with DATA_BYTES=true).
+    // k6/encoding this way, and only with DATA_BYTES=true; k6/http only with CANCEL_RATE and a Dify target).
     g.require = (id: string) => {
       if (runtime().phase !== 'init') throw new Error('the "require" function is only available in the init stage');
       const module = REQUIRABLE[id];

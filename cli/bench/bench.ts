@@ -22,6 +22,8 @@ import { type LatencyWindows, WindowCollector } from '../run/latency-windows.ts'
 import { type RepeatedRun, runRepeated } from './bench-repeat.ts';
 import { difyStateEnv } from '../dify-state-env.ts';
 import { FailureCollector } from './failure-collector.ts';
+import { BreakdownCollector, collectBreakdown } from './breakdown-collector.ts';
+import type { Breakdown } from '../../lib/report/breakdown.ts';
 import { dashboardStartNote, END_OF_TEST_NOTE, fetchRunStatus, watchRunEnd, webDashboardRun } from './web-dashboard-run.ts';
 
 export const realPreflightDeps: PreflightDeps = {
@@ -32,6 +34,8 @@ export const realPreflightDeps: PreflightDeps = {
     const { resolveCliOptions } = await import('../../mock/options.ts');
     // The mock's own MOCK_* variables apply (e.g. MOCK_PREFILL_MS_PER_1K_CHARS=200 for TTFT that grows with a conversation); a bad one fails the start.
     return startMockServer({ ...resolveCliOptions({}, process.env), host, port });
+    // BREAKDOWN=true against the embedded mock itself: it keeps the model log the breakdown joins.
+    return startMockServer({ host, port, modelLog: process.env['BREAKDOWN']?.trim().toLowerCase() === 'true' ? 'on' : 'off' });
   },
 };
 
@@ -135,6 +139,7 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
       const samples = sampleFile(args.windowSec);
       const samplesOut = samples ? csvSampleOutput(samples.path) : null;
       const startMs = deps.now();
+      const breakdownLines = new BreakdownCollector();
       const ended = dash
         ? watchRunEnd({ intervalMs: 1000, fetchStatus: () => fetchRunStatus(address), onEnded: () => io.out(deps.isTTY ? overwriteLines(END_OF_TEST_NOTE) : END_OF_TEST_NOTE) })
         : null;
@@ -152,9 +157,11 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
         stdout: (line) => {
           io.out(line);
           failures.line(line);
+          breakdownLines.line(line);
         },
         stderr: (line) => {
-          io.err(deps.isTTY ? `\x1b[2K${line}` : line); // k6's log, over the progress bar it parks the cursor on
+          // k6's log, over the progress bar it parks the cursor on; the breakdown's per-stream lines stay out of it.
+          if (!breakdownLines.line(line)) io.err(deps.isTTY ? `\x1b[2K${line}` : line);
           failures.line(line);
         },
       }).finally(() => ended?.stop());
@@ -170,8 +177,20 @@ export async function runBench(argv: readonly string[], deps: BenchDeps): Promis
         io.err(`bench: k6 wrote no JSON report into ${dir} (k6 exit code ${code}); no HTML report`);
         return { code, report: null, jsonPath };
       }
+      let breakdown: Breakdown | undefined;
+      if (pre.config.breakdown === true) {
+        const base = args.modelLog !== '' ? args.modelLog : (pre.mock?.url ?? '');
+        if (base === '') io.err('bench: BREAKDOWN=true but no model log to join: pass --model-log <URL of the mock behind the target>');
+        else {
+          try {
+            breakdown = await collectBreakdown(breakdownLines.streams, base);
+          } catch (err) {
+            io.err(`bench: no time breakdown: ${(err as Error).message}`);
+          }
+        }
+      }
       try {
-        const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs(), failures.reasons, windows);
+        const done = finishReports(jsonPath, poller.series, args.intervalSec, gen, loadChartJs(), failures.reasons, windows, breakdown);
         const exportPath = dash && existsSync(dash.exportPath) ? dash.exportPath : '';
         io.out('');
         io.out(renderFinalBlock(done.report, gen, done.files, exportPath));

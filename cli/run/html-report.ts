@@ -20,6 +20,8 @@ import { ERROR_TYPES } from '../../lib/error-types.ts';
 import { METRICS } from '../../lib/metric-defs.ts';
 import { FIGURE_SECTIONS, formatFigure, RATINGS, REPORT_FIGURES, SATURATION_NOTE } from '../../lib/report-fields.ts';
 import { formatObserved } from '../../lib/report/report-text.ts';
+import { cancelRows } from '../../lib/report/cancel-summary.ts';
+import { breakdownRows } from '../../lib/report/breakdown.ts';
 import type { ReportJson } from '../../lib/report/report-json.ts';
 import { workloadRows } from '../../lib/report/workload-report.ts';
 import type { SeriesPoint } from './live-block.ts';
@@ -76,6 +78,12 @@ function figureTables(report: ReportJson): string {
       .join('');
     return `<section class="card"><h3>${escapeHtml(section)}</h3><table>${rows}</table></section>`;
   }).join('\n');
+}
+
+/** A card of label/value rows (the cancel section; the breakdown). */
+function rowsCard(title: string, rows: readonly (readonly [string, string])[]): string {
+  const body = rows.map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
+  return `<section class="card"><h3>${escapeHtml(title)}</h3><table>${body}</table></section>`;
 }
 
 function failureReasonTable(report: ReportJson): string {
@@ -299,6 +307,8 @@ ${saturated ? `<div class="banner">⚠ ${escapeHtml(SATURATION_NOTE)}: the load 
 <h2>Over time <span class="muted">(sampled every ${input.intervalSec} s)</span></h2>${seriesSection}
 <h2>Latency distribution</h2>${latencySection}
 ${workloadTable(report)}
+${report.breakdown ? `<h2>Time breakdown</h2><div class="grid">${rowsCard('Where a stream\'s time goes: before the model, the model\'s TTFT, the relay per token, after the model (client times joined with the mock\'s model log)', breakdownRows(report.breakdown))}</div>` : ''}
+${report.cancelled ? `<h2>Cancelled streams</h2><div class="grid">${rowsCard('Stopped by the client (CANCEL_RATE): neither success nor failure', cancelRows(report.cancelled))}</div>` : ''}
 <h2>Errors</h2>${errorSection}${failureReasonTable(report)}
 <h2>Thresholds</h2><section class="card">${thresholdTable(report)}</section>
 <h2>Ratings</h2><section class="card">${ratingTable(report)}</section>

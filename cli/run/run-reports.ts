@@ -1,12 +1,14 @@
 /**
  * After a bench run: find the JSON report build/sse.js's handleSummary wrote, record in it
- * the generator-saturation verdict and the failure reasons collected from k6's log (and
+ * the generator-saturation verdict, the failure reasons collected from k6's log and the time
+ * breakdown (BREAKDOWN=true, lib/report/breakdown.ts) (and
  * render the text report again, which then carries lib's saturation note and the reasons),
  * write the HTML report beside it, and render the final block (the text report's FINAL
  * BENCHMARK RESULTS plus the generator's CPU and where the files are).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { Breakdown } from '../../lib/report/breakdown.ts';
 import type { FailureReasons } from '../../lib/report/failure-reasons.ts';
 import { parseReportJson, renderReportJson, type ReportJson } from '../../lib/report/report-json.ts';
 import { renderTextReport } from '../../lib/report/report-text.ts';
@@ -53,12 +55,13 @@ export function finishReports(
   chartJs: string,
   failureReasons?: FailureReasons,
   windows: LatencyWindows | null = null,
+  breakdown?: Breakdown,
 ): FinishedReports {
   let report = parseReportJson(readFileSync(jsonPath, 'utf8'), jsonPath);
   const stem = jsonPath.replace(/\.json$/, '');
   const txtPath = `${stem}.txt`;
-  if (gen.measured || failureReasons) {
-    report = { ...report, ...(gen.measured ? { generatorSaturated: gen.saturated } : {}), ...(failureReasons ? { failureReasons } : {}) };
+  if (gen.measured || failureReasons || breakdown) {
+    report = { ...report, ...(gen.measured ? { generatorSaturated: gen.saturated } : {}), ...(failureReasons ? { failureReasons } : {}), ...(breakdown ? { breakdown } : {}) };
     writeFileSync(jsonPath, renderReportJson(report));
     if (existsSync(txtPath)) writeFileSync(txtPath, renderTextReport(report));
   }

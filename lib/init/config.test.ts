@@ -39,6 +39,8 @@ describe('loadConfig defaults', () => {
       dataBytes: false,
       jsonCheck: 'full',
       workload: { dataset: '', datasetOrder: 'sequential', seed: '', turns: 1, thinkTimeMs: null },
+      cancel: null,
+      breakdown: false,
     });
   });
 
@@ -287,5 +289,58 @@ describe('DATASET, DATASET_ORDER, SEED, TURNS, THINK_TIME', () => {
     const error = errorFor(env);
     expect(error.variable).toBe(variable);
     expect(error.message).toBe(message);
+  });
+});
+
+describe('CANCEL_RATE / CANCEL_AFTER', () => {
+  it('is off when unset or 0', () => {
+    expect(loadConfig({}).cancel).toBeNull();
+    expect(loadConfig({ CANCEL_RATE: '0' }).cancel).toBeNull();
+  });
+
+  it('stops after 5 tokens by default; Dify stop URLs sit beside the stream endpoint', () => {
+    expect(loadConfig({ CANCEL_RATE: '0.3' }).cancel).toEqual({ rate: 0.3, afterTokens: 5, afterMs: null, stopPrefix: 'http://localhost:5001/v1/workflows/tasks/', stopSuffix: '/stop' });
+    expect(loadConfig({ CANCEL_RATE: '1', TARGET: 'dify-chat', BASE_URL: 'https://d.example/v1' }).cancel).toEqual({
+      rate: 1,
+      afterTokens: 5,
+      afterMs: null,
+      stopPrefix: 'https://d.example/v1/chat-messages/',
+      stopSuffix: '/stop',
+    });
+    expect(loadConfig({ CANCEL_RATE: '.5', TARGET: 'openai-chat', CANCEL_AFTER: '12' }).cancel).toEqual({ rate: 0.5, afterTokens: 12, afterMs: null, stopPrefix: '', stopSuffix: '' });
+  });
+
+  it('takes a time or a time range', () => {
+    expect(loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: '800ms' }).cancel?.afterMs).toEqual([800, 800]);
+    expect(loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: '500ms-2s' }).cancel).toMatchObject({ afterTokens: null, afterMs: [500, 2000] });
+  });
+
+  it('rejects bad values with messages naming the variable', () => {
+    expect(() => loadConfig({ CANCEL_RATE: '30%' })).toThrow('CANCEL_RATE: "30%" is not a number from 0 to 1; expected e.g. CANCEL_RATE=0.3');
+    expect(() => loadConfig({ CANCEL_RATE: '1.5' })).toThrow('CANCEL_RATE: "1.5" is not a number from 0 to 1');
+    expect(() => loadConfig({ CANCEL_AFTER: '5' })).toThrow('CANCEL_AFTER: only used with CANCEL_RATE; set CANCEL_RATE (e.g. 0.3) or unset CANCEL_AFTER');
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: 'soon' })).toThrow(
+      'CANCEL_AFTER: "soon" is neither a number of tokens nor a time; expected e.g. CANCEL_AFTER=5 (tokens), 800ms, or a range 500ms-2s (Go durations)',
+    );
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: '0' })).toThrow('CANCEL_AFTER: "0" tokens: expected a positive integer, e.g. CANCEL_AFTER=5');
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', CANCEL_AFTER: '2s-1s' })).toThrow('CANCEL_AFTER: "2s-1s": the range ends before it starts; expected e.g. 500ms-2s');
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', SCENARIOS: 'burst' })).toThrow('CANCEL_RATE: stops streams of the stream scenario only');
+    expect(() => loadConfig({ CANCEL_RATE: '0.3', ENDPOINT: '/api/run' })).toThrow(
+      'CANCEL_RATE: the stop request of TARGET=dify-workflow is sent beside its stream endpoint, which must end in /workflows/run; ENDPOINT gives http://localhost:5001/api/run',
+    );
+  });
+});
+
+describe('BREAKDOWN', () => {
+  it('is off by default, on for Dify and OpenAI targets', () => {
+    expect(loadConfig({}).breakdown).toBe(false);
+    expect(loadConfig({ BREAKDOWN: 'TRUE' }).breakdown).toBe(true);
+    expect(loadConfig({ BREAKDOWN: 'true', TARGET: 'openai-chat' }).breakdown).toBe(true);
+  });
+
+  it('rejects generic, a stream-less SCENARIOS and bad values', () => {
+    expect(() => loadConfig({ BREAKDOWN: 'true', TARGET: 'generic', BASE_URL: 'http://h/sse' })).toThrow('BREAKDOWN: needs a question that reaches the model');
+    expect(() => loadConfig({ BREAKDOWN: 'true', SCENARIOS: 'burst' })).toThrow('BREAKDOWN: breaks down streams of the stream scenario only');
+    expect(() => loadConfig({ BREAKDOWN: 'yes' })).toThrow('BREAKDOWN: unknown value "yes"; accepted: true, false');
   });
 });

@@ -85,6 +85,10 @@ export interface Config {
   readonly workload?: WorkloadConfig;
   /** What DATASET held: set by lib/init/suite-init.ts once it read the file (reports show it). */
   readonly datasetInfo?: DatasetInfo;
+  /** BREAKDOWN (lib/vu/breakdown.ts): per-stream times logged for the time breakdown; absent = off. */
+  readonly breakdown?: boolean;
+  /** CANCEL_RATE / CANCEL_AFTER (lib/vu/cancel.ts); absent or `null` = no stream is stopped. */
+  readonly cancel?: CancelPlan | null;
 }
 
 /** What one iteration of the `stream` scenario sends: prompts from where, how many turns, what pause between them. */
@@ -113,6 +117,25 @@ export interface StreamSlo {
   readonly ttfeMs: number | null;
   readonly ttftMs: number | null;
   readonly tpotMs: number | null;
+}
+
+/**
+ * CANCEL_RATE / CANCEL_AFTER: which streams of the `stream` scenario the client stops, when, and how.
+ * Exactly one of `afterTokens` and `afterMs` is set.
+ */
+export interface CancelPlan {
+  /** Share of streams stopped, in (0, 1]. */
+  readonly rate: number;
+  /** Stop once this many content events (tokens) arrived; `null` when the stop is timed. */
+  readonly afterTokens: number | null;
+  /** Stop at the first event at least [min, max] ms (drawn per stream) after the request started; `null` when counted in tokens. */
+  readonly afterMs: readonly [number, number] | null;
+  /**
+   * Dify's stop request: URL = `stopPrefix + task_id + stopSuffix` (`POST`, `{"user": …}`). `''` (openai-chat,
+   * generic): the client closes the connection instead, as OpenAI-compatible clients do.
+   */
+  readonly stopPrefix: string;
+  readonly stopSuffix: string;
 }
 
 /** A bad setting: the message names the variable and the accepted values. */
@@ -168,6 +191,56 @@ function positiveDuration(env: Env, name: EnvVarName): { text: string; ms: numbe
     throw new ConfigError(name, `"${text}" is not a positive Go duration; expected e.g. 30s, 1500ms, 1m30s (units: ns, us, ms, s, m, h)`);
   }
   return { text, ms };
+}
+
+const RATE_SHAPE = /^(?:0(?:\.\d+)?|1(?:\.0+)?|\.\d+)$/;
+
+/** Dify's stop endpoint beside the stream's: `…/workflows/run` → `…/workflows/tasks/<id>/stop`, `…/chat-messages` → `…/chat-messages/<id>/stop`. */
+function stopUrl(target: TargetName, url: string): { prefix: string; suffix: string } {
+  if (target === 'openai-chat' || target === 'generic') return { prefix: '', suffix: '' };
+  const path = url.replace(/[?#].*$/, '');
+  if (target === 'dify-workflow' && path.endsWith('/workflows/run')) return { prefix: `${path.slice(0, -'run'.length)}tasks/`, suffix: '/stop' };
+  if (target === 'dify-chat' && path.endsWith('/chat-messages')) return { prefix: `${path}/`, suffix: '/stop' };
+  const shape = target === 'dify-workflow' ? '/workflows/run' : '/chat-messages';
+  throw new ConfigError('CANCEL_RATE', `the stop request of TARGET=${target} is sent beside its stream endpoint, which must end in ${shape}; ENDPOINT gives ${hideSecrets(url)}`);
+}
+
+/** CANCEL_RATE and CANCEL_AFTER; `null` when no stream is stopped. */
+function cancelPlan(env: Env, target: TargetName, url: string, scenarioNames: readonly ScenarioName[]): CancelPlan | null {
+  const text = read(env, 'CANCEL_RATE');
+  if (text === '') {
+    if (isSet(env, 'CANCEL_AFTER')) throw new ConfigError('CANCEL_AFTER', 'only used with CANCEL_RATE; set CANCEL_RATE (e.g. 0.3) or unset CANCEL_AFTER');
+    return null;
+  }
+  if (!RATE_SHAPE.test(text)) throw new ConfigError('CANCEL_RATE', `"${text}" is not a number from 0 to 1; expected e.g. CANCEL_RATE=0.3`);
+  const rate = Number(text);
+  if (rate === 0) return null;
+  if (!scenarioNames.includes('stream')) {
+    throw new ConfigError('CANCEL_RATE', 'stops streams of the stream scenario only, and SCENARIOS does not select it; add stream to SCENARIOS or unset CANCEL_RATE');
+  }
+  const after = read(env, 'CANCEL_AFTER');
+  const { prefix, suffix } = stopUrl(target, url);
+  const plan = (afterTokens: number | null, afterMs: readonly [number, number] | null): CancelPlan => ({ rate, afterTokens, afterMs, stopPrefix: prefix, stopSuffix: suffix });
+  if (/^\d+$/.test(after)) {
+    const n = Number(after);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError('CANCEL_AFTER', `"${after}" tokens: expected a positive integer, e.g. CANCEL_AFTER=5`);
+    return plan(n, null);
+  }
+  const parts = after.split('-');
+  const ms = parts.map((p) => parseGoDuration(p.trim()));
+  const bad = (): ConfigError =>
+    new ConfigError('CANCEL_AFTER', `"${after}" is neither a number of tokens nor a time; expected e.g. CANCEL_AFTER=5 (tokens), 800ms, or a range 500ms-2s (Go durations)`);
+  if (parts.length > 2 || ms.some((m) => m === undefined || m <= 0)) throw bad();
+  const [min, max] = [ms[0] as number, (ms[1] ?? ms[0]) as number];
+  if (max < min) throw new ConfigError('CANCEL_AFTER', `"${after}": the range ends before it starts; expected e.g. 500ms-2s`);
+  return plan(null, [min, max]);
+}
+
+function breakdown(env: Env, target: TargetName, scenarioNames: readonly ScenarioName[]): boolean {
+  if (oneOf(env, 'BREAKDOWN', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) !== 'true') return false;
+  if (target === 'generic') throw new ConfigError('BREAKDOWN', 'needs a question that reaches the model (TARGET dify-workflow, dify-chat or openai-chat), but TARGET is generic; unset BREAKDOWN');
+  if (!scenarioNames.includes('stream')) throw new ConfigError('BREAKDOWN', 'breaks down streams of the stream scenario only, and SCENARIOS does not select it; add stream to SCENARIOS or unset BREAKDOWN');
+  return true;
 }
 
 function commaList(value: string): string[] {
@@ -383,6 +456,7 @@ export function loadConfig(env: Env): Config {
   if (timeout === null) throw new Error('ENV_VARS gives STREAM_TIMEOUT no default'); // unreachable
   const duration = positiveDuration(env, 'DURATION');
   const apiKey = read(env, 'API_KEY') || read(env, 'DIFY_API_KEY');
+  const scenarioNames = scenarios(env);
 
   return {
     baseUrl: base,
@@ -399,7 +473,7 @@ export function loadConfig(env: Env): Config {
     streamTimeoutMs: timeout.ms,
     terminalEvents: terminalEvents(env, target),
     profile: oneOf(env, 'PROFILE', PROFILE_NAMES, 'profile'),
-    scenarios: scenarios(env),
+    scenarios: scenarioNames,
     questionsFile: isSet(env, 'QUESTIONS_FILE') ? userPath(env, 'QUESTIONS_FILE', read(env, 'QUESTIONS_FILE')) : '',
     thresholds: thresholds(env),
     reportsDir: read(env, 'REPORTS_DIR').replace(/(.)[\\/]+$/, '$1'),
@@ -418,5 +492,7 @@ export function loadConfig(env: Env): Config {
     dataBytes: oneOf(env, 'DATA_BYTES', BOOLEAN_VALUES, 'value', (v) => v.toLowerCase()) === 'true',
     jsonCheck: oneOf(env, 'JSON_CHECK', JSON_CHECK_MODES, 'mode', (v) => v.toLowerCase()),
     workload: workload(env, target),
+    cancel: cancelPlan(env, target, base + path, scenarioNames),
+    breakdown: breakdown(env, target, scenarioNames),
   };
 }

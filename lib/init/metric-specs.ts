@@ -23,10 +23,10 @@ export function createSuiteMetrics(factory: MetricFactory): SuiteMetrics {
  * The metrics a VU of this configuration can record (each metric object costs a VU ~1.6 kB in
  * k6): without INTER_EVENT_SAMPLES no `sse_inter_event_time`, without DATA_BYTES no
  * `sse_data_bytes`, outside Dify no `dify_*`, without DATASET or TURNS no prompt/answer lengths,
- * with one turn no conversation counts. The instance k6 reads options from creates all of
- * them, so thresholds on any metric stay valid.
+ * with one turn no conversation counts, without CANCEL_RATE none of the cancel metrics. The
+ * instance k6 reads options from creates all of them, so thresholds on any metric stay valid.
  */
-export function recordableMetricSpecs(config: Pick<Config, 'target' | 'interEventSamples' | 'dataBytes' | 'workload'>): MetricSpec[] {
+export function recordableMetricSpecs(config: Pick<Config, 'target' | 'interEventSamples' | 'dataBytes' | 'workload' | 'cancel'>): MetricSpec[] {
   const dify = config.target === 'dify-workflow' || config.target === 'dify-chat';
   const skip = new Set<MetricKey>();
   if (!usesConversations(config.workload)) {
@@ -40,6 +40,12 @@ export function recordableMetricSpecs(config: Pick<Config, 'target' | 'interEven
   }
   if (config.interEventSamples !== true) skip.add('interEventTime');
   if (config.dataBytes !== true) skip.add('dataBytes');
+  if (config.cancel == null) {
+    skip.add('streamsCancelled');
+    skip.add('streamCancelled');
+    skip.add('stopLatency');
+    skip.add('stopFailed');
+  } else if (config.cancel.stopPrefix === '') skip.add('stopFailed');
   if (!dify) {
     skip.add('difyNodeElapsed');
     skip.add('difyWorkflowElapsed');

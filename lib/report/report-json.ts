@@ -10,6 +10,8 @@
  * are read; a `@1` report is converted to `@2` on reading (`readReportJson` says so).
  */
 import { ERROR_TYPES, type ErrorType } from '../error-types.ts';
+import { breakdownProblem, type Breakdown } from './breakdown.ts';
+import { cancelSummary, cancelSummaryProblem, type CancelSummary } from './cancel-summary.ts';
 import { failureReasonsProblem, type FailureReasons } from './failure-reasons.ts';
 import type { ReportSettings } from './redact.ts';
 import { FIGURE_KEYS, RATINGS, rateFigures, type Figures, type Ratings } from '../report-fields.ts';
@@ -39,6 +41,10 @@ export interface ReportJson {
   readonly failureReasons?: FailureReasons;
   /** Dataset, prompt/answer lengths, conversations and TTFT by turn: runs with DATASET or TURNS > 1 only. */
   readonly workload?: WorkloadReport;
+  /** The time breakdown (BREAKDOWN=true), joined by the bench CLI from k6's log and the mock's model log (lib/report/breakdown.ts). */
+  readonly breakdown?: Breakdown;
+  /** Streams the client stopped (CANCEL_RATE); absent when the run stopped none by design (lib/report/cancel-summary.ts). */
+  readonly cancelled?: CancelSummary;
   /** k6's handleSummary data, unchanged except for secret scrubbing. */
   readonly summary: SummaryData;
 }
@@ -47,6 +53,7 @@ export interface ReportJson {
 export function buildReport(summary: SummaryData, settings: ReportSettings, generatedAt: Date): ReportJson {
   const figures = computeFigures(summary);
   const workload = workloadReport(summary, settings);
+  const cancelled = cancelSummary(summary);
   return {
     schema: REPORT_SCHEMA,
     generatedAt: generatedAt.toISOString(),
@@ -56,6 +63,7 @@ export function buildReport(summary: SummaryData, settings: ReportSettings, gene
     ratings: rateFigures(figures),
     thresholds: thresholdResults(summary),
     ...(workload === null ? {} : { workload }),
+    ...(cancelled === null ? {} : { cancelled }),
     summary,
   };
 }
@@ -169,6 +177,10 @@ export function readReportJson(text: string, source: string): ReadReport {
   if (workloadBad !== null) fail(workloadBad.field, workloadBad.problem);
   const reasonsProblem = value['failureReasons'] === undefined ? null : failureReasonsProblem(value['failureReasons']);
   if (reasonsProblem !== null) fail(reasonsProblem.field, reasonsProblem.problem);
+  const bdProblem = value['breakdown'] === undefined ? null : breakdownProblem(value['breakdown']);
+  if (bdProblem !== null) fail('breakdown', bdProblem);
+  const cancelProblem = value['cancelled'] === undefined ? null : cancelSummaryProblem(value['cancelled']);
+  if (cancelProblem !== null) fail('cancelled', cancelProblem);
   const problem = summaryDataProblem(value['summary']);
   if (problem !== null) fail(problem.field, problem.problem);
   // Every field the type promises was checked above.

@@ -8,6 +8,8 @@
  * `benchmark_*.json` can be rendered again.
  */
 import { ERROR_TYPES } from '../error-types.ts';
+import { breakdownRows } from './breakdown.ts';
+import { cancelRows } from './cancel-summary.ts';
 import { failureReasonLines } from './failure-reasons.ts';
 import { FIGURE_SECTIONS, RATINGS, REPORT_FIGURES, SATURATION_NOTE, figureDef, formatFigure, type FigureSection, type Figures } from '../report-fields.ts';
 import type { ReportJson } from './report-json.ts';
@@ -104,6 +106,10 @@ export function renderTextReport(report: ReportJson): string {
     ...settingsSection(report),
     ...FIGURE_SECTIONS.flatMap((section) => figureSection(section, report.figures)),
     ...workloadSection(report),
+    ...(report.breakdown
+      ? ['🧩 Time Breakdown (client times joined with the mock\'s model log; BREAKDOWN=true):', ...breakdownRows(report.breakdown).map(([l, v]) => line(l, v)), '']
+      : []),
+    ...(report.cancelled ? ['🛑 Cancelled Streams (CANCEL_RATE; neither success nor failure):', ...cancelRows(report.cancelled).map(([l, v]) => line(l, v)), ''] : []),
     ...errorSection(report),
     ...(report.failureReasons ? failureReasonLines(report.failureReasons, report.errorsByType) : []),
     ...ratingSection(report),

@@ -38,6 +38,8 @@ export interface StreamNotes {
   terminalSeen: boolean;
   /** The stream carried `workflow_started` (Dify workflow or chatflow). */
   workflowStarted: boolean;
+  /** The client stopped this stream (CANCEL_RATE, lib/vu/cancel.ts): it ends as cancelled, neither success nor error. */
+  cancelled: boolean;
   /** Output tokens reported by the stream for the whole answer (the last report wins); -1: none. */
   usage: number;
   /** Output tokens reported for parts of the answer (Dify LLM nodes), summed. */

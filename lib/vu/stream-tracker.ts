@@ -63,6 +63,8 @@ export interface StreamOutcome {
 
 /** The outcome of every successful stream: one frozen object, nothing allocated per stream. */
 const SUCCESS: StreamOutcome = Object.freeze({ success: true, errorType: null, reason: '' });
+/** The outcome of a stream the client stopped (CANCEL_RATE): neither success nor error. */
+const CANCELLED: StreamOutcome = Object.freeze({ success: false, errorType: null, reason: '' });
 
 export interface StreamTracker {
   /** Request start (right before `sse.open`): resets every per-stream variable. */
@@ -117,7 +119,7 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
   let firstData = '';
   let closing = false; // close() was called (or is due: no client yet)
   let client: Client | null = null;
-  const notes: StreamNotes = { terminalSeen: false, workflowStarted: false, usage: -1, partUsage: 0 };
+  const notes: StreamNotes = { terminalSeen: false, workflowStarted: false, cancelled: false, usage: -1, partUsage: 0 };
 
   const self: { -readonly [K in keyof StreamTracker]: StreamTracker[K] } = {
     opened: false,
@@ -140,6 +142,7 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
       closing = false;
       notes.terminalSeen = false;
       notes.workflowStarted = false;
+      notes.cancelled = false;
       notes.usage = -1;
       notes.partUsage = 0;
     },
@@ -260,8 +263,11 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
         }
       }
       const ended = mode.needsTerminal ? notes.terminalSeen : notes.terminalSeen || events > 0;
-      // One type per failed stream: the response decides first, then the first fault inside it, then a missing end.
-      const errorType = responseFault ?? fault ?? (ended ? null : 'early_termination');
+      // One type per failed stream: the response decides first, then the first fault inside it, then a
+      // missing end — which a stream the client stopped (CANCEL_RATE) may lack: the server ends it as it will.
+      const errorType = responseFault ?? fault ?? (ended || notes.cancelled ? null : 'early_termination');
+      // Stopped by the client and no fault: neither success nor error (lib/vu/cancel.ts records it).
+      if (errorType === null && notes.cancelled) return CANCELLED;
       const success = errorType === null;
       sink.add('streamSuccess', success ? 1 : 0);
       if (detail) sink.add('goodput', success && metSlo ? 1 : 0);

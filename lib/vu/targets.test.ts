@@ -18,6 +18,7 @@ class Notes implements StreamNotes, SampleSink {
   events = 0; // the tracker's count, passed to the interpreter
   terminalSeen = false;
   workflowStarted = false;
+  cancelled = false;
   usage = -1;
   partUsage = 0;
   nodes: [string, number][] = [];

@@ -21,11 +21,18 @@
  *    whose fields are null when none is published (flask-restx marshals None so).
  *  - `/v1/workflows/run`: the app key as bearer, a published workflow, an active credential;
  *    the stream is the embedded mock's (at the credential's base URL), with `workflow_finished`
- *    outputs renamed to the End node's variables, as Dify's End node does.
+ *    outputs renamed to the End node's variables, as Dify's End node does; `preModelDelayMs`
+ *    before the mock is called, `relayDelayMs` added to every relayed event (known delays for
+ *    the time breakdown's tests).
+ *  - `POST /v1/workflows/tasks/<task_id>/stop` (`{"user"}` required): as Dify's
+ *    AppQueueManager.set_stop_flag, a running task of that app key's user stops — the model
+ *    call is dropped (the upstream aborted) and the run ends with `workflow_finished` status
+ *    `stopped`, error `Stopped by user.` (WorkflowAppGenerateTaskPipeline on QueueStopEvent) —
+ *    and the answer is `{"result":"success"}` whatever was found.
  * Every response carries `X-Version`. Tests inject one-shot failures with `failNext`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
 
@@ -46,6 +53,10 @@ export interface FakeDifyOptions {
   readonly admin?: { readonly email: string; readonly password: string };
   /** The OpenAI plugin installed before setup runs. */
   readonly openaiPreinstalled?: boolean;
+  /** `/v1/workflows/run`: time Dify spends before it calls the model (auth, workflow start, nodes before the LLM). */
+  readonly preModelDelayMs?: number;
+  /** `/v1/workflows/run`: time each relayed event waits before it is written on (Dify's relay per token). */
+  readonly relayDelayMs?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -79,7 +90,7 @@ export interface FakeDb {
 export interface FakeDify {
   readonly url: string;
   /** The fake's settings; tests may change them between runs (e.g. the plugin task's outcome). */
-  readonly settings: Required<Omit<FakeDifyOptions, 'admin' | 'openaiPreinstalled'>> & { pluginTask: { polls: number; outcome: 'success' | 'failed'; message?: string } };
+  readonly settings: Required<Omit<FakeDifyOptions, 'admin' | 'openaiPreinstalled' | 'preModelDelayMs' | 'relayDelayMs'>> & { pluginTask: { polls: number; outcome: 'success' | 'failed'; message?: string } };
   readonly db: FakeDb;
   /** `METHOD /path` of every request, in order. */
   readonly calls: string[];
@@ -89,6 +100,12 @@ export interface FakeDify {
   expireSessions(): void;
   /** Pre-creates a credential (a workspace that had one before setup). */
   addCredential(name: string, openaiApiBase: string): string;
+  /** Each `/v1/workflows/run` that called the model: when it arrived and when the model was called (epoch ms). */
+  readonly runs: readonly { readonly question: string; readonly arrivedAt: number; readonly modelCalledAt: number }[];
+  /** With `relayDelayMs`: how long each relayed block actually waited (ms; timers fire late under load). */
+  readonly relayLags: readonly number[];
+  /** Pre-creates a published workflow app (Start → LLM → End `answer`) with this API key: a Dify ready for `/v1/workflows/run`. */
+  addPublishedWorkflow(apiKey: string): void;
   close(): Promise<void>;
 }
 
@@ -196,6 +213,13 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
   const tasks = new Map<string, { identifier: string; polls: number }>();
   const pending = new Map<string, { yaml: string; name: string; appId: string }>();
   let loginFailures = 0;
+  const preModelDelay = options.preModelDelayMs ?? 0;
+  const upstreamAgent = new Agent({ keepAlive: true });
+  const runs: { question: string; arrivedAt: number; modelCalledAt: number }[] = [];
+  const relayLags: number[] = [];
+  const relayDelay = options.relayDelayMs ?? 0;
+  /** Relayed workflow runs by task id, for their stop requests. */
+  const runningTasks = new Map<string, { user: string; token: string; stop: () => void }>();
   let appCounter = 0;
 
   const cookieName = (n: string): string => (o.hostPrefix ? `__Host-${n}` : n);
@@ -308,6 +332,7 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
   }
 
   async function runWorkflow(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now(); // preModelDelayMs counts from here: the fake's own work is part of it
     const token = bearerOf(req);
     const a = [...db.apps.values()].find((x) => x.keys.some((k) => k.token === token));
     if (token === '' || a === undefined) throw new HttpErr(401, 'unauthorized', 'Access token is invalid');
@@ -320,13 +345,32 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
     const vars = endVariables(a);
     const abort = new AbortController();
     res.on('close', () => abort.abort());
-    const upstream = await fetch(`${s(cred.credentials.openai_api_base).replace(/\/+$/, '')}/v1/workflows/run`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ inputs, response_mode: 'streaming', user: s(body.user) || 'fake' }),
-      signal: abort.signal,
-    });
-    res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'text/event-stream', 'X-Version': o.version });
+    const user = s(body.user) || 'fake';
+    const payload = JSON.stringify({ inputs, response_mode: 'streaming', user });
+    // node:http with a keep-alive agent, not fetch: undici's fetch adds milliseconds of its own before
+    // the request leaves, which would blur the known pre-model delay.
+    // To the sub-millisecond: a timer to just before the due time (Node's fire up to 1 ms late), then the event loop's turns.
+    const due = arrived + preModelDelay;
+    if (preModelDelay > 0 && due - performance.now() > 2) await new Promise((r) => setTimeout(r, due - performance.now() - 2));
+    while (preModelDelay > 0 && performance.now() < due) await new Promise((r) => setImmediate(r));
+    if (res.destroyed) return;
+    runs.push({ question: s(inputs.question), arrivedAt: performance.timeOrigin + arrived, modelCalledAt: performance.timeOrigin + performance.now() });
+    let upstream: IncomingMessage;
+    try {
+      upstream = await new Promise<IncomingMessage>((resolve, reject) => {
+        const up = httpRequest(
+          `${s(cred.credentials.openai_api_base).replace(/\/+$/, '')}/v1/workflows/run`,
+          { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }, agent: upstreamAgent, signal: abort.signal },
+          resolve,
+        );
+        up.on('error', reject);
+        up.end(payload);
+      });
+    } catch {
+      res.destroy();
+      return;
+    }
+    res.writeHead(upstream.statusCode ?? 502, { 'Content-Type': upstream.headers['content-type'] ?? 'text/event-stream', 'X-Version': o.version });
     const rewrite = (block: string): string => {
       if (!block.startsWith('data: ') || !block.includes('"workflow_finished"')) return block;
       const event = JSON.parse(block.slice(6).trim()) as Obj;
@@ -335,26 +379,77 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
       data.outputs = Object.fromEntries(vars.map((v) => [v, outputs.text]));
       return `data: ${JSON.stringify(event)}\n\n`;
     };
+    // Relayed blocks, each written relayDelayMs after it arrived (a fixed delay keeps their order).
+    const pendingWrites = new Set<ReturnType<typeof setTimeout>>();
+    let stopped = false;
+    const relay = (block: string, last: boolean): void => {
+      if (relayDelay === 0) {
+        if (last) res.end(block);
+        else res.write(block);
+        return;
+      }
+      const received = performance.now();
+      const t = setTimeout(() => {
+        pendingWrites.delete(t);
+        if (stopped || res.destroyed) return;
+        relayLags.push(performance.now() - received);
+        if (last) res.end(block);
+        else res.write(block);
+      }, relayDelay);
+      pendingWrites.add(t);
+    };
+    let taskId = '';
+    let runId = '';
+    const stop = (): void => {
+      stopped = true;
+      for (const t of pendingWrites) clearTimeout(t);
+      pendingWrites.clear();
+      abort.abort(); // Dify drops the model call
+      const finished = { id: runId, workflow_id: a.id, status: 'stopped', outputs: {}, error: 'Stopped by user.', elapsed_time: 0, total_tokens: 0, total_steps: 2, created_at: 0, finished_at: 0 };
+      res.end(`data: ${JSON.stringify({ event: 'workflow_finished', task_id: taskId, workflow_run_id: runId, data: finished })}\n\n`);
+    };
     const decoder = new TextDecoder();
     let buf = '';
     try {
-      for await (const chunk of upstream.body ?? []) {
+      for await (const chunk of upstream) {
         buf += decoder.decode(chunk as Uint8Array, { stream: true });
         for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-          res.write(rewrite(buf.slice(0, i + 2)));
+          const block = buf.slice(0, i + 2);
           buf = buf.slice(i + 2);
+          if (taskId === '' && block.startsWith('data: ')) {
+            const first = JSON.parse(block.slice(6).trim()) as Obj;
+            taskId = s(first.task_id);
+            runId = s(first.workflow_run_id);
+            if (taskId !== '') {
+              runningTasks.set(taskId, { user, token, stop });
+              res.once('close', () => runningTasks.delete(taskId));
+            }
+          }
+          relay(rewrite(block), false);
         }
       }
-      res.end(buf);
+      relay(buf, true);
     } catch {
-      res.destroy(); // the client went away (its abort) or the mock broke the stream
+      if (!stopped) res.destroy(); // the client went away (its abort) or the mock broke the stream
     }
+  }
+
+  /** Dify's stop: `{"user"}` required; stops the task only when it runs for that user of that app; always success. */
+  async function stopWorkflow(req: IncomingMessage, taskId: string): Promise<{ status: number; body: unknown }> {
+    const token = bearerOf(req);
+    if (token === '' || ![...db.apps.values()].some((x) => x.keys.some((k) => k.token === token))) throw new HttpErr(401, 'unauthorized', 'Access token is invalid');
+    const body = await readJson(req);
+    if (s(body.user) === '') throw new HttpErr(400, 'invalid_param', 'user is required');
+    const task = runningTasks.get(taskId);
+    if (task !== undefined && task.user === s(body.user) && task.token === token) task.stop();
+    return { status: 200, body: { result: 'success' } };
   }
 
   type Handler = (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, url: URL) => Promise<{ status: number; body: unknown; cookies?: string[] } | void>;
   const routes: [string, RegExp, Handler][] = [
     ['GET', /^\/health$/, async () => ({ status: 200, body: { pid: process.pid, status: 'ok', version: o.version } })],
     ['POST', /^\/v1\/workflows\/run$/, async (req, res) => runWorkflow(req, res)],
+    ['POST', /^\/v1\/workflows\/tasks\/([^/]+)\/stop$/, async (req, _res, m) => stopWorkflow(req, decodeURIComponent(m[1] ?? ''))],
     ['GET', /^\/console\/api\/setup$/, async () => ({ status: 200, body: db.admin ? { step: 'finished', setup_at: setupAt } : { step: 'not_started' } })],
     [
       'GET',
@@ -739,8 +834,16 @@ export async function startFakeDify(options: FakeDifyOptions = {}): Promise<Fake
       db.currentCredentialId ??= id;
       return id;
     },
+    runs,
+    relayLags,
+    addPublishedWorkflow: (apiKey) => {
+      const id = randomUUID();
+      const graph = { nodes: [{ id: 'end', data: { type: 'end', outputs: [{ variable: 'answer', value_selector: ['llm', 'text'] }] } }] };
+      db.apps.set(id, { id, name: 'sse-bench', mode: 'workflow', createdAt: 1_767_225_600, graph, draftVersion: 1, published: { id: randomUUID(), draftVersion: 1 }, keys: [{ id: randomUUID(), token: apiKey, createdAt: 1_767_225_600 }] });
+    },
     close: () =>
       new Promise<void>((r) => {
+        upstreamAgent.destroy();
         server.close(() => r());
         server.closeAllConnections();
       }),
