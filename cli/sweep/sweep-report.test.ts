@@ -86,6 +86,27 @@ describe('combineRuns', () => {
     expect(combineRuns(1, 40, 'vus', SLO, [run(150), run(250)], 'd').pass).toBe(false); // a tie is not a majority
   });
 
+  it('TURNS > 1: TTFT p50 by turn per step (the median over the runs), and a table column per turn', () => {
+    const withTurns = (meds: number[]): StepRun => {
+      const r = report(100);
+      const byTurn = meds.map((m, i) => ({ turn: i < 3 ? String(i + 1) : '4+', streams: 10, ttftMed: m, ttftP95: m + 5, ttfeMed: 20, ttfeP95: 25 }));
+      return run(100, { report: { ...r, workload: { dataset: null, turns: 4, thinkTime: '', promptChars: null, answerTokens: null, conversations: null, byTurn } } });
+    };
+    const s = combineRuns(1, 40, 'vus', SLO, [withTurns([200, 240, 280, 320]), withTurns([210, 250, 290, 330]), withTurns([190, 260, 270, 310])], 'd');
+    expect(s.ttftByTurn).toEqual([
+      { turn: '1', ttftMedMs: 200 },
+      { turn: '2', ttftMedMs: 250 },
+      { turn: '3', ttftMedMs: 280 },
+      { turn: '4+', ttftMedMs: 320 },
+    ]);
+    expect(combineRuns(1, 40, 'vus', SLO, [run(100)], 'd').ttftByTurn).toBeUndefined();
+    const table = renderSweepTable({ steps: [s], loadUnit: 'VUs', slo: SLO, maxSustainable: { vus: null, streamsPerSecond: null, goodputPerSecond: null, limitedBy: 'slo' } });
+    const [head, row] = table.split('\n');
+    expect(head).toContain('TTFT p50 turn 1');
+    expect(head).toContain('TTFT p50 turn 4+');
+    expect(row).toMatch(/200 ms.*250 ms.*280 ms.*320 ms/);
+  });
+
   it('open model adds the dropped-iterations check; a run without a report gives a step without figures', () => {
     const dropped = report(100);
     const s = combineRuns(1, 20, 'rate', SLO, [run(100, { report: { ...dropped, figures: { ...dropped.figures, droppedIterations: 3 } } })], 'd');

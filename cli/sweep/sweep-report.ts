@@ -61,6 +61,11 @@ export interface SweepStep {
   /** The step's report directory and its JSON reports, relative to the sweep's JSON. */
   readonly reportDir: string;
   readonly reports: readonly string[];
+  /**
+   * TURNS > 1: TTFT p50 (ms) per `turn` tag value (`1`, `2`, `3`, `4+`), from the reports' workload
+   * section (lib/report/workload-report.ts); with --repeat, the median of the runs. Absent otherwise.
+   */
+  readonly ttftByTurn?: readonly { readonly turn: string; readonly ttftMedMs: number | null }[];
 }
 
 export type MaxSustainable = ({ readonly vus: number | null } | { readonly rate: number | null }) & {
@@ -145,6 +150,25 @@ export function combineRuns(index: number, load: number, mode: SweepMode, slos: 
     k6ExitCodes: runs.map((r) => r.code),
     reportDir,
     reports: withReport.map((r) => r.reportPath),
+    ...ttftByTurnOf(withReport.map((r) => r.report)),
+  };
+}
+
+/** TTFT p50 by turn over a step's runs (the median per turn); nothing when no run had conversations. */
+function ttftByTurnOf(reports: readonly ReportJson[]): { ttftByTurn?: SweepStep['ttftByTurn'] } {
+  const turns = reports[0]?.workload?.byTurn.map((t) => t.turn) ?? [];
+  if (turns.length === 0) return {};
+  const median = (xs: number[]): number | null => {
+    if (xs.length === 0) return null;
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  };
+  return {
+    ttftByTurn: turns.map((turn) => ({
+      turn,
+      ttftMedMs: median(reports.flatMap((r) => r.workload?.byTurn.filter((t) => t.turn === turn && t.ttftMed !== null).map((t) => t.ttftMed as number) ?? [])),
+    })),
   };
 }
 
@@ -281,7 +305,10 @@ export function renderSweepTable(r: Pick<SweepReport, 'steps' | 'loadUnit' | 'sl
   const best = 'vus' in r.maxSustainable ? r.maxSustainable.vus : r.maxSustainable.rate;
   const checked = checkedSlos(r);
   const sloHeads = checked.map(sloLabel);
-  const head = [r.loadUnit, 'streams/s', 'events/s', 'TTFE p50', 'TTFE p95', 'TTFT p50', 'TTFT p95', 'success', 'goodput', 'gen CPU', ...sloHeads, 'step', ''];
+  // TURNS > 1: how TTFT grows with the turn, at each load (the columns of the turns any step has).
+  const turns = r.steps.find((s) => s.ttftByTurn !== undefined)?.ttftByTurn?.map((t) => t.turn) ?? [];
+  const turnHeads = turns.map((t) => `TTFT p50 turn ${t}`);
+  const head = [r.loadUnit, 'streams/s', 'events/s', 'TTFE p50', 'TTFE p95', 'TTFT p50', 'TTFT p95', ...turnHeads, 'success', 'goodput', 'gen CPU', ...sloHeads, 'step', ''];
   const rows = [...r.steps]
     .sort((a, b) => a.load - b.load || a.index - b.index)
     .map((s) => {
@@ -294,6 +321,7 @@ export function renderSweepTable(r: Pick<SweepReport, 'steps' | 'loadUnit' | 'sl
         ms(f.ttfeP95Ms),
         ms(f.ttftMedMs),
         ms(f.ttftP95Ms),
+        ...turns.map((t) => ms(s.ttftByTurn?.find((x) => x.turn === t)?.ttftMedMs ?? null)),
         f.successRate === null ? 'n/a' : formatFigure(figureDef('successRate'), f.successRate),
         goodputText(f),
         s.cpuPeakShare === null ? 'n/a' : `${Math.round(s.cpuPeakShare * 100)}%`,
@@ -305,7 +333,7 @@ export function renderSweepTable(r: Pick<SweepReport, 'steps' | 'loadUnit' | 'sl
         s.load === best && !s.interrupted ? '◀ max sustainable' : '',
       ];
     });
-  return alignTable([head, ...rows], ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', ...sloHeads.map(() => 'l' as const), 'l', 'l']);
+  return alignTable([head, ...rows], ['r', 'r', 'r', 'r', 'r', 'r', 'r', ...turnHeads.map(() => 'r' as const), 'r', 'r', 'r', ...sloHeads.map(() => 'l' as const), 'l', 'l']);
 }
 
 /** One line per finished step, printed as the sweep goes. */
