@@ -97,6 +97,19 @@ describe('renderHtmlReport', () => {
     expect(data.errorColors).toEqual(['#ef6c00', '#2457c5']);
   });
 
+  it('with a time breakdown over time: one chart of each part\'s p50 per window of request start, its data in the page', () => {
+    const overTime = { windowSec: 5, tSec: [0, 5, 10], p50: { beforeModel: [40, 40, 100], modelTtft: [200, 200, 200], relayPerToken: [7, 7, 7], afterModel: [9, 9, 9] } };
+    const part = { p50: 40, p95: 100, samples: 15 };
+    const breakdown = { streams: 15, unmatched: 0, parts: { beforeModel: part, modelTtft: part, relayPerToken: part, afterModel: part }, overTime };
+    const page = renderHtmlReport({ report: { ...reportB, breakdown }, series, intervalSec: 5, siblings: [], windows: null }, '');
+    expect(page).toContain('id="chart-breakdown-windows"');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/.exec(page)![1]!) as { breakdownOverTime: typeof overTime; breakdownParts: { key: string }[] };
+    expect(data.breakdownOverTime.p50.beforeModel).toEqual([40, 40, 100]);
+    expect(data.breakdownParts.map((p) => p.key)).toEqual(['beforeModel', 'modelTtft', 'relayPerToken', 'afterModel']);
+    const { overTime: _none, ...withoutOverTime } = breakdown;
+    expect(renderHtmlReport({ report: { ...reportB, breakdown: withoutOverTime }, series, intervalSec: 5, siblings: [], windows: null }, '')).not.toContain('id="chart-breakdown-windows"');
+  });
+
   it('with latency windows: TTFE/TTFT and stream duration per window instead of the cumulative p95, the data per window', () => {
     const page = renderHtmlReport({ report: reportB, series, intervalSec: 5, siblings: [], windows: steppedWindows() }, '');
     expect(page).toContain('<h3>TTFE and TTFT per 5 s window (ms; p50 dashed, p95 solid)</h3>');

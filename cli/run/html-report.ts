@@ -21,7 +21,7 @@ import { METRICS } from '../../lib/metric-defs.ts';
 import { FIGURE_SECTIONS, formatFigure, RATINGS, REPORT_FIGURES, SATURATION_NOTE } from '../../lib/report-fields.ts';
 import { formatObserved } from '../../lib/report/report-text.ts';
 import { cancelRows } from '../../lib/report/cancel-summary.ts';
-import { breakdownRows } from '../../lib/report/breakdown.ts';
+import { BREAKDOWN_PARTS, PART_LABELS, breakdownRows } from '../../lib/report/breakdown.ts';
 import type { ReportJson } from '../../lib/report/report-json.ts';
 import { workloadRows } from '../../lib/report/workload-report.ts';
 import type { SeriesPoint } from './live-block.ts';
@@ -217,6 +217,15 @@ const PAGE_SCRIPT = `
     windowChart('chart-duration-windows', [
       { key: 'streamDuration', p: 'p95', label: 'stream duration p95', color: '#8e44ad' }, { key: 'streamDuration', p: 'p50', label: 'stream duration p50', color: '#8e44ad' }], 'ms (streams that ended in the window)');
   }
+  var bw = document.getElementById('chart-breakdown-windows');
+  if (bw && d.breakdownOverTime) {
+    var bo = d.breakdownOverTime;
+    charts.push(new Chart(bw, { type: 'line',
+      data: { labels: bo.tSec.map(mmss), datasets: d.breakdownParts.map(function (p, i) {
+        return { label: p.label, data: bo.p50[p.key], borderColor: p.color, backgroundColor: p.color, tension: 0.1, pointRadius: 2, spanGaps: false };
+      }) },
+      options: { scales: { x: { title: { display: true, text: 'window of request start (m:ss)' } }, y: { beginAtZero: true, title: { display: true, text: 'ms (p50 of the streams started in the window)' } } } } }));
+  }
   var et = document.getElementById('chart-errors-time');
   if (et) {
     charts.push(new Chart(et, { type: 'bar',
@@ -240,6 +249,9 @@ ${COUNT_DRAWN_CHARTS}
 })();
 `;
 
+/** One colour per part of the time breakdown. */
+const BREAKDOWN_COLORS = ['#ef6c00', '#2457c5', '#26a69a', '#8e44ad'];
+
 /** One colour per error type, stable across reports. */
 const ERROR_COLORS = ['#c62828', '#ef6c00', '#8e44ad', '#2457c5', '#6d4c41', '#00838f', '#ad1457', '#558b2f', '#455a64'];
 function errorColor(type: string): string {
@@ -260,9 +272,12 @@ export function renderHtmlReport(input: HtmlReportInput, chartJs: string): strin
   const hasCpu = series.some((p) => p.cpuShare !== null);
   const overTime = errorIntervals(series);
   const windows = hasWindows(input.windows ?? null) ? (input.windows as LatencyWindows) : null;
+  const breakdownOverTime = report.breakdown?.overTime !== undefined && report.breakdown.overTime.tSec.length > 0 ? report.breakdown.overTime : null;
   const data = {
     series,
     windows,
+    breakdownOverTime,
+    breakdownParts: BREAKDOWN_PARTS.map((key, i) => ({ key, label: PART_LABELS[key], color: BREAKDOWN_COLORS[i] })),
     errorTypesOverTime: overTime.types,
     errorsPerInterval: overTime.perInterval,
     errorColors: overTime.types.map(errorColor),
@@ -307,7 +322,7 @@ ${saturated ? `<div class="banner">⚠ ${escapeHtml(SATURATION_NOTE)}: the load 
 <h2>Over time <span class="muted">(sampled every ${input.intervalSec} s)</span></h2>${seriesSection}
 <h2>Latency distribution</h2>${latencySection}
 ${workloadTable(report)}
-${report.breakdown ? `<h2>Time breakdown</h2><div class="grid">${rowsCard('Where a stream\'s time goes: before the model, the model\'s TTFT, the relay per token, after the model (client times joined with the mock\'s model log)', breakdownRows(report.breakdown))}</div>` : ''}
+${report.breakdown ? `<h2>Time breakdown</h2><div class="grid">${rowsCard('Where a stream\'s time goes: before the model, the model\'s TTFT, the relay per token, after the model (client times joined with the mock\'s model log)', breakdownRows(report.breakdown))}${breakdownOverTime === null ? '' : canvas('chart-breakdown-windows', `Each part's p50 per ${breakdownOverTime.windowSec} s window of request start (ms)`)}</div>` : ''}
 ${report.cancelled ? `<h2>Cancelled streams</h2><div class="grid">${rowsCard('Stopped by the client (CANCEL_RATE): neither success nor failure', cancelRows(report.cancelled))}</div>` : ''}
 <h2>Errors</h2>${errorSection}${failureReasonTable(report)}
 <h2>Thresholds</h2><section class="card">${thresholdTable(report)}</section>

@@ -29,6 +29,23 @@ describe('joinBreakdown', () => {
     expect(b.parts.afterModel.p50).toBeCloseTo(9, 9);
   });
 
+  it('over time: each part\'s p50 per window of request start, so a target that slows down mid-run shows when', () => {
+    const T0 = 1_767_225_600_000;
+    // Streams every second for 15 s; from second 10 the target takes 100 ms before the model instead of 40.
+    const runs = Array.from({ length: 15 }, (_, n) => stream(n, T0 + n * 1000, n >= 10 ? 100 : 40, 200, 20, 7, 9));
+    const b = joinBreakdown(
+      runs.map((r) => r.c),
+      runs.map((r) => r.m),
+      5,
+    );
+    expect(b.overTime?.windowSec).toBe(5);
+    expect(b.overTime?.tSec).toEqual([0, 5, 10]);
+    expect(b.overTime?.p50.beforeModel).toEqual([40.25, 40.25, 100.25]);
+    expect(b.overTime?.p50.modelTtft).toEqual([200, 200, 200]);
+    expect(b.parts.beforeModel.p50).toBe(40.25); // the whole run's p50 hides the rise
+    expect(breakdownProblem({ ...JSON.parse(JSON.stringify(b)), overTime: { windowSec: 5, tSec: [], p50: {} } })).toBe('overTime.p50.beforeModel: expected an array');
+  });
+
   it('leaves out failed client streams and counts those without a model record', () => {
     const a = stream(1, 1000, 10, 5, 1, 1, 1);
     const failed = { ...stream(2, 2000, 10, 5, 1, 1, 1).c, ok: false };

@@ -53,13 +53,27 @@ export interface PartStats {
   readonly samples: number;
 }
 
+/** Each part's p50 per window of streams by request start (the HTML report's chart over time). */
+export interface BreakdownOverTime {
+  readonly windowSec: number;
+  /** Each window's start, seconds after the first stream's request. */
+  readonly tSec: readonly number[];
+  /** Per part, one p50 (ms) per window; null where the window had no sample of it. */
+  readonly p50: Readonly<Record<BreakdownPart, readonly (number | null)[]>>;
+}
+
 export interface Breakdown {
   /** Streams joined (client success with a model record). */
   readonly streams: number;
   /** Client streams logged without a model record (the request never reached the mock, or another model served it). */
   readonly unmatched: number;
   readonly parts: Readonly<Record<BreakdownPart, PartStats>>;
+  /** The same parts per window of request start (absent in reports written before it existed). */
+  readonly overTime?: BreakdownOverTime;
 }
+
+/** Seconds per window of the breakdown over time. */
+export const BREAKDOWN_WINDOW_SEC = 5;
 
 /** The client's line (`sse-bench breakdown {…}` in a k6 log message), or null for any other message. */
 export function parseClientLine(message: string): ClientStream | null {
@@ -92,10 +106,17 @@ const stats = (values: number[]): PartStats => {
   return { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), samples: sorted.length };
 };
 
-/** Joins the client's streams with the model's records by id. */
-export function joinBreakdown(client: readonly ClientStream[], model: readonly ModelStream[]): Breakdown {
+const emptyParts = (): Record<BreakdownPart, number[]> => ({ beforeModel: [], modelTtft: [], relayPerToken: [], afterModel: [] });
+
+/**
+ * Joins the client's streams with the model's records by id: each part's p50/p95 over the run, and
+ * its p50 per `windowSec` window of request start (a stream counts in the window it started in).
+ */
+export function joinBreakdown(client: readonly ClientStream[], model: readonly ModelStream[], windowSec = BREAKDOWN_WINDOW_SEC): Breakdown {
   const byId = new Map(model.map((m) => [m.id, m]));
-  const parts: Record<BreakdownPart, number[]> = { beforeModel: [], modelTtft: [], relayPerToken: [], afterModel: [] };
+  const parts = emptyParts();
+  const windows: Record<BreakdownPart, number[]>[] = [];
+  const start = client.length === 0 ? 0 : Math.min(...client.map((c) => c.t0));
   let streams = 0;
   let unmatched = 0;
   for (const c of client) {
@@ -106,18 +127,30 @@ export function joinBreakdown(client: readonly ClientStream[], model: readonly M
     }
     if (!c.ok) continue;
     streams++;
-    parts.beforeModel.push(m.receivedAt - c.t0);
+    const w = Math.floor((c.t0 - start) / (windowSec * 1000));
+    while (windows.length <= w) windows.push(emptyParts());
+    const add = (part: BreakdownPart, v: number): void => {
+      parts[part].push(v);
+      (windows[w] as Record<BreakdownPart, number[]>)[part].push(v);
+    };
+    add('beforeModel', m.receivedAt - c.t0);
     const first = m.tokens[0];
     const last = m.tokens.at(-1);
-    if (first !== undefined) parts.modelTtft.push(first - m.receivedAt);
+    if (first !== undefined) add('modelTtft', first - m.receivedAt);
     const n = Math.min(c.tok.length, m.tokens.length);
-    for (let i = 0; i < n; i++) parts.relayPerToken.push(c.t0 + (c.tok[i] as number) - (m.tokens[i] as number));
-    if (last !== undefined && c.end >= 0) parts.afterModel.push(c.t0 + c.end - last);
+    for (let i = 0; i < n; i++) add('relayPerToken', c.t0 + (c.tok[i] as number) - (m.tokens[i] as number));
+    if (last !== undefined && c.end >= 0) add('afterModel', c.t0 + c.end - last);
   }
+  const p50Of = (part: BreakdownPart): (number | null)[] => windows.map((win) => quantile(win[part].sort((a, b) => a - b), 0.5));
   return {
     streams,
     unmatched,
     parts: { beforeModel: stats(parts.beforeModel), modelTtft: stats(parts.modelTtft), relayPerToken: stats(parts.relayPerToken), afterModel: stats(parts.afterModel) },
+    overTime: {
+      windowSec,
+      tSec: windows.map((_, i) => i * windowSec),
+      p50: { beforeModel: p50Of('beforeModel'), modelTtft: p50Of('modelTtft'), relayPerToken: p50Of('relayPerToken'), afterModel: p50Of('afterModel') },
+    },
   };
 }
 
@@ -139,6 +172,11 @@ export function breakdownProblem(value: unknown): string | null {
     const s = parts[p];
     if (!isRecord(s) || typeof s['samples'] !== 'number') return `parts.${p}: expected { p50, p95, samples }`;
     for (const k of ['p50', 'p95']) if (s[k] !== null && typeof s[k] !== 'number') return `parts.${p}.${k}: expected a number or null`;
+  }
+  const o = value['overTime'];
+  if (o !== undefined) {
+    if (!isRecord(o) || typeof o['windowSec'] !== 'number' || !Array.isArray(o['tSec']) || !isRecord(o['p50'])) return 'overTime: expected { windowSec, tSec, p50 }';
+    for (const p of BREAKDOWN_PARTS) if (!Array.isArray(o['p50'][p])) return `overTime.p50.${p}: expected an array`;
   }
   return null;
 }
