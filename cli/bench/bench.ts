@@ -29,13 +29,12 @@ import { dashboardStartNote, END_OF_TEST_NOTE, fetchRunStatus, watchRunEnd, webD
 export const realPreflightDeps: PreflightDeps = {
   locateK6,
   fileExists: existsSync,
-  startMock: async (host, port) => {
+  startMock: async (host, port, options) => {
     const { startMockServer } = await import('../../mock/server.ts');
     const { resolveCliOptions } = await import('../../mock/options.ts');
     // The mock's own MOCK_* variables apply (e.g. MOCK_PREFILL_MS_PER_1K_CHARS=200 for TTFT that grows with a conversation); a bad one fails the start.
-    return startMockServer({ ...resolveCliOptions({}, process.env), host, port });
     // BREAKDOWN=true against the embedded mock itself: it keeps the model log the breakdown joins.
-    return startMockServer({ host, port, modelLog: process.env['BREAKDOWN']?.trim().toLowerCase() === 'true' ? 'on' : 'off' });
+    return startMockServer({ ...resolveCliOptions({}, process.env), host, port, ...(options.modelLog ? { modelLog: 'on' as const } : {}) });
   },
 };
 

@@ -38,8 +38,8 @@ function fake(answer: ProbeObservation, k6: K6Location = K6_OK, scriptThere = tr
         f.sent.push(req);
         return answer;
       },
-      startMock: async (host, port) => {
-        f.started.push(`${host}:${port}`);
+      startMock: async (host, port, options) => {
+        f.started.push(`${host}:${port}${options.modelLog ? ' with its model log' : ''}`);
         return { url: `http://${host}:${port}`, close: async () => undefined };
       },
       readFile: (path) => {
@@ -189,6 +189,12 @@ describe('after the probe', () => {
     expect(r.mock?.url).toBe('http://127.0.0.1:5001');
     expect(r.env).toEqual({ ...K6_OK.env, BASE_URL: 'http://127.0.0.1:5001' });
     expect(r.notes).toEqual(['nothing listened on http://localhost:5001: started the embedded mock server at http://127.0.0.1:5001 for this run']);
+  });
+
+  it('BREAKDOWN=true: the embedded mock keeps its model log, which the time breakdown joins', async () => {
+    const f = fake(REFUSED);
+    await preflight({ BREAKDOWN: 'true' }, 'build/sse.js', f.deps);
+    expect(f.started).toEqual(['127.0.0.1:5001 with its model log']);
   });
 
   it('an embedded mock that cannot start', async () => {

@@ -56,7 +56,8 @@ export interface StartedMock {
 export interface PreflightDeps {
   locateK6(env: NodeJS.ProcessEnv): Promise<K6Location>;
   fileExists(path: string): boolean;
-  startMock(host: string, port: number): Promise<StartedMock>;
+  /** Starts the embedded mock; `modelLog`: BREAKDOWN=true, so it records the model log the time breakdown joins. */
+  startMock(host: string, port: number, options: { readonly modelLog: boolean }): Promise<StartedMock>;
   /** Sends the one probe request (default: target-probe.ts `probeTarget`, real network). */
   sendProbe?(request: ProbeRequest): Promise<ProbeObservation>;
   /** Reads QUESTIONS_FILE, DATASET and SSL_CERT_FILE (default: fs.readFileSync as UTF-8). */
@@ -185,7 +186,7 @@ async function startEmbeddedMock(config: Config, deps: PreflightDeps): Promise<S
   const host = u.hostname === 'localhost' ? '127.0.0.1' : u.hostname.replace(/^\[|\]$/g, '');
   const port = Number(u.port || 80);
   try {
-    return await deps.startMock(host, port);
+    return await deps.startMock(host, port, { modelLog: config.breakdown === true });
   } catch (err) {
     throw new PreflightError(`could not start the embedded mock server on ${host}:${port} (${(err as Error).message})`, `free port ${port}, or set BASE_URL to a running server`);
   }
