@@ -158,12 +158,6 @@ export function combineRuns(index: number, load: number, mode: SweepMode, slos: 
 function ttftByTurnOf(reports: readonly ReportJson[]): { ttftByTurn?: SweepStep['ttftByTurn'] } {
   const turns = reports[0]?.workload?.byTurn.map((t) => t.turn) ?? [];
   if (turns.length === 0) return {};
-  const median = (xs: number[]): number | null => {
-    if (xs.length === 0) return null;
-    const sorted = [...xs].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  };
   return {
     ttftByTurn: turns.map((turn) => ({
       turn,
