@@ -31,33 +31,10 @@ export const openaiInterpreter: InterpreterFactory = (config, detail, _sink, ans
   // JSON.parse read once (as in target-dify.ts: no global lookup per event).
   const parse = JSON.parse;
   if (!detail) return (data) => (data.charCodeAt(0) !== Brace.Open && terminal[data] === true ? Verdict.End : Verdict.Other);
-  if (answer !== undefined && answer.collectText) {
-    // TURNS > 1: the collecting variant (a closure made only then, so the default path stays as it
-    // is): the default's work, plus each chunk's content appended to the next turn's history. Every
-    // chunk is parsed, JSON_CHECK=structural or not.
-    const into = answer;
-    return (data, _event, _events, notes) => {
-      if (data.charCodeAt(0) !== Brace.Open) {
-        if (terminal[data] === true) return Verdict.End;
-        if (data === '' || data === '[DONE]') return Verdict.Other;
-      }
-      let chunk: ChatChunk | null;
-      try {
-        chunk = parse(data) as ChatChunk | null;
-      } catch {
-        return Verdict.BadJson;
-      }
-      if (chunk === null || typeof chunk !== 'object') return Verdict.BadJson;
-      if (chunk.error) return Verdict.Fail;
-      const usage = chunk.usage;
-      if (usage && typeof usage.completion_tokens === 'number') notes.usage = usage.completion_tokens;
-      const content = chunk.choices?.[0]?.delta?.content;
-      if (typeof content !== 'string' || content === '') return Verdict.Other;
-      into.text += content;
-      return Verdict.Content;
-    };
-  }
-  const hasContentText = config.jsonCheck === 'structural' ? contentTextTest() : null;
+  // TURNS > 1 (answer.collectText): each content chunk's text is appended to the next turn's history,
+  // so every chunk is parsed, JSON_CHECK=structural or not; otherwise `into` is null (one compare per content event).
+  const into = answer !== undefined && answer.collectText ? answer : null;
+  const hasContentText = into === null && config.jsonCheck === 'structural' ? contentTextTest() : null;
   return (data, _event, _events, notes) => {
     if (data.charCodeAt(0) !== Brace.Open) {
       if (terminal[data] === true) return Verdict.End;
@@ -77,7 +54,9 @@ export const openaiInterpreter: InterpreterFactory = (config, detail, _sink, ans
     const usage = chunk.usage;
     if (usage && typeof usage.completion_tokens === 'number') notes.usage = usage.completion_tokens;
     const content = chunk.choices?.[0]?.delta?.content;
-    return typeof content === 'string' && content !== '' ? Verdict.Content : Verdict.Other;
+    if (typeof content !== 'string' || content === '') return Verdict.Other;
+    if (into !== null) into.text += content;
+    return Verdict.Content;
   };
 };
 
