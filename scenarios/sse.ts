@@ -81,7 +81,6 @@ const conversations: Conversations | null =
     ? createConversations({
         target,
         targetName: config.target,
-        model: config.model,
         workload: config.workload,
         shared,
         first: PlanArray.FirstQuestion as number,

@@ -26,12 +26,11 @@ import type { AnswerNotes } from './interpreter.ts';
 import { pickQuestion } from './question-pick.ts';
 import type { StreamRunner } from './sse-session.ts';
 import type { SampleSink, Tags } from './stream-tracker.ts';
-import type { StreamRequest, Target } from './targets.ts';
+import type { ChatMessage, StreamRequest, Target } from './targets.ts';
 
 export interface ConversationSetup {
   readonly target: Target;
   readonly targetName: TargetName;
-  readonly model: string;
   readonly workload: WorkloadConfig;
   /** The VU plan's SharedArray: questions, or DATASET records, from index `first` on. */
   readonly shared: ArrayLike<string>;
@@ -56,12 +55,6 @@ export interface Conversations {
   single(index: number, user: string): StreamRequest;
 }
 
-/** A chat message of openai-chat's history. */
-interface ChatMessage {
-  readonly role: 'user' | 'assistant';
-  readonly content: string;
-}
-
 /** One turn's prompt and its record's max_tokens (0 = none). */
 interface Turn {
   readonly prompt: string;
@@ -69,7 +62,7 @@ interface Turn {
 }
 
 export const createConversations = (setup: ConversationSetup): Conversations => {
-  const { target, targetName, model, workload, shared, first, answer, sink, sleep, random, warn } = setup;
+  const { target, targetName, workload, shared, first, answer, sink, sleep, random, warn } = setup;
   const turns = workload.turns;
   const multi = turns > 1;
   const dataset = workload.dataset !== '';
@@ -112,29 +105,8 @@ export const createConversations = (setup: ConversationSetup): Conversations => 
     return out;
   };
 
-  const body = (turn: Turn, user: string, conversationId: string, history: ChatMessage[] | null): string => {
-    const max = turn.maxTokens;
-    switch (targetName) {
-      case 'openai-chat': {
-        const messages: ChatMessage[] = history === null ? [] : history.slice();
-        messages.push({ role: 'user', content: turn.prompt });
-        const b: Record<string, unknown> = { model, messages, stream: true, stream_options: { include_usage: true }, user };
-        if (max > 0) b['max_tokens'] = max;
-        return JSON.stringify(b);
-      }
-      case 'dify-chat': {
-        const b: Record<string, unknown> = { inputs: max > 0 ? { max_tokens: max } : {}, query: turn.prompt, response_mode: 'streaming', user };
-        if (conversationId !== '') b['conversation_id'] = conversationId;
-        return JSON.stringify(b);
-      }
-      default: // dify-workflow (generic takes no DATASET and no TURNS: lib/init/config.ts)
-        return JSON.stringify({ inputs: max > 0 ? { question: turn.prompt, max_tokens: max } : { question: turn.prompt }, response_mode: 'streaming', user });
-    }
-  };
-
   const request = (turn: Turn, user: string, conversationId: string, history: ChatMessage[] | null): StreamRequest => {
-    const req = target.request(turn.prompt, user);
-    req.params.body = body(turn, user, conversationId, history);
+    const req = target.request(turn.prompt, user, { maxTokens: turn.maxTokens, conversationId, history });
     sink.add('promptChars', turn.prompt.length);
     return req;
   };

@@ -40,10 +40,26 @@ export interface StreamRequest {
 /** The two scenarios: `stream` interprets every event (content, ends, fields that matter), `burst` counts events and finds the end. */
 export type ScenarioName = 'stream' | 'burst';
 
+/** A chat message of openai-chat's history. */
+export interface ChatMessage {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** What a turn of a conversation (lib/vu/conversation.ts) adds to the request: DATASET's answer length, the conversation so far. */
+export interface TurnRequest {
+  /** max_tokens (OpenAI) or `inputs.max_tokens` (Dify); 0 = none. */
+  readonly maxTokens: number;
+  /** dify-chat: the conversation's id ('' on its first turn). */
+  readonly conversationId: string;
+  /** openai-chat: the messages before this turn's (null: none). */
+  readonly history: readonly ChatMessage[] | null;
+}
+
 export interface Target {
   readonly name: TargetName;
-  /** The request for one question; `user` = USER_PREFIX + VU + iteration. */
-  request(question: string, user: string): StreamRequest;
+  /** The request for one question; `user` = USER_PREFIX + VU + iteration; `turn`: a conversation's (absent: a lone question). */
+  request(question: string, user: string, turn?: TurnRequest): StreamRequest;
   /** How a scenario's tracker treats this target's events (made once per session; Dify's node and workflow times go to `sink`). */
   mode(scenario: ScenarioName, sink: SampleSink): TrackerMode;
 }
@@ -63,18 +79,32 @@ export const createTargetWith = (config: TargetConfig, interpreter: InterpreterF
   const { url, streamTimeout: timeout, model } = config;
   return {
     name: target,
-    request(question, user) {
+    request(question, user, turn) {
       const params: Params = { method, headers };
       if (timeout !== '') params.timeout = timeout;
       if (hasBody) {
-        params.body =
-          target === 'dify-workflow'
-            ? JSON.stringify({ inputs: { question }, response_mode: 'streaming', user })
-            : target === 'dify-chat'
-              ? JSON.stringify({ inputs: {}, query: question, response_mode: 'streaming', user })
-              : target === 'openai-chat'
-                ? JSON.stringify({ model, messages: [{ role: 'user', content: question }], stream: true, stream_options: { include_usage: true }, user })
-                : config.body; // generic: BODY as configured
+        const max = turn === undefined ? 0 : turn.maxTokens;
+        switch (target) {
+          case 'dify-workflow':
+            params.body = JSON.stringify({ inputs: max > 0 ? { question, max_tokens: max } : { question }, response_mode: 'streaming', user });
+            break;
+          case 'dify-chat': {
+            const b: Record<string, unknown> = { inputs: max > 0 ? { max_tokens: max } : {}, query: question, response_mode: 'streaming', user };
+            if (turn !== undefined && turn.conversationId !== '') b['conversation_id'] = turn.conversationId;
+            params.body = JSON.stringify(b);
+            break;
+          }
+          case 'openai-chat': {
+            const history = turn === undefined ? null : turn.history;
+            const messages: ChatMessage[] = history === null ? [{ role: 'user', content: question }] : [...history, { role: 'user', content: question }];
+            const b: Record<string, unknown> = { model, messages, stream: true, stream_options: { include_usage: true }, user };
+            if (max > 0) b['max_tokens'] = max;
+            params.body = JSON.stringify(b);
+            break;
+          }
+          default:
+            params.body = config.body; // generic: BODY as configured
+        }
       }
       return { url, params };
     },
