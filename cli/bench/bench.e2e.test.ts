@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startMockServer } from '../../mock/server.ts';
-import { realPreflightDeps, runBench } from './bench.ts';
+import { benchWith } from '../../test/e2e/run-bench.ts';
 import { describeEachK6, realK6s } from '../../test/e2e/real-k6.ts';
 import type { LatencyWindows } from '../run/latency-windows.ts';
 
@@ -23,19 +23,13 @@ describeEachK6('npm run bench', hasBuild ? k6s : [], (k6) => {
   const dir = mkdtempSync(join(root, 'k6-')); // each k6's reports apart
   it('PROFILE=smoke against the mock: live lines, final block, four report files, exit 0', { timeout: 120_000 }, async () => {
     const mock = await startMockServer({ port: 0 });
-    const out: string[] = [];
-    const err: string[] = [];
+    let out: readonly string[] = [];
     try {
       const started = Date.now();
-      const code = await runBench(['--interval', '1'], {
-        env: { ...process.env, K6_BIN: k6.bin, BASE_URL: mock.url, PROFILE: 'smoke', REPORTS_DIR: dir, API_KEY: '', DIFY_API_KEY: '' },
-        io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-        isTTY: false,
-        preflight: realPreflightDeps,
-        now: Date.now,
-      });
-      expect(code, err.join('\n')).toBe(0);
+      const run = await benchWith(k6, ['--interval', '1'], { BASE_URL: mock.url, PROFILE: 'smoke', REPORTS_DIR: dir });
+      expect(run.code, run.err.join('\n')).toBe(0);
       expect(Date.now() - started).toBeLessThan(60_000); // "PROFILE=smoke finishes in under a minute"
+      out = run.out;
     } finally {
       await mock.close();
     }
@@ -50,16 +44,11 @@ describeEachK6('npm run bench', hasBuild ? k6s : [], (k6) => {
     // TTFE 20 ms, 220 ms for requests from 8 s after the mock started; one stream every 100 ms
     const mock = await startMockServer({ port: 0, ttfeMs: 20, ttftMs: 30, tokens: 5, tokenIntervalMs: 10, pingIntervalMs: 0, ttfeStep: { atMs: 8000, addMs: 200 } });
     const mockStart = Date.now();
-    const err: string[] = [];
+    let err: readonly string[] = [];
     try {
-      const code = await runBench(['--interval', '1', '-q', '--window', '2'], {
-        env: { ...process.env, K6_BIN: k6.bin, BASE_URL: mock.url, PROFILE: 'open', SCENARIOS: 'stream', RATE: '10', DURATION: '14s', THRESHOLDS: 'none', REPORTS_DIR: windowsDir, API_KEY: '', DIFY_API_KEY: '' },
-        io: { out: () => undefined, err: (l) => err.push(l) },
-        isTTY: false,
-        preflight: realPreflightDeps,
-        now: Date.now,
-      });
-      expect(code, err.join('\n')).toBe(0);
+      const run = await benchWith(k6, ['--interval', '1', '-q', '--window', '2'], { BASE_URL: mock.url, PROFILE: 'open', SCENARIOS: 'stream', RATE: '10', DURATION: '14s', THRESHOLDS: 'none', REPORTS_DIR: windowsDir });
+      err = run.err;
+      expect(run.code, run.err.join('\n')).toBe(0);
     } finally {
       await mock.close();
     }

@@ -17,7 +17,7 @@ import { startMockServer, type MockServer } from '../../mock/server.ts';
 import { startFakeDify, type FakeDify } from '../../test/fake-dify/console.ts';
 import { parseReportJson } from '../../lib/report/report-json.ts';
 import { joinBreakdown, type ClientStream } from '../../lib/report/breakdown.ts';
-import { realPreflightDeps, runBench } from './bench.ts';
+import { benchWith } from '../../test/e2e/run-bench.ts';
 import { BreakdownCollector } from './breakdown-collector.ts';
 import { describeEachK6, realK6s } from '../../test/e2e/real-k6.ts';
 import { runK6 } from '../../test/e2e/run-k6.ts';
@@ -84,17 +84,10 @@ describeEachK6('BREAKDOWN=true through the fake Dify', hasBuild ? k6s : [], (k6)
 
   it('npm run bench shows it in the final block, the JSON, text and HTML reports', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(root, 'k6-'));
-    const out: string[] = [];
-    const err: string[] = [];
-    await withTarget(async (mock, dify) => {
-      const code = await runBench(['--interval', '1', '--model-log', mock.url], {
-        env: { ...process.env, ...VARS, K6_BIN: k6.bin, BASE_URL: `${dify.url}/v1`, REPORTS_DIR: dir },
-        io: { out: (l) => out.push(l), err: (l) => err.push(l) },
-        isTTY: false,
-        preflight: realPreflightDeps,
-        now: Date.now,
-      });
-      expect(code, err.join('\n')).toBe(0);
+    const { out, err } = await withTarget(async (mock, dify) => {
+      const run = await benchWith(k6, ['--interval', '1', '--model-log', mock.url], { ...VARS, BASE_URL: `${dify.url}/v1`, REPORTS_DIR: dir });
+      expect(run.code, run.err.join('\n')).toBe(0);
+      return run;
     });
     expect(err.join('\n')).not.toContain('sse-bench breakdown'); // the per-stream lines stay out of the log shown
     const json = readdirSync(dir).find((f) => /^benchmark_.*\.json$/.test(f)) as string;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startMockServer } from '../../mock/server.ts';
-import { realPreflightDeps, runBench } from '../bench/bench.ts';
+import { benchWith } from '../../test/e2e/run-bench.ts';
 import { describeEachK6, realK6s } from '../../test/e2e/real-k6.ts';
 import { runCompare } from './compare.ts';
 
@@ -24,17 +24,10 @@ describeEachK6('npm run compare on repeated runs', k6s, (k6) => {
     const summary = async (name: string, ttfeMs: number): Promise<string> => {
       const dir = join(root, `${k6.version}-${name}`);
       const mock = await startMockServer({ port: 0, ttfeMs, ttftMs: ttfeMs + 10, tokens: 5, tokenIntervalMs: 10, pingIntervalMs: 0, seed: 'compare' });
-      const err: string[] = [];
       try {
-        const code = await runBench(['--repeat', '4', '-q', '--window', '0'], {
-          // 10 rounds of 4 streams, over a second: reports are named by the second they are written in
-          env: { ...process.env, K6_BIN: k6.bin, BASE_URL: mock.url, PROFILE: 'light', SCENARIOS: 'stream', VUS: '4', ITERATIONS: '40', THRESHOLDS: 'none', REPORTS_DIR: dir, API_KEY: '', DIFY_API_KEY: '' },
-          io: { out: () => undefined, err: (l) => err.push(l) },
-          isTTY: false,
-          preflight: realPreflightDeps,
-          now: Date.now,
-        });
-        expect(code, err.join('\n')).toBe(0);
+        // 10 rounds of 4 streams, over a second: reports are named by the second they are written in
+        const run = await benchWith(k6, ['--repeat', '4', '-q', '--window', '0'], { BASE_URL: mock.url, PROFILE: 'light', SCENARIOS: 'stream', VUS: '4', ITERATIONS: '40', THRESHOLDS: 'none', REPORTS_DIR: dir });
+        expect(run.code, run.err.join('\n')).toBe(0);
       } finally {
         await mock.close();
       }
