@@ -21,7 +21,7 @@ import { createConversations, type Conversations } from '../lib/vu/conversation.
 import { createMetrics } from '../lib/vu/metric-create.ts';
 import { K6_METRIC_FACTORY, metricsSink } from '../lib/vu/metrics.ts';
 import { REQUESTS_PER_ITERATION } from '../lib/requests-per-iteration.ts';
-import { pickQuestion } from '../lib/vu/question-pick.ts';
+import { pickQuestion, userId } from '../lib/vu/question-pick.ts';
 import { createBreakdownRecorder } from '../lib/vu/breakdown.ts';
 import { createCanceller, type StopPoster } from '../lib/vu/cancel.ts';
 import { createSession, type StreamRunner } from '../lib/vu/sse-session.ts';
@@ -102,11 +102,12 @@ let vuInTest = 0;
 /** The seed's "Workflow SSE Stream": one question, every event processed (DATASET / TURNS: one conversation). */
 export const stream = (): void => {
   if (vuInTest === 0) vuInTest = exec.vu.idInTest;
-  if (conversations !== null) return conversations.run(exec.scenario.iterationInTest, `${config.userPrefix}-${vuInTest}-${__ITER}`);
+  const user = userId(config.userPrefix, vuInTest, __ITER);
+  if (conversations !== null) return conversations.run(exec.scenario.iterationInTest, user);
   const n = exec.scenario.iterationInTest;
   const question = pickQuestion(shared, n, PlanArray.FirstQuestion);
-  // BREAKDOWN: the marker of lib/breakdown-marker.ts, written inline (no binding per VU). The user: lib/vu/question-pick.ts userId, written out.
-  (runStream ??= createSession(target.mode('stream', sink), settings, sink, onFailure))(target.request(settings.breakdown === null ? question : `${question} [sb-${n}]`, `${config.userPrefix}-${vuInTest}-${__ITER}`));
+  // BREAKDOWN: the marker of lib/breakdown-marker.ts, written inline (no binding per VU).
+  (runStream ??= createSession(target.mode('stream', sink), settings, sink, onFailure))(target.request(settings.breakdown === null ? question : `${question} [sb-${n}]`, user));
 };
 
 /** The seed's "Workflow SSE Burst": requests back to back, events counted, terminal detected. */
@@ -114,7 +115,7 @@ export const burst = (): void => {
   if (vuInTest === 0) vuInTest = exec.vu.idInTest;
   const requests = REQUESTS_PER_ITERATION.burst;
   const first = exec.scenario.iterationInTest * requests;
-  const user = `${config.userPrefix}-${vuInTest}-${__ITER}`; // userId, written out (one function less per VU)
+  const user = userId(config.userPrefix, vuInTest, __ITER);
   const run = (runBurst ??= createSession(target.mode('burst', sink), settings, sink, onFailure));
   for (let k = 0; k < requests; k++) run(conversations !== null ? conversations.single(first + k, user) : target.request(pickQuestion(shared, first + k, PlanArray.FirstQuestion), user));
 };

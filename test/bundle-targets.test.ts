@@ -309,7 +309,7 @@ describe('VUs and iterations', () => {
     // <prefix>-<VU in the test>-<the VU's iteration>: k6's __ITER counts over every scenario of the VU,
     // so a user never repeats within a VU; a burst iteration's requests share their user.
     expect(users).toEqual(['sse-bench-1-0', 'sse-bench-1-1', 'sse-bench-1-2', 'sse-bench-2-0', 'sse-bench-2-1', 'sse-bench-1-3', 'sse-bench-1-3', 'sse-bench-1-3']);
-    // build/sse.js writes the format out; it is userId's (what preflight and the fake Dify use).
+    // userId's format (what preflight and the fake Dify use too).
     expect(users[5]).toBe(userId('sse-bench', 1, 3));
     const questions = new Set(requests().map((r) => JSON.parse(r.body).inputs.question));
     expect(questions.size).toBeGreaterThan(1);

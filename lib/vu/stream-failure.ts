@@ -6,7 +6,7 @@
  * stream, then a missing terminal event. Message patterns follow docs/xk6-sse-behaviour.md.
  *
  * When it runs: only once a VU meets its first failure. The per-stream success path needs only
- * `contentType`; everything else is made by `createStreamFailures()`, which the tracker calls
+ * `isEventStream`; everything else is made by `createStreamFailures()`, which the tracker calls
  * on the first failure (each function object costs every VU memory in k6, so code a healthy run
  * never needs is not made in its VUs). Pure: no k6 import.
  */
@@ -39,7 +39,7 @@ export const contentType = (headers: Readonly<Record<string, string>> | null | u
   return '';
 };
 
-/** A 2xx `text/event-stream` answer: the per-stream test of the success path (written out in the tracker's `finish`). */
+/** A 2xx `text/event-stream` answer: the per-stream test of the success path (the tracker's `finish`). */
 export const isEventStream = (res: StreamResponse): boolean => {
   return res.status >= 200 && res.status < 300 && contentType(res.headers).trim().toLowerCase().startsWith('text/event-stream');
 };

@@ -19,7 +19,7 @@
 import type { Client, SseEvent } from 'k6/x/sse';
 import type { StreamSlo } from '../init/config.ts';
 import type { ErrorType } from '../error-types.ts';
-import { FailureText, contentType, createStreamFailures, type StreamFailures, type StreamResponse } from './stream-failure.ts';
+import { FailureText, createStreamFailures, isEventStream, type StreamFailures, type StreamResponse } from './stream-failure.ts';
 import { Verdict, type Interpreter, type StreamNotes } from './interpreter.ts';
 import type { MetricKey } from '../metric-defs.ts';
 
@@ -223,9 +223,7 @@ export const createStreamTracker = (mode: TrackerMode, settings: TrackerSettings
     finish(res) {
       client = null;
       if (res.status !== 0 && headersAt >= 0) sink.add('openTime', headersAt - t0);
-      // A 2xx `text/event-stream` answer (stream-failure.ts's isEventStream, written out: one function less per VU).
-      const ok = res.status >= 200 && res.status < 300 && contentType(res.headers).trim().toLowerCase().startsWith('text/event-stream');
-      const responseFault = ok ? null : (failures ??= createStreamFailures()).responseType(res);
+      const responseFault = isEventStream(res) ? null : (failures ??= createStreamFailures()).responseType(res);
       // Per-stream samples of a 2xx `text/event-stream` response, whatever its ending; `metSlo`: met every SLO.
       let metSlo = false;
       if (responseFault === null) {
